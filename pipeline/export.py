@@ -1,0 +1,75 @@
+"""Export stage: DataFrames to CSV files that are safe to open in Excel.
+
+UTF-8 with BOM, RFC 4180 quoting, formula injection neutralised, each file
+replaced atomically (temp file in the same folder, fsync, rename).
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .tables import NUMERIC, Tables
+
+# OWASP CSV injection: a cell starting with one of these may run as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SAFE_NAME = re.compile(r"[^0-9A-Za-z_.\-\u3040-\u30ff\u3400-\u9fff]")
+
+
+def neutralise(value: str) -> str:
+    """Prefix a cell that a spreadsheet would treat as a formula with a quote."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if col not in NUMERIC:
+            out[col] = out[col].astype(str).map(neutralise)
+    return out
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    text = safe_frame(df).to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def safe_file_name(article_id: str) -> str:
+    """A file name that cannot leave its folder, whatever the article id contains."""
+    name = SAFE_NAME.sub("_", article_id).lstrip(".") or "_"
+    return name[:180]
+
+
+def export(tables: Tables, out: Path) -> list[Path]:
+    """Write every table as ``out/<name>.csv``; returns the paths written."""
+    written = []
+    for name, df in tables.items():
+        path = out / f"{name}.csv"
+        write_atomic(path, csv_bytes(df))
+        written.append(path)
+    return written
+
+
+def export_clean_text(article_id: str, text: str, out: Path) -> Path:
+    path = out / "clean" / f"{safe_file_name(article_id)}.txt"
+    write_atomic(path, text.encode("utf-8"))
+    return path

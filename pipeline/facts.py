@@ -1,0 +1,64 @@
+"""Article-level facts for articles.csv: title, source (publisher) and published date."""
+from __future__ import annotations
+
+import re
+
+from . import dates, rulebook
+from .records import Article
+from .tables import ArticleFacts
+
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+MEANINGFUL = re.compile(r"[\w\u3040-\u30ff\u3400-\u9fff]{4,}")
+
+
+def title(article: Article) -> str:
+    """The first body line with some words in it."""
+    for s in article.sentences:
+        line = article.text[s.start:s.end].strip()
+        if s.section == "body" and MEANINGFUL.search(line):
+            return line[:200]
+    return ""
+
+
+def source(article: Article) -> tuple[str, str]:
+    """(publisher, rule id) from the sidecar or the first source rule that matches the text."""
+    if article.meta.get("source"):
+        return article.meta["source"], "metadata"
+    for rule in rulebook.load("sources").rules:
+        name = _match_source(rule, article.text)
+        if name:
+            return name, rule.id
+    return "", ""
+
+
+def _match_source(rule: rulebook.Rule, text: str) -> str:
+    m = rule.regex.search(text)
+    if not m:
+        return ""
+    aliases = {e["alias"]: e["name"] for e in rulebook.load("sources").entries}
+    name = m.group("source").strip()
+    return aliases.get(name, name)
+
+
+def published(article: Article) -> tuple[str, str]:
+    """(ISO date, where from): sidecar first, then the text, else nothing."""
+    meta = article.meta.get("published", "")
+    if meta:
+        value = meta.strip()[:10].replace("/", "-")
+        if ISO_DATE.match(value):
+            return value, "metadata"
+    found = dates.find_published(article.text, article.sentences)
+    if found:
+        return found[0], "text"
+    return "", "none"
+
+
+def article_facts(article: Article) -> ArticleFacts:
+    value, origin = published(article)
+    return ArticleFacts(title=title(article), source=source(article)[0], published=value, published_from=origin)
+
+
+def run_example(rule_id: str, text: str, **_: object) -> list[dict]:
+    """What one source rule finds in an example text (for the rule-example tests)."""
+    name = _match_source(rulebook.load("sources").by_id(rule_id), text)
+    return [{"source": name}] if name else []

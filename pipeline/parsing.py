@@ -1,0 +1,199 @@
+"""Parse stage: GiNZA (``ja_ginza``) over the clean sentences, with an on-disk cache.
+
+Each clean sentence is parsed as its own ``Doc`` (so every token offset maps
+back to the clean text by adding the sentence start). The docs of one article
+are cached together as a spaCy ``DocBin`` with ``store_user_data=True`` (GiNZA
+keeps its bunsetu data in ``Doc.user_data``), keyed by the sentence texts and
+the model's name and version: unchanged text is never parsed twice, and a
+changed rule file re-runs extraction only.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+from spacy.vocab import Vocab
+
+MODEL = "ja_ginza"
+# Sudachi refuses inputs over 49,149 bytes; a CJK character is 3 bytes in UTF-8.
+MAX_PIECE_CHARS = 4000
+BATCH_SIZE = 32  # sentences per nlp.pipe batch: small batches keep memory flat
+
+
+@dataclass(frozen=True)
+class ParsedSentence:
+    start: int  # offset of doc.text in the clean text
+    doc: Doc
+
+
+@lru_cache(maxsize=1)
+def model_id() -> str:
+    """Name and versions that decide what a parse looks like (part of the cache key)."""
+    versions = [f"{pkg}={metadata.version(pkg)}" for pkg in (MODEL, "ginza", "spacy", "SudachiPy", "SudachiDict-core")]
+    return ";".join(versions)
+
+
+def load_model(fast: bool = True) -> Language:
+    """Load ja_ginza; ``fast`` routes matrix products through numpy/OpenBLAS.
+
+    thinc's bundled blis does not recognise recent CPUs and falls back to a
+    generic kernel; numpy's products give the same tokens, heads, labels and
+    entities several times faster (checked by tests/test_parsing.py).
+    """
+    import spacy
+    from thinc.api import NumpyOps, set_current_ops
+
+    if fast:
+        set_current_ops(NumpyOps(use_blis=False))
+    return spacy.load(MODEL)
+
+
+def pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split one sentence into parseable pieces under Sudachi's byte limit."""
+    if end - start <= MAX_PIECE_CHARS:
+        return [(start, end)]
+    out, pos = [], start
+    while pos < end:
+        cut = min(pos + MAX_PIECE_CHARS, end)
+        if cut < end:
+            # Prefer a cut after punctuation or a space within the last quarter.
+            window = text[pos + MAX_PIECE_CHARS * 3 // 4 : cut]
+            best = max((window.rfind(ch) for ch in "、，, 　」)"), default=-1)
+            if best >= 0:
+                cut = pos + MAX_PIECE_CHARS * 3 // 4 + best + 1
+        out.append((pos, cut))
+        pos = cut
+    return out
+
+
+def cache_key(texts: Iterable[str]) -> str:
+    digest = hashlib.sha256(model_id().encode())
+    for t in texts:
+        digest.update(b"\x1e" + t.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class ParseCache:
+    """DocBin files under ``root``, one per article text; corrupt entries are discarded."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.spacy"
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def load(self, key: str, texts: list[str], vocab: Vocab) -> list[Doc] | None:
+        """The cached docs, or None when missing or not trustworthy (then the entry is removed)."""
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(vocab))
+        except (ValueError, KeyError, TypeError, zlib.error, Exception):  # noqa: BLE001 - any decode failure means corrupt
+            docs = None
+        if docs is None or [d.text for d in docs] != texts:
+            path.unlink(missing_ok=True)
+            return None
+        return docs
+
+    def save(self, key: str, docs: list[Doc]) -> None:
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = DocBin(store_user_data=True, docs=docs).to_bytes()
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".spacy")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def parse_texts(nlp: Language, texts: list[str]) -> list[Doc]:
+    """Parse texts with nlp.pipe in small batches; pieces of an over-long text are re-joined."""
+    jobs: list[tuple[int, str]] = []
+    for i, t in enumerate(texts):
+        jobs += [(i, t[a:b]) for a, b in pieces(t, 0, len(t))]
+    parsed = nlp.pipe((t for _, t in jobs), batch_size=BATCH_SIZE)
+    grouped: dict[int, list[Doc]] = {}
+    for (i, _), doc in zip(jobs, parsed):
+        grouped.setdefault(i, []).append(doc)
+    return [g[0] if len(g) == 1 else Doc.from_docs(g, ensure_whitespace=False) for _, g in sorted(grouped.items())]
+
+
+def iter_parsed(spans: list[tuple[int, int]], text: str, docs: list[Doc]) -> Iterator[ParsedSentence]:
+    for (start, _), doc in zip(spans, docs):
+        yield ParsedSentence(start, doc)
+
+
+ParseJob = tuple[str, list[str]]  # (cache key, sentence texts)
+_worker_nlp: Language | None = None
+
+
+def _init_worker(fast: bool) -> None:
+    global _worker_nlp
+    _worker_nlp = load_model(fast)
+
+
+def _run_job(job: ParseJob, root: str) -> int:
+    assert _worker_nlp is not None
+    key, texts = job
+    ParseCache(Path(root)).save(key, parse_texts(_worker_nlp, texts))
+    return sum(map(len, texts))
+
+
+def parse_into_cache(jobs: list[ParseJob], cache: ParseCache, n_jobs: int = 1, fast: bool = True,
+                     progress=None) -> int:
+    """Parse every job not yet cached, in ``n_jobs`` processes; returns the characters parsed.
+
+    Workers write the DocBins themselves and return only a count, so the parent
+    never holds parsed documents and memory stays flat as the corpus grows.
+    """
+    todo = [j for j in dict(jobs).items() if not cache.has(j[0])]
+    if not todo:
+        return 0
+    todo.sort(key=lambda j: -sum(map(len, j[1])))  # longest first balances the workers
+    n_jobs = max(1, min(n_jobs, len(todo)))
+    done = 0
+    if n_jobs == 1:
+        _init_worker(fast)
+        for job in todo:
+            done += _run_job(job, str(cache.root))
+            if progress is not None:
+                progress(sum(map(len, job[1])))
+        return done
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # spawn, not fork: the parent may hold threads (progress bar) and never needs the model.
+    with ProcessPoolExecutor(n_jobs, mp_context=mp.get_context("spawn"), initializer=_init_worker,
+                             initargs=(fast,)) as pool:
+        futures = [pool.submit(_run_job, job, str(cache.root)) for job in todo]
+        try:
+            for fut in as_completed(futures):
+                n = fut.result()
+                done += n
+                if progress is not None:
+                    progress(n)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+    return done

@@ -1,0 +1,10 @@
+"""People rule family."""
+from __future__ import annotations
+
+from . import ginza_ner
+from .records import Entity, Mention, ParsedArticle
+
+
+def extract(parsed: ParsedArticle) -> tuple[list[Mention], list[Entity]]:
+    found = ginza_ner.mentions(parsed, "PERSON")
+    return found, ginza_ner.group_by_text(found)

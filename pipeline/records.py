@@ -1,0 +1,192 @@
+"""Plain records passed between stages.
+
+Every stage takes and returns these (or DataFrames); no stage imports another
+stage. Offsets are Python string indices (code points).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+SECTIONS = ("body", "comments", "meta")
+REMOVAL_KINDS = ("markup", "exact_block", "near_block", "article")
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A span of the raw (decoded) text that did not make it into the clean text."""
+
+    start: int
+    end: int
+    kind: str  # one of REMOVAL_KINDS
+    duplicate_of: str = ""  # "article_id:start" of the kept copy (raw offset), for duplicate kinds
+
+    @property
+    def chars(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class AlignedText:
+    """A text plus, for each of its characters, the offset in the raw text it came from.
+
+    Every transformation (cleaning, de-duplication) returns a new AlignedText, so
+    any clean offset can be traced back to the raw input.
+    """
+
+    text: str
+    origin: list[int]
+
+    def __post_init__(self) -> None:
+        if len(self.origin) != len(self.text):
+            raise ValueError(f"origin has {len(self.origin)} entries for {len(self.text)} characters")
+
+    @classmethod
+    def identity(cls, raw: str) -> "AlignedText":
+        return cls(raw, list(range(len(raw))))
+
+    @classmethod
+    def join(cls, parts: Iterable["AlignedText"]) -> "AlignedText":
+        parts = list(parts)
+        return cls("".join(p.text for p in parts), [o for p in parts for o in p.origin])
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def slice(self, start: int, end: int) -> "AlignedText":
+        return AlignedText(self.text[start:end], self.origin[start:end])
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw [start, end) covering clean characters [start, end)."""
+        if start >= end:
+            pos = self.origin[start] if start < len(self.origin) else (self.origin[-1] + 1 if self.origin else 0)
+            return pos, pos
+        return min(self.origin[start:end]), max(self.origin[start:end]) + 1
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the clean text: [start, end) offsets and the section it belongs to."""
+
+    index: int
+    start: int
+    end: int
+    section: str  # one of SECTIONS
+    paragraph: int = 0  # index of the paragraph (blank-line or line block) it stands in
+
+
+@dataclass
+class Article:
+    """An input file after reading, cleaning and de-duplication, before parsing."""
+
+    article_id: str
+    path: str
+    sha256: str
+    encoding: str = ""
+    raw: str = ""
+    clean: AlignedText | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # sidecar: published, source, url
+    duplicate_of: str = ""
+    error: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.clean.text if self.clean is not None else ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A temporal expression in the clean text, normalised (dates.csv row)."""
+
+    start: int
+    end: int
+    text: str
+    value: str  # ISO: YYYY-MM-DD, YYYY-MM, YYYY, XXXX-04-10, FY2024; times: THH:MM
+    kind: str  # date | month | year | fiscal_year | time
+    anchor: str  # explicit | published | context | unresolved
+    sentence_index: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A PERSON or ORG mention (mentions.csv row before ids are assigned)."""
+
+    label: str  # PERSON | ORG | DATE
+    text: str
+    start: int
+    end: int
+    sentence_index: int
+    canonical: str
+    rule: str
+
+
+@dataclass
+class Entity:
+    """One person or organisation of one article, with all its mentions merged."""
+
+    label: str  # PERSON | ORG
+    name: str  # canonical: the fullest form in the article
+    mentions: list[Mention] = field(default_factory=list)
+    title: str = ""  # people: role/office as stated
+    abbreviation: str = ""  # organisations
+    kind: str = ""  # organisations: government, military, ...
+    country: str = ""
+    rule: str = ""  # the rule that decided the entity (its strongest mention)
+
+    @property
+    def surfaces(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for m in sorted(self.mentions, key=lambda m: m.start):
+            seen.setdefault(m.text, None)
+        return list(seen)
+
+    @property
+    def first(self) -> Mention:
+        return min(self.mentions, key=lambda m: m.start)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One agreement statement (agreements.csv row before ids are assigned)."""
+
+    start: int  # offset of the predicate in the clean text
+    sentence_index: int
+    predicate: str
+    status: str
+    content: str
+    sentence: str
+    rule: str
+    date: str = ""
+    event: str = ""
+    parties: tuple[str, ...] = ()
+    instrument: str = ""
+
+
+@dataclass
+class ParsedArticle:
+    """What the rule families see: the clean text, its sentences and one GiNZA Doc per sentence."""
+
+    article_id: str
+    text: str
+    sentences: list[Sentence]
+    docs: list  # list[spacy.tokens.Doc], docs[i].text == text[sentences[i].start:sentences[i].end]
+    published: str | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything the rule families found in one article."""
+
+    article_id: str
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    people: list[Entity] = field(default_factory=list)
+    organizations: list[Entity] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)

@@ -1,0 +1,184 @@
+"""Loading and validating the rule files under ``pipeline/rules/``.
+
+A rule file is YAML::
+
+    family: dates
+    description: ...
+    rules:
+      - id: date.era_ymd            # unique across all files; family prefix
+        description: 和暦の年月日
+        pattern: '...'              # regex string, or a list of spaCy token patterns
+        ...                         # family-specific keys (value, kind, label, ...)
+        examples:                   # must match, with the expected output
+          - text: 令和7年3月30日に会談した
+            expect: {text: 令和7年3月30日, value: 2025-03-30}
+        counterexamples:            # must not match (no output from this rule)
+          - text: 9時50分から
+
+Dictionary files (``kind: dictionary``) hold ``entries`` instead of ``rules``.
+A malformed file fails at load time with the file, the rule id and the reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_DIR = Path(__file__).parent / "rules"
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used: names the file, the rule and the reason."""
+
+    def __init__(self, path: Path | str, rule_id: str, reason: str) -> None:
+        self.path, self.rule_id, self.reason = str(path), rule_id, reason
+        where = f"{Path(path).name}: rule {rule_id}" if rule_id else Path(path).name
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: its id, description, pattern and examples, plus family-specific fields."""
+
+    id: str
+    family: str
+    description: str
+    pattern: Any
+    examples: tuple[dict, ...]
+    counterexamples: tuple[dict, ...]
+    fields: dict = field(default_factory=dict, hash=False, compare=False)
+    source: str = ""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.fields.get(key, default)
+
+    @property
+    def regex(self) -> re.Pattern:
+        """The compiled pattern, for rules whose pattern is a regex string."""
+        return _compile(self.pattern)
+
+
+@dataclass(frozen=True)
+class RuleFile:
+    family: str
+    path: Path
+    rules: tuple[Rule, ...]
+    entries: tuple[dict, ...]
+    settings: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def by_id(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+@lru_cache(maxsize=None)
+def _compile(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def _as_examples(path: Path, rule_id: str, raw: Any, key: str) -> tuple[dict, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise RuleError(path, rule_id, f"'{key}' must be a non-empty list")
+    out = []
+    for i, ex in enumerate(raw):
+        if isinstance(ex, str):
+            ex = {"text": ex}
+        if not isinstance(ex, dict) or not isinstance(ex.get("text"), str) or not ex["text"]:
+            raise RuleError(path, rule_id, f"{key}[{i}] needs a non-empty 'text'")
+        out.append(ex)
+    return tuple(out)
+
+
+def _check_pattern(path: Path, rule_id: str, pattern: Any) -> None:
+    if isinstance(pattern, str):
+        try:
+            _compile(pattern)
+        except re.error as exc:
+            raise RuleError(path, rule_id, f"bad regex: {exc}") from None
+    elif isinstance(pattern, list):
+        if not pattern or not all(isinstance(p, (dict, list)) for p in pattern):
+            raise RuleError(path, rule_id, "a token pattern must be a non-empty list of token dicts")
+    elif pattern is not None:
+        raise RuleError(path, rule_id, f"pattern must be a regex string or a token-pattern list, not {type(pattern).__name__}")
+
+
+def _parse_rule(path: Path, family: str, raw: Any, index: int) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleError(path, f"#{index}", "a rule must be a mapping")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not ID_RE.match(rule_id):
+        raise RuleError(path, f"#{index}", f"missing or malformed id {rule_id!r} (want 'family.name')")
+    for key in ("description", "examples", "counterexamples"):
+        if key not in raw:
+            raise RuleError(path, rule_id, f"missing '{key}'")
+    _check_pattern(path, rule_id, raw.get("pattern"))
+    known = {"id", "description", "pattern", "examples", "counterexamples"}
+    return Rule(
+        id=rule_id,
+        family=family,
+        description=str(raw["description"]),
+        pattern=raw.get("pattern"),
+        examples=_as_examples(path, rule_id, raw["examples"], "examples"),
+        counterexamples=_as_examples(path, rule_id, raw["counterexamples"], "counterexamples"),
+        fields={k: v for k, v in raw.items() if k not in known},
+        source=path.name,
+    )
+
+
+def parse_rule_file(path: Path) -> RuleFile:
+    """Parse and validate one rule or dictionary file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise RuleError(path, "", f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(path, "", f"cannot read: {exc}") from None
+    if not isinstance(data, dict) or "family" not in data:
+        raise RuleError(path, "", "top level must be a mapping with 'family'")
+    family = str(data["family"])
+    rules = tuple(_parse_rule(path, family, r, i) for i, r in enumerate(data.get("rules") or []))
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(path, rule.id, "duplicate id")
+        seen.add(rule.id)
+    entries = data.get("entries") or []
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise RuleError(path, "", "'entries' must be a list of mappings")
+    settings = {k: v for k, v in data.items() if k not in {"family", "rules", "entries"}}
+    return RuleFile(family, path, rules, tuple(entries), settings)
+
+
+@lru_cache(maxsize=None)
+def load(name: str, rules_dir: Path = RULES_DIR) -> RuleFile:
+    """Load ``rules/<name>.yaml`` (cached per process)."""
+    return parse_rule_file(rules_dir / f"{name}.yaml")
+
+
+def all_rule_files(rules_dir: Path = RULES_DIR) -> list[RuleFile]:
+    files = [parse_rule_file(p) for p in sorted(rules_dir.glob("*.yaml"))]
+    ids: dict[str, str] = {}
+    for rf in files:
+        for rule in rf.rules:
+            if rule.id in ids:
+                raise RuleError(rf.path, rule.id, f"id also used in {ids[rule.id]}")
+            ids[rule.id] = rf.path.name
+    return files
+
+
+def rules_fingerprint(rules_dir: Path = RULES_DIR) -> str:
+    """Hash of every rule file: a changed rule re-runs extraction, never parsing."""
+    digest = hashlib.sha256()
+    for path in sorted(rules_dir.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,149 @@
+"""Tables stage: plain records in, the contract's DataFrames out (spec/outputs.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Iterable
+
+import pandas as pd
+
+from .records import Article, Entity, Extraction, Sentence
+
+SEP = " | "
+
+COLUMNS: dict[str, list[str]] = {
+    "articles": ["article_id", "path", "sha256", "encoding", "title", "source", "published", "published_from",
+                 "chars_raw", "chars_clean", "chars_removed", "duplicate_of", "status", "error"],
+    "mentions": ["article_id", "mention_id", "label", "text", "start", "end", "sentence_index", "section",
+                 "canonical", "rule"],
+    "people": ["article_id", "person", "title", "country", "surfaces", "mentions", "first_sentence", "rule"],
+    "organizations": ["article_id", "organization", "abbreviation", "kind", "country", "surfaces", "mentions",
+                      "first_sentence", "rule"],
+    "dates": ["article_id", "start", "end", "text", "value", "kind", "anchor", "sentence", "rule"],
+    "agreements": ["article_id", "agreement_id", "date", "event", "parties", "predicate", "status", "instrument",
+                   "content", "sentence", "rule"],
+    "duplicates": ["article_id", "start", "end", "chars", "kind", "duplicate_of"],
+}
+NUMERIC = {"start", "end", "chars", "mentions", "sentence_index", "chars_raw", "chars_clean", "chars_removed"}
+SORT_KEYS: dict[str, list[str]] = {
+    "articles": ["article_id"],
+    "mentions": ["article_id", "start", "end", "label"],
+    "people": ["article_id", "first_start", "person"],
+    "organizations": ["article_id", "first_start", "organization"],
+    "dates": ["article_id", "start", "end"],
+    "agreements": ["article_id", "start", "predicate"],
+    "duplicates": ["article_id", "start"],
+}
+
+
+@dataclass
+class Tables:
+    """The seven tables of the output contract, as DataFrames."""
+
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    people: pd.DataFrame
+    organizations: pd.DataFrame
+    dates: pd.DataFrame
+    agreements: pd.DataFrame
+    duplicates: pd.DataFrame
+
+    def items(self) -> Iterable[tuple[str, pd.DataFrame]]:
+        return ((f.name, getattr(self, f.name)) for f in fields(self))
+
+
+@dataclass
+class ArticleFacts:
+    """What articles.csv says of an article beyond the Article record itself."""
+
+    title: str = ""
+    source: str = ""
+    published: str = ""
+    published_from: str = "none"
+
+
+class TableBuilder:
+    """Collects rows article by article (so parsed docs never pile up), then makes DataFrames."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict]] = {name: [] for name in COLUMNS}
+
+    def add_article(self, article: Article, facts: ArticleFacts) -> None:
+        removed = sum(r.chars for r in article.removals)
+        self.rows["articles"].append({
+            "article_id": article.article_id, "path": article.path, "sha256": article.sha256,
+            "encoding": article.encoding, "title": facts.title, "source": facts.source,
+            "published": facts.published, "published_from": facts.published_from,
+            "chars_raw": len(article.raw), "chars_clean": len(article.text), "chars_removed": removed,
+            "duplicate_of": article.duplicate_of, "status": "error" if article.error else "ok",
+            "error": article.error,
+        })
+        for r in article.removals:
+            self.rows["duplicates"].append({
+                "article_id": article.article_id, "start": r.start, "end": r.end, "chars": r.chars,
+                "kind": r.kind, "duplicate_of": r.duplicate_of,
+            })
+
+    def add_extraction(self, article: Article, ex: Extraction) -> None:
+        aid, text, sents = article.article_id, article.text, article.sentences
+        sentence_text = lambda i: _sentence(text, sents, i)  # noqa: E731
+        section = {s.index: s.section for s in sents}
+        mentions = sorted(
+            [(m.start, m.end, m.label, m.text, m.sentence_index, m.canonical, m.rule) for m in ex.mentions]
+            + [(d.start, d.end, "DATE", d.text, d.sentence_index, d.value, d.rule) for d in ex.dates]
+        )
+        for n, (start, end, label, surface, si, canonical, rule) in enumerate(mentions, 1):
+            self.rows["mentions"].append({
+                "article_id": aid, "mention_id": f"m{n:04d}", "label": label, "text": surface, "start": start,
+                "end": end, "sentence_index": si, "section": section.get(si, "body"), "canonical": canonical,
+                "rule": rule,
+            })
+        for e in ex.people:
+            self.rows["people"].append({"article_id": aid, "person": e.name, "title": e.title, "country": e.country,
+                                        **_entity_common(e, sentence_text)})
+        for e in ex.organizations:
+            self.rows["organizations"].append({
+                "article_id": aid, "organization": e.name, "abbreviation": e.abbreviation, "kind": e.kind,
+                "country": e.country, **_entity_common(e, sentence_text)})
+        for d in ex.dates:
+            self.rows["dates"].append({
+                "article_id": aid, "start": d.start, "end": d.end, "text": d.text, "value": d.value, "kind": d.kind,
+                "anchor": d.anchor, "sentence": sentence_text(d.sentence_index), "rule": d.rule})
+        for a in ex.agreements:
+            self.rows["agreements"].append({
+                "article_id": aid, "start": a.start, "date": a.date, "event": a.event, "parties": SEP.join(a.parties),
+                "predicate": a.predicate, "status": a.status, "instrument": a.instrument, "content": a.content,
+                "sentence": a.sentence, "rule": a.rule})
+
+    def build(self) -> Tables:
+        frames = {name: _frame(name, rows) for name, rows in self.rows.items()}
+        frames["agreements"]["agreement_id"] = _ids(frames["agreements"], "a")
+        return Tables(**{name: df[COLUMNS[name]].reset_index(drop=True) for name, df in frames.items()})
+
+
+def _sentence(text: str, sentences: list[Sentence], index: int) -> str:
+    if 0 <= index < len(sentences) and sentences[index].index == index:
+        s = sentences[index]
+        return text[s.start:s.end]
+    return next((text[s.start:s.end] for s in sentences if s.index == index), "")
+
+
+def _entity_common(e: Entity, sentence_text) -> dict:
+    first = e.first
+    return {"surfaces": SEP.join(e.surfaces), "mentions": len(e.mentions),
+            "first_sentence": sentence_text(first.sentence_index), "rule": e.rule, "first_start": first.start}
+
+
+def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    cols = list(dict.fromkeys(COLUMNS[name] + SORT_KEYS[name]))
+    df = pd.DataFrame(rows, columns=cols)
+    for col in cols:
+        if col in NUMERIC or col == "first_start":
+            df[col] = pd.to_numeric(df[col]).astype("int64")
+        else:
+            df[col] = df[col].fillna("").astype(str)
+    return df.sort_values(SORT_KEYS[name], kind="stable").reset_index(drop=True)
+
+
+def _ids(df: pd.DataFrame, prefix: str) -> pd.Series:
+    """Ids numbered within each article, in sorted order (stable across runs)."""
+    return prefix + (df.groupby("article_id").cumcount() + 1).map("{:04d}".format)

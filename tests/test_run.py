@@ -1,0 +1,124 @@
+"""The whole run on the seed corpus: contract, determinism, cache, de-duplication, cleaning."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pipeline import parsing
+from pipeline.runner import run_with_stats
+from pipeline.tables import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def clean_text(out: Path, prefix: str) -> str:
+    return next((out / "clean").glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def test_all_tables_with_contract_columns(seed_run):
+    out, *_ = seed_run
+    for name, columns in COLUMNS.items():
+        raw = (out / f"{name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), f"{name}.csv has no BOM"
+        with (out / f"{name}.csv").open(encoding="utf-8-sig", newline="") as f:
+            assert next(csv.reader(f)) == columns
+
+
+def test_articles_one_row_per_file_all_ok(seed_run):
+    out, *_ = seed_run
+    rows = read_csv(out / "articles.csv")
+    assert [r["path"] for r in rows] == sorted(p.name for p in (ROOT / "corpus").glob("*.txt"))
+    assert {r["status"] for r in rows} == {"ok"}
+    assert {r["encoding"] for r in rows} == {"utf-8"}
+    for r in rows:
+        assert int(r["chars_clean"]) <= int(r["chars_raw"])
+
+
+def test_tables_are_filled(seed_run):
+    _, _, tables, *_ = seed_run
+    for name in ("people", "organizations", "dates", "mentions", "duplicates"):
+        assert len(getattr(tables, name)) > 0, name
+    assert (tables.mentions["rule"] != "").all()
+    assert tables.dates["value"].str.match(r"^(\d{4}|X{4})(-(\d{2}|XX))?(-(\d{2}|XX))?$|^FY\d{4}$|^T").all()
+
+
+def test_offsets_point_into_clean_text(seed_run):
+    out, _, tables, *_ = seed_run
+    for row in tables.mentions.itertuples():
+        text = clean_text(out, row.article_id.split("_")[0])
+        assert text[row.start:row.end] == row.text
+
+
+def test_004_repeated_blocks_removed_and_accounted(seed_run):
+    out, _, tables, *_ = seed_run
+    text = clean_text(out, "004")
+    paragraphs = [p.strip() for p in text.splitlines() if len(p.strip()) >= 30]
+    assert [p for p, n in Counter(paragraphs).items() if n > 1] == []
+    dups = tables.duplicates[tables.duplicates["article_id"].str.startswith("004")]
+    assert set(dups["kind"]) >= {"exact_block", "near_block"}
+    raw = (ROOT / "corpus" / "004_02232067b5b04c88.txt").read_text(encoding="utf-8")
+    removed = sum(dups["chars"])
+    assert removed > len(raw) // 3  # the whole NHK story and MOD summary were pasted twice
+    row = tables.articles[tables.articles["article_id"].str.startswith("004")].iloc[0]
+    assert row.chars_removed == removed
+
+
+def test_pdf_artefacts_repaired(seed_run):
+    out, *_ = seed_run
+    for prefix in ("002", "003"):
+        text = clean_text(out, prefix)
+        assert not re.search(r"\d \d", text), prefix
+        assert not re.search(r"\b[A-Z] [A-Z] [A-Z]\b", text), prefix
+    assert "DICAS" in clean_text(out, "002")
+    assert "令和7年3月30日" in clean_text(out, "002")
+    assert "VORNDRAN KELLY" in clean_text(out, "003")
+
+
+def test_html_removed_from_001(seed_run):
+    out, _, tables, *_ = seed_run
+    text = clean_text(out, "001")
+    assert "<" not in text and "http" not in text and "srcset" not in text
+    markup = tables.duplicates[(tables.duplicates["kind"] == "markup")]
+    assert markup["article_id"].str.startswith("001").any()
+
+
+def test_second_run_is_byte_identical_and_does_not_parse(seed_run, monkeypatch):
+    out, cache, _, _, corpus = seed_run
+    before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+
+    def no_parser(*a, **k):
+        raise AssertionError("the parser was called on unchanged text")
+
+    monkeypatch.setattr(parsing, "load_model", no_parser)
+    _, stats = run_with_stats(corpus, out, jobs=2, cache_dir=cache, progress=False)
+    assert stats.parsed_chars == 0
+    after = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    assert after == before
+
+
+def test_corpus_never_modified(seed_run):
+    *_, corpus = seed_run
+    for p in corpus.iterdir():
+        assert hashlib.sha256(p.read_bytes()).digest() == hashlib.sha256((ROOT / "corpus" / p.name).read_bytes()).digest()
+
+
+def test_eval_scores_above_floor(seed_run):
+    out, *_ = seed_run
+    res = subprocess.run([sys.executable, str(ROOT / "tests/eval/score.py"), "--outputs", str(out), "--gold",
+                          str(ROOT / "tests/gold"), "--json"], capture_output=True, text=True, check=True)
+    scores = json.loads(res.stdout)
+    for table in ("people", "organizations", "dates"):
+        assert scores[table]["f1"] > 0.3, (table, scores[table])
