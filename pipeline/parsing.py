@@ -13,11 +13,10 @@ import hashlib
 import os
 import tempfile
 import zlib
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
@@ -27,12 +26,6 @@ MODEL = "ja_ginza"
 # Sudachi refuses inputs over 49,149 bytes; a CJK character is 3 bytes in UTF-8.
 MAX_PIECE_CHARS = 4000
 BATCH_SIZE = 32  # sentences per nlp.pipe batch: small batches keep memory flat
-
-
-@dataclass(frozen=True)
-class ParsedSentence:
-    start: int  # offset of doc.text in the clean text
-    doc: Doc
 
 
 @lru_cache(maxsize=1)
@@ -135,12 +128,9 @@ def parse_texts(nlp: Language, texts: list[str]) -> list[Doc]:
     grouped: dict[int, list[Doc]] = {}
     for (i, _), doc in zip(jobs, parsed):
         grouped.setdefault(i, []).append(doc)
-    return [g[0] if len(g) == 1 else Doc.from_docs(g, ensure_whitespace=False) for _, g in sorted(grouped.items())]
-
-
-def iter_parsed(spans: list[tuple[int, int]], text: str, docs: list[Doc]) -> Iterator[ParsedSentence]:
-    for (start, _), doc in zip(spans, docs):
-        yield ParsedSentence(start, doc)
+    # GiNZA's bunsetu user data cannot be merged across pieces; only over-long sentences lose it.
+    return [g[0] if len(g) == 1 else Doc.from_docs(g, ensure_whitespace=False, exclude=["user_data"])
+            for _, g in sorted(grouped.items())]
 
 
 ParseJob = tuple[str, list[str]]  # (cache key, sentence texts)

@@ -146,4 +146,5 @@ def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
 
 def _ids(df: pd.DataFrame, prefix: str) -> pd.Series:
     """Ids numbered within each article, in sorted order (stable across runs)."""
-    return prefix + (df.groupby("article_id").cumcount() + 1).map("{:04d}".format)
+    numbers = df.groupby("article_id").cumcount() + 1
+    return pd.Series([f"{prefix}{n:04d}" for n in numbers], index=df.index, dtype=object)

@@ -30,3 +30,36 @@ def seed_run(tmp_path_factory):
     out, cache = base / "outputs", base / "cache"
     tables, stats = run_with_stats(corpus, out, jobs=1, cache_dir=cache, progress=False)
     return out, cache, tables, stats, corpus
+
+
+def parse_article(nlp, path: Path):
+    """One corpus file through read → clean → dedup → parse, as the rule families see it."""
+    from pipeline import facts, parsing, reading, runner
+    from pipeline.records import ParsedArticle
+
+    f = reading.InputFile(path, path.name, reading.article_id_for(path.name))
+    article = runner.prepare(f)
+    assert article.ok, article.error
+    docs = parsing.parse_texts(nlp, runner.sentence_texts(article))
+    published = facts.article_facts(article).published or None
+    return ParsedArticle(article.article_id, article.text, article.sentences, docs, published)
+
+
+@pytest.fixture(scope="session")
+def parsed_seeds(nlp):
+    """{article_id: ParsedArticle} for the five seeds, parsed once per session."""
+    return {p.stem: parse_article(nlp, p) for p in sorted(CORPUS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def parse_text(nlp):
+    """Parse a small text written for a test into a ParsedArticle (sentences split by the cleaner)."""
+    from pipeline import cleaning
+    from pipeline.records import ParsedArticle
+
+    def _parse(text: str, published: str | None = None, article_id: str = "test"):
+        sentences = cleaning.segment(text)
+        docs = [nlp(text[s.start:s.end]) for s in sentences]
+        return ParsedArticle(article_id, text, sentences, docs, published)
+
+    return _parse

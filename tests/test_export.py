@@ -1,0 +1,75 @@
+"""Tables and export: contract columns, sorting, formula neutralisation, atomic writes."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from pipeline import export
+from pipeline.records import Article, AlignedText, Entity, Extraction, Mention, Removal, Sentence
+from pipeline.tables import COLUMNS, ArticleFacts, TableBuilder
+
+
+def small_tables(text: str = "=HYPERLINK(\"http://x\",\"y\")と@SUM(A1)を浜田防衛相が述べた。"):
+    art = Article("a1", "a1.txt", "0" * 64, "utf-8", raw=text, clean=AlignedText.identity(text),
+                  sentences=[Sentence(0, 0, len(text), "body")], removals=[Removal(0, 1, "markup")])
+    start = text.index("浜田")
+    m = Mention("PERSON", "浜田", start, start + 2, 0, "浜田", "person.title_suffix")
+    formula = Mention("ORG", text[:5], 0, 5, 0, "-1+1", "org.test")
+    ex = Extraction("a1", [m, formula], people=[Entity("PERSON", "浜田", [m], title="防衛相", country="JP",
+                                                       rule="person.title_suffix")])
+    builder = TableBuilder()
+    builder.add_article(art, ArticleFacts(title="@title", published="2024-01-02", published_from="metadata"))
+    builder.add_extraction(art, ex)
+    return builder.build()
+
+
+def test_columns_and_rule_names():
+    tables = small_tables()
+    for name, df in tables.items():
+        assert list(df.columns) == COLUMNS[name]
+    assert tables.people.iloc[0].to_dict() | {"first_sentence": ""} == {
+        "article_id": "a1", "person": "浜田", "title": "防衛相", "country": "JP", "surfaces": "浜田",
+        "mentions": 1, "first_sentence": "", "rule": "person.title_suffix"}
+    assert list(tables.mentions["mention_id"]) == ["m0001", "m0002"]
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_cells_are_neutralised(cell):
+    assert export.neutralise(cell) == "'" + cell
+
+
+def test_csv_is_bom_utf8_and_safe_to_open(tmp_path):
+    tables = small_tables()
+    export.export(tables, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.csv" for n in COLUMNS)
+    for name in COLUMNS:
+        raw = (tmp_path / f"{name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        with (tmp_path / f"{name}.csv").open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                for col, value in row.items():
+                    assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (name, col, value)
+    with (tmp_path / "mentions.csv").open(encoding="utf-8-sig", newline="") as f:
+        texts = [r["text"] for r in csv.DictReader(f)]
+    assert texts[0] == "'=HYPE"
+
+
+def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "people.csv"
+    target.write_bytes(b"old")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export.os, "replace", boom)
+    with pytest.raises(OSError):
+        export.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["people.csv"]
+
+
+@pytest.mark.parametrize("article_id", ["../../x", "a/b", "\x00\x1b[31m", "..", "日本語 の 名前"])
+def test_clean_text_path_stays_inside_outputs(tmp_path, article_id):
+    path = export.export_clean_text(article_id, "本文", tmp_path / "out")
+    assert path.resolve().parent == (tmp_path / "out" / "clean").resolve()

@@ -1,0 +1,95 @@
+"""Read stage: discovery, encodings, sidecars, bad files."""
+from __future__ import annotations
+
+import codecs
+import os
+
+import pytest
+
+from pipeline import reading
+
+TEXT = "浜田防衛大臣は①髙～の件で会談した。ｶﾀｶﾅも。"
+
+
+def write(path, data: bytes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("codec,name", [
+    ("utf-8", "utf-8"), ("cp932", "cp932"), ("utf-16", "utf-16"), ("utf-8-sig", "utf-8-sig"),
+])
+def test_japanese_encodings_decode_exactly(codec, name):
+    text, found = reading.decode(TEXT.encode(codec))
+    assert (text, found) == (TEXT, name)
+
+
+def test_euc_jp_is_not_mistaken_for_cp932():
+    text = "防衛省は在日米軍の再編について説明を受けたと発表した。" * 3
+    assert reading.decode(text.encode("euc_jp")) == (text, "euc-jp")
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "empty file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
+    ("防衛".encode("utf-16-le")[:3] + b"\x00", "binary content"),
+])
+def test_bad_bytes_give_a_reason(data, reason):
+    with pytest.raises(reading.ReadError, match=reason):
+        reading.decode(data)
+
+
+def test_discover_is_recursive_sorted_and_skips_sidecars(tmp_path):
+    write(tmp_path / "b.txt", b"x")
+    write(tmp_path / "a.html", b"x")
+    write(tmp_path / "sub" / "c.md", b"x")
+    write(tmp_path / "a.meta.json", b"{}")
+    write(tmp_path / "notes.pdf", b"x")
+    found = reading.discover(tmp_path)
+    assert [f.rel for f in found] == ["a.html", "b.txt", "sub/c.md"]
+    assert [f.article_id for f in found] == ["a", "b", "sub__c"]
+
+
+def test_names_differing_only_in_extension_keep_distinct_ids(tmp_path):
+    write(tmp_path / "x.txt", b"a")
+    write(tmp_path / "x.html", b"a")
+    ids = [f.article_id for f in reading.discover(tmp_path)]
+    assert len(set(ids)) == 2
+
+
+def test_read_records_hash_encoding_and_sidecar(tmp_path):
+    path = write(tmp_path / "a.txt", TEXT.encode("cp932"))
+    write(tmp_path / "a.meta.json", '{"published": "2024-07-27", "source": "日経", "extra": 1}'.encode())
+    art = reading.read(reading.discover(tmp_path)[0])
+    assert art.ok and art.raw == TEXT and art.encoding == "cp932"
+    assert art.meta == {"published": "2024-07-27", "source": "日経"}
+    assert len(art.sha256) == 64
+    assert path.read_bytes() == TEXT.encode("cp932")
+
+
+def test_malformed_sidecar_keeps_text_and_says_why(tmp_path):
+    write(tmp_path / "a.txt", TEXT.encode())
+    write(tmp_path / "a.meta.json", b"{not json")
+    art = reading.read(reading.discover(tmp_path)[0])
+    assert art.ok
+    assert "malformed sidecar a.meta.json" in art.meta["error"]
+
+
+def test_whitespace_only_and_broken_link(tmp_path):
+    write(tmp_path / "blank.txt", " \n\u3000\n".encode())
+    os.symlink(tmp_path / "nowhere.txt", tmp_path / "link.txt")
+    arts = {a.article_id: a for a in map(reading.read, reading.discover(tmp_path))}
+    assert arts["blank"].error == "no text (whitespace only)"
+    assert arts["link"].error == "broken symbolic link"
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    write(tmp_path / "secret.txt", b"x")
+    f = reading.discover(tmp_path)[0]
+
+    def denied(self):  # chmod 0 does not stop root, who runs CI: simulate the kernel's answer
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(f.path), "read_bytes", denied)
+    assert reading.read(f).error == "permission denied: cannot read the file"
