@@ -26,7 +26,19 @@ def _parser() -> argparse.ArgumentParser:
                      help="parser processes (default: number of cores)")
     run.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    exp = sub.add_parser("explain", help="show which rule produced each item of an article or a sentence",
+                         description="Parse one article (a file, an article id under --corpus, or a sentence "
+                                     "given as text) and print every extracted item with its rule and tokens.")
+    exp.add_argument("target", help="file path, article id, or a Japanese sentence")
+    exp.add_argument("--corpus", type=Path, default=Path("corpus"), help="where to look up an article id")
     return ap
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from .explain import explain
+
+    print(explain(args.target, args.corpus))
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -49,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        return _explain(args) if args.command == "explain" else _run(args)
     except KeyboardInterrupt:
         print("interrupted: outputs left as they were before this run", file=sys.stderr)
         return 130

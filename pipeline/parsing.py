@@ -10,17 +10,17 @@ changed rule file re-runs extraction only.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-import zlib
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from spacy.language import Language
-from spacy.tokens import Doc, DocBin
-from spacy.vocab import Vocab
+from .cache import DiskCache
+
+if TYPE_CHECKING:  # spaCy is imported only when something is parsed or loaded: warm runs skip it
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 MODEL = "ja_ginza"
 # Sudachi refuses inputs over 49,149 bytes; a CJK character is 3 bytes in UTF-8.
@@ -79,48 +79,41 @@ class ParseCache:
     """DocBin files under ``root``, one per article text; corrupt entries are discarded."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = Path(root)
+        self.store = DiskCache(self.root, ".spacy")
 
     def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.spacy"
+        return self.store.path(key)
 
     def has(self, key: str) -> bool:
-        return self.path(key).is_file()
+        return self.store.has(key)
 
     def load(self, key: str, texts: list[str], vocab: Vocab) -> list[Doc] | None:
         """The cached docs, or None when missing or not trustworthy (then the entry is removed)."""
-        path = self.path(key)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        from spacy.tokens import DocBin
+
+        data = self.store.get(key)
+        if data is None:
             return None
         try:
             docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(vocab))
-        except (ValueError, KeyError, TypeError, zlib.error, Exception):  # noqa: BLE001 - any decode failure means corrupt
+        except Exception:  # noqa: BLE001 - an intact checksum over undecodable bytes is still unusable
             docs = None
         if docs is None or [d.text for d in docs] != texts:
-            path.unlink(missing_ok=True)
+            self.store.discard(key)
             return None
         return docs
 
     def save(self, key: str, docs: list[Doc]) -> None:
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = DocBin(store_user_data=True, docs=docs).to_bytes()
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".spacy")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from spacy.tokens import DocBin
+
+        self.store.put(key, DocBin(store_user_data=True, docs=docs).to_bytes())
 
 
 def parse_texts(nlp: Language, texts: list[str]) -> list[Doc]:
     """Parse texts with nlp.pipe in small batches; pieces of an over-long text are re-joined."""
+    from spacy.tokens import Doc
+
     jobs: list[tuple[int, str]] = []
     for i, t in enumerate(texts):
         jobs += [(i, t[a:b]) for a, b in pieces(t, 0, len(t))]

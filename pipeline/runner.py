@@ -6,18 +6,20 @@ never pile up in memory.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import sys
 import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from spacy.vocab import Vocab
-
-from . import cleaning, dedup, export, extraction, facts, parsing, reading
+from . import cleaning, dedup, export, facts, parsing, reading, rulebook
+from .cache import DiskCache
 from .locking import OutputLock
-from .records import Article, ParsedArticle, Removal
+from .records import Article, Extraction, ParsedArticle, Removal
 from .tables import ArticleFacts, TableBuilder, Tables
 
 DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
@@ -28,6 +30,20 @@ class RunStats:
     files: int = 0
     failed: int = 0
     parsed_chars: int = 0  # characters that went through GiNZA this run (0 on a warm re-run)
+    extracted: int = 0  # articles whose rules ran this run (0 when nothing changed)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the package's code and rule files: extraction results are reused only for the same rules."""
+    digest = hashlib.sha256(rulebook.rules_fingerprint().encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def extraction_key(parse_key: str, published: str) -> str:
+    return hashlib.sha256(f"{parse_key}|{published}|{code_fingerprint()}".encode()).hexdigest()
 
 
 def prepare(f: reading.InputFile) -> Article:
@@ -95,20 +111,27 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache: parsing.ParseCache, p
     articles = [prepare(f) for f in files]
     mark_article_duplicates(articles)
     todo = [a for a in articles if a.ok and not a.duplicate_of]
+    info = {a.article_id: facts.article_facts(a) for a in articles if a.ok}
     keys = {a.article_id: parsing.cache_key(sentence_texts(a)) for a in todo}
+    results = DiskCache(cache.root.parent / "extract", ".pickle")
+    ex_keys = {aid: extraction_key(k, info[aid].published) for aid, k in keys.items()}
+    need_parse = [a for a in todo if not results.has(ex_keys[a.article_id]) and not cache.has(keys[a.article_id])]
     stats = RunStats(files=len(files))
-    with _progress_bar(progress, sum(len(a.text) for a in todo if not cache.has(keys[a.article_id]))) as tick:
+    with _progress_bar(progress, sum(len(a.text) for a in need_parse)) as tick:
         stats.parsed_chars = parsing.parse_into_cache(
-            [(keys[a.article_id], sentence_texts(a)) for a in todo], cache, jobs, fast, tick)
+            [(keys[a.article_id], sentence_texts(a)) for a in need_parse], cache, jobs, fast, tick)
     builder = TableBuilder()
-    vocab = Vocab()
     for article in articles:
-        info = ArticleFacts()
         if article.ok and not article.duplicate_of:
-            info = _extract_one(article, keys[article.article_id], cache, vocab, builder)
-        elif article.ok:
-            info = facts.article_facts(article)
-        builder.add_article(article, info)
+            found = _cached_extraction(results, ex_keys[article.article_id])
+            if found is None:
+                found = _extract_one(article, keys[article.article_id], cache, info[article.article_id])
+                stats.extracted += 1
+                if found is not None:
+                    results.put(ex_keys[article.article_id], pickle.dumps(found))
+            if found is not None:
+                builder.add_extraction(article, found)
+        builder.add_article(article, info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts())
         if out is not None and article.ok:
             export.export_clean_text(article.article_id, article.text, out)
     tables = builder.build()
@@ -118,21 +141,43 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache: parsing.ParseCache, p
     return tables, stats
 
 
-def _extract_one(article: Article, key: str, cache: parsing.ParseCache, vocab: Vocab,
-                 builder: TableBuilder) -> ArticleFacts:
+def _cached_extraction(results: DiskCache, key: str) -> Extraction | None:
+    payload = results.get(key)
+    if payload is None:
+        return None
     try:
-        docs = cache.load(key, sentence_texts(article), vocab)
+        found = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - stale or foreign pickle: recompute
+        found = None
+    if not isinstance(found, Extraction):
+        results.discard(key)
+        return None
+    return found
+
+
+@lru_cache(maxsize=1)
+def _shared_vocab():
+    """One string store for every cached Doc of the run (loading spaCy only when extraction must run)."""
+    from spacy.vocab import Vocab
+
+    return Vocab()
+
+
+def _extract_one(article: Article, key: str, cache: parsing.ParseCache, info: ArticleFacts) -> Extraction | None:
+    """Rules over the cached parse; on failure the article's row says why and the run goes on."""
+    from . import extraction
+
+    try:
+        docs = cache.load(key, sentence_texts(article), _shared_vocab())
         if docs is None:
             raise RuntimeError("parse cache entry missing or corrupt after parsing")
-        info = facts.article_facts(article)
         parsed = ParsedArticle(article.article_id, article.text, article.sentences, docs, info.published or None)
-        builder.add_extraction(article, extraction.extract(parsed))
-        return info
+        return extraction.extract(parsed)
     except Exception as exc:  # noqa: BLE001 - report on the article's row and go on
         if os.environ.get("PIPELINE_DEBUG"):
             traceback.print_exc()
         article.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
-        return ArticleFacts()
+        return None
 
 
 class _progress_bar:
