@@ -130,8 +130,13 @@ ParseJob = tuple[str, list[str]]  # (cache key, sentence texts)
 _worker_nlp: Language | None = None
 
 
-def _init_worker(fast: bool) -> None:
+def _init_worker(fast: bool, in_child: bool = False) -> None:
     global _worker_nlp
+    if in_child:
+        # Ctrl-C reaches the whole process group: let the parent stop the pool cleanly instead.
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_nlp = load_model(fast)
 
 
@@ -167,7 +172,7 @@ def parse_into_cache(jobs: list[ParseJob], cache: ParseCache, n_jobs: int = 1, f
 
     # spawn, not fork: the parent may hold threads (progress bar) and never needs the model.
     with ProcessPoolExecutor(n_jobs, mp_context=mp.get_context("spawn"), initializer=_init_worker,
-                             initargs=(fast,)) as pool:
+                             initargs=(fast, True)) as pool:
         futures = [pool.submit(_run_job, job, str(cache.root)) for job in todo]
         try:
             for fut in as_completed(futures):

@@ -1,0 +1,269 @@
+"""``make bench``: the pipeline against stock GiNZA, measured side by side in one run.
+
+Builds synthetic corpora from the seeds' paragraphs (every sentence stamped
+with a serial number, so neither the parse cache nor de-duplication can
+shortcut the measurement), then measures, for each size:
+
+  (a) stock GiNZA as a user installs it (own venv on the machine's python3,
+      ``spacy.load("ja_ginza")`` + ``nlp.pipe`` with defaults), parsing only;
+  (b) the pipeline, cold cache, whole run from files to CSVs (start-up included);
+  (c) a warm re-run with nothing changed, as a fraction of (b);
+  (d) a re-run after editing one rule file, as a fraction of (b);
+  (e) the extra cost of one new article;
+  (f) peak RSS of (b), parent plus workers;
+  (g) time per character, to show the cost grows linearly.
+
+Writes everything to ``<out>/bench.json`` as well.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".bench"
+SENTENCE_END = re.compile(r"(?<=。)")
+STOCK_SCRIPT = r"""
+import json, sys, time
+paths = json.loads(sys.stdin.read())
+texts = [open(p, encoding="utf-8").read() for p in paths]
+import spacy
+nlp = spacy.load("ja_ginza")
+t0 = time.perf_counter()
+n_tokens = sum(len(doc) for doc in nlp.pipe(texts))
+elapsed = time.perf_counter() - t0
+print(json.dumps({"chars": sum(map(len, texts)), "seconds": elapsed, "tokens": n_tokens,
+                  "python": sys.version.split()[0]}))
+"""
+
+
+def seed_paragraphs(corpus: Path) -> list[str]:
+    """Distinct body-like lines of the seeds (no markup, no URLs)."""
+    seen: dict[str, None] = {}
+    for path in sorted(corpus.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if len(line) >= 25 and "<" not in line and "http" not in line:
+                seen.setdefault(line, None)
+    return list(seen)
+
+
+def stamp(paragraph: str, serial: int) -> str:
+    """Make every sentence of the paragraph unique with a serial number."""
+    sentences = [s for s in SENTENCE_END.split(paragraph) if s]
+    return "".join(f"({serial}-{k}){s}" for k, s in enumerate(sentences))
+
+
+def synth_corpus(dest: Path, n_articles: int, paragraphs: list[str], seed: int = 7, per_article: int = 8,
+                 first: int = 0) -> int:
+    """Write ``n_articles`` recombined articles into ``dest``; returns their characters."""
+    dest.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i in range(first, first + n_articles):
+        rng = random.Random(seed * 100003 + i)
+        body = "\n".join(stamp(p, i * 100 + j) for j, p in enumerate(rng.sample(paragraphs, per_article)))
+        (dest / f"bench_{i:05d}.txt").write_text(body + "\n", encoding="utf-8")
+        total += len(body) + 1
+    return total
+
+
+def repost_corpus(dest: Path, n_articles: int, paragraphs: list[str]) -> int:
+    """A corpus with reposts: every third article re-pastes an earlier one, some paste a block twice."""
+    total = synth_corpus(dest, n_articles, paragraphs, seed=11)
+    files = sorted(dest.glob("*.txt"))
+    for k, path in enumerate(files[2::3]):
+        original = files[k].read_text(encoding="utf-8")
+        path.write_text("転載:\n" + original, encoding="utf-8")
+    for path in files[1::3]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text + text.splitlines()[0] + "\n", encoding="utf-8")
+    return total
+
+
+class RssSampler:
+    """Peak resident memory of a process tree, sampled from /proc every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_total, self.peak_parent, self.peak_worker = pid, 0, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.05):
+            rss = {pid: _rss_kb(pid) for pid in _tree(self.pid)}
+            self.peak_total = max(self.peak_total, sum(rss.values()))
+            self.peak_parent = max(self.peak_parent, rss.get(self.pid, 0))
+            self.peak_worker = max([self.peak_worker] + [v for p, v in rss.items() if p != self.pid])
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run_pipeline(corpus: Path, out: Path, cache: Path, env: dict) -> dict:
+    """One whole ``python -m pipeline run``: wall seconds, peak RSS (MB) and what it parsed."""
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(out), "--cache", str(cache)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with RssSampler(proc.pid) as rss:
+        stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"pipeline failed ({proc.returncode}): {stderr[-2000:]}")
+    parsed = re.search(r"(\d+) chars parsed", stderr)
+    return {"seconds": seconds, "rss_total_mb": rss.peak_total / 1024, "rss_parent_mb": rss.peak_parent / 1024,
+            "rss_worker_mb": rss.peak_worker / 1024, "parsed_chars": int(parsed.group(1)) if parsed else None}
+
+
+def stock_python() -> str:
+    """The machine's default python3, as a user would install GiNZA on it."""
+    return shutil.which("python3") or sys.executable
+
+
+def ensure_stock_venv() -> Path:
+    venv = WORK / "stock-venv"
+    py = venv / "bin" / "python"
+    if not (venv / ".installed").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([stock_python(), "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "ginza", "ja_ginza"], check=True)
+        (venv / ".installed").touch()
+    return py
+
+
+def run_stock(paths: list[Path]) -> dict:
+    py = ensure_stock_venv()
+    res = subprocess.run([str(py), "-c", STOCK_SCRIPT], input=json.dumps([str(p) for p in paths]),
+                         capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def measure_size(n: int, paragraphs: list[str], env: dict, rules: Path) -> dict:
+    corpus, out, cache = WORK / f"corpus-{n}", WORK / f"out-{n}", WORK / f"cache-{n}"
+    for d in (corpus, out, cache):
+        shutil.rmtree(d, ignore_errors=True)
+    chars = synth_corpus(corpus, n, paragraphs)
+    cold = run_pipeline(corpus, out, cache, env)
+    warm = run_pipeline(corpus, out, cache, env)
+    rule_file = rules / "dates.yaml"
+    rule_file.write_text(rule_file.read_text(encoding="utf-8") + "\n# edited by the benchmark\n", encoding="utf-8")
+    touched = run_pipeline(corpus, out, cache, env)
+    new_chars = synth_corpus(corpus, 1, paragraphs, first=n)
+    added = run_pipeline(corpus, out, cache, env)
+    return {
+        "articles": n, "chars": chars, "cold": cold, "warm": warm, "rule_touched": touched, "one_new": added,
+        "b_chars_per_s": chars / cold["seconds"], "c_fraction": warm["seconds"] / cold["seconds"],
+        "d_fraction": touched["seconds"] / cold["seconds"], "e_extra_s": added["seconds"] - warm["seconds"],
+        "e_new_chars": new_chars, "g_us_per_char": cold["seconds"] / chars * 1e6,
+    }
+
+
+def dedup_savings(paragraphs: list[str], env: dict) -> dict:
+    corpus, out, cache = WORK / "corpus-reposts", WORK / "out-reposts", WORK / "cache-reposts"
+    for d in (corpus, out, cache):
+        shutil.rmtree(d, ignore_errors=True)
+    repost_corpus(corpus, 60, paragraphs)
+    raw = sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt"))
+    res = run_pipeline(corpus, out, cache, env)
+    return {"raw_chars": raw, "parsed_chars": res["parsed_chars"], "seconds": res["seconds"],
+            "saved_fraction": 1 - (res["parsed_chars"] or 0) / raw}
+
+
+def report(result: dict) -> str:
+    a = result["stock"]
+    lines = [f"(a) stock GiNZA (python {a['python']}, defaults, parse only) on {a['chars']} chars "
+             f"of the {result['stock_size']}-article corpus: {a['chars_per_s']:.0f} chars/s",
+             f"    pipeline, cold, whole run on the same texts: {result['same_texts']['chars_per_s']:.0f} chars/s "
+             f"→ b/a = {result['same_texts']['ratio']:.1f}",
+             "", f"{'articles':>8} {'chars':>9} {'(b) c/s':>9} {'b/a':>6} {'(c) warm':>9} {'(d) rule':>9} "
+             f"{'(e) +1 s':>9} {'(f) RSS MB':>11} {'worker MB':>10} {'(g) µs/c':>9}"]
+    for s in result["sizes"]:
+        lines.append(f"{s['articles']:>8} {s['chars']:>9} {s['b_chars_per_s']:>9.0f} "
+                     f"{s['b_chars_per_s'] / a['chars_per_s']:>6.1f} {s['c_fraction']:>9.1%} {s['d_fraction']:>9.1%} "
+                     f"{s['e_extra_s']:>9.2f} {s['cold']['rss_total_mb']:>11.0f} {s['cold']['rss_worker_mb']:>10.0f} "
+                     f"{s['g_us_per_char']:>9.1f}")
+    g = [s["g_us_per_char"] for s in result["sizes"]]
+    lines.append(f"(g) spread of time per char across sizes: {max(g) / min(g) - 1:+.0%} (max/min - 1)")
+    d = result["dedup"]
+    lines.append(f"de-duplication on a corpus with reposts: {d['raw_chars']} raw chars, {d['parsed_chars']} parsed "
+                 f"→ {d['saved_fraction']:.0%} of the parsing saved")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "outputs")
+    ap.add_argument("--sizes", default="50,200,800")
+    ap.add_argument("--stock-size", type=int, default=200, help="corpus whose subset stock GiNZA parses")
+    ap.add_argument("--stock-articles", type=int, default=30, help="articles of it stock GiNZA parses")
+    args = ap.parse_args(argv)
+    sizes = [int(x) for x in args.sizes.split(",")]
+    WORK.mkdir(exist_ok=True)
+    rules = WORK / "rules"
+    shutil.rmtree(rules, ignore_errors=True)
+    shutil.copytree(ROOT / "pipeline" / "rules", rules)
+    env = {**os.environ, "PIPELINE_RULES": str(rules)}
+    paragraphs = seed_paragraphs(ROOT / "corpus")
+
+    subset_dir = WORK / "corpus-stock"
+    shutil.rmtree(subset_dir, ignore_errors=True)
+    synth_corpus(subset_dir, args.stock_articles, paragraphs)  # the first articles of every synthetic corpus
+    paths = sorted(subset_dir.glob("*.txt"))
+    stock = run_stock(paths)
+    stock["chars_per_s"] = stock["chars"] / stock["seconds"]
+    same = run_pipeline(subset_dir, WORK / "out-stock", WORK / "cache-stock-fresh", env)
+    shutil.rmtree(WORK / "cache-stock-fresh", ignore_errors=True)
+    same["chars_per_s"] = stock["chars"] / same["seconds"]
+    same["ratio"] = same["chars_per_s"] / stock["chars_per_s"]
+
+    result = {"stock": stock, "stock_size": args.stock_size, "same_texts": same, "jobs": os.cpu_count(),
+              "python": sys.version.split()[0], "sizes": [measure_size(n, paragraphs, env, rules) for n in sizes],
+              "dedup": dedup_savings(paragraphs, env)}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
