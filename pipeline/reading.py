@@ -86,8 +86,13 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ReadError("binary content (NUL bytes): not a text file")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            # A file cut short inside its last character: the partial character carries nothing.
+            return data[: exc.start].decode("utf-8"), "utf-8"
+        if _utf8_multibyte_chars(data[: exc.start]) >= 3:
+            raise ReadError(f"mixed encodings: valid UTF-8 Japanese up to byte {exc.start}, then bytes that are not "
+                            f"UTF-8") from None
     candidates = []
     for codec in JAPANESE_CODECS[1:]:
         try:
@@ -102,6 +107,11 @@ def decode(data: bytes) -> tuple[str, str]:
     raise ReadError(
         f"not valid UTF-8, cp932 or EUC-JP (looks like {best.encoding}; mixed encodings or truncated multi-byte text?)"
     )
+
+
+def _utf8_multibyte_chars(prefix: bytes) -> int:
+    """How many multi-byte UTF-8 characters a valid UTF-8 prefix holds (lead bytes 0xC2–0xF4)."""
+    return sum(1 for b in prefix if 0xC2 <= b <= 0xF4)
 
 
 def _japaneseness(text: str) -> int:

@@ -93,3 +93,14 @@ def test_unreadable_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(type(f.path), "read_bytes", denied)
     assert reading.read(f).error == "permission denied: cannot read the file"
+
+
+def test_truncated_utf8_keeps_the_complete_text():
+    data = "防衛省は会談した".encode()
+    assert reading.decode(data[:-1]) == ("防衛省は会談し", "utf-8")
+
+
+def test_mixed_encodings_are_refused_with_the_byte_offset():
+    data = "防衛省は会談した。".encode() + "在日米軍の再編。".encode("cp932")
+    with pytest.raises(reading.ReadError, match=r"mixed encodings: valid UTF-8 Japanese up to byte 27"):
+        reading.decode(data)
