@@ -55,13 +55,24 @@ def prepare(f: reading.InputFile) -> Article:
         clean_text, markup = cleaning.clean(article.raw, html=reading.is_html(f))
         kept, repeats = dedup.dedup_blocks(article.article_id, clean_text)
         article.clean = kept
-        article.removals = sorted(markup + repeats, key=lambda r: r.start)
+        article.removals = sorted(markup + _outside(repeats, markup), key=lambda r: r.start)
         article.sentences = cleaning.segment(kept.text)
         if not article.sentences:
             article.error = "no text left after cleaning"
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
         article.error = f"cleaning failed: {type(exc).__name__}: {exc}".splitlines()[0]
     return article
+
+
+def _outside(removals: list[Removal], taken: list[Removal]) -> list[Removal]:
+    """``removals`` minus the raw spans already in ``taken``, so no character is counted twice."""
+    out = []
+    for r in removals:
+        pieces = [(r.start, r.end)]
+        for t in taken:
+            pieces = [p for a, b in pieces for p in ((a, min(b, t.start)), (max(a, t.end), b)) if p[0] < p[1]]
+        out += [Removal(a, b, r.kind, r.duplicate_of) for a, b in pieces]
+    return out
 
 
 def sentence_texts(article: Article) -> list[str]:

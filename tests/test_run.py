@@ -122,3 +122,54 @@ def test_eval_scores_above_floor(seed_run):
     scores = json.loads(res.stdout)
     for table in ("people", "organizations", "dates"):
         assert scores[table]["f1"] > 0.3, (table, scores[table])
+
+
+def test_repeat_removal_never_double_counts_markup(tmp_path):
+    from pipeline import reading
+    from pipeline.runner import prepare
+
+    block = "日米両政府は<b>作業部会</b>を設置することで一致した。"
+    (tmp_path / "a.txt").write_text(f"{block}\n{block}\n", encoding="utf-8")
+    article = prepare(reading.discover(tmp_path)[0])
+    spans = sorted((r.start, r.end) for r in article.removals)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+    assert article.text.count("作業部会") == 1
+    covered = [0] * len(article.raw)
+    for r in article.removals:
+        for i in range(r.start, r.end):
+            covered[i] += 1
+    kept = set(article.clean.origin)
+    for i, ch in enumerate(article.raw):  # each raw char is kept, removed once, or layout whitespace
+        assert (i in kept) + covered[i] == 1 or (covered[i] == 0 and ch.isspace()), (i, ch)
+
+
+def test_cli_exit_codes_and_failed_rows(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("浜田防衛相は2023年1月12日、オースティン国防長官と会談した。", encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(out),
+           "--cache", str(tmp_path / "cache"), "--quiet"]
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 1, res.stderr
+    rows = {r["article_id"]: r for r in read_csv(out / "articles.csv")}
+    assert rows["empty"]["status"] == "error" and rows["empty"]["error"] == "empty file"
+    assert rows["good"]["status"] == "ok"
+    assert any(r["value"] == "2023-01-12" for r in read_csv(out / "dates.csv"))
+    res = subprocess.run(cmd[:4] + ["--corpus", str(tmp_path / "missing")], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 2 and "corpus folder not found" in res.stderr
+    res = subprocess.run([sys.executable, "-m", "pipeline", "run", "--jobs", "x"], capture_output=True, text=True,
+                         cwd=ROOT)
+    assert res.returncode == 2
+
+
+def test_python_api_returns_the_tables_without_writing(tmp_path):
+    import pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("2024年7月28日、日米は共同声明に署名した。", encoding="utf-8")
+    tables = pipeline.run(corpus, cache_dir=tmp_path / "cache")
+    assert list(tables.dates["value"]) == ["2024-07-28"]
+    assert set(dict(tables.items())) == set(COLUMNS)
+    assert not (tmp_path / "outputs").exists()
