@@ -118,6 +118,7 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
 
 def _run(corpus: Path, out: Path | None, jobs: int, cache: parsing.ParseCache, progress: bool,
          fast: bool) -> tuple[Tables, RunStats]:
+    rulebook.all_rule_files()  # a malformed rule file stops the run here, naming file, rule and reason
     files = reading.discover(corpus)
     articles = [prepare(f) for f in files]
     mark_article_duplicates(articles)
@@ -184,6 +185,8 @@ def _extract_one(article: Article, key: str, cache: parsing.ParseCache, info: Ar
             raise RuntimeError("parse cache entry missing or corrupt after parsing")
         parsed = ParsedArticle(article.article_id, article.text, article.sentences, docs, info.published or None)
         return extraction.extract(parsed)
+    except rulebook.RuleError:
+        raise
     except Exception as exc:  # noqa: BLE001 - report on the article's row and go on
         if os.environ.get("PIPELINE_DEBUG"):
             traceback.print_exc()
