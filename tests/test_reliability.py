@@ -1,0 +1,259 @@
+"""Bad input, crashes, concurrent runs, Ctrl-C and spreadsheet safety (README: Reliability)."""
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline import bench, cleaning, dedup, reading
+from pipeline.locking import OutputLock
+from pipeline.records import AlignedText
+from pipeline.runner import prepare
+
+ROOT = Path(__file__).resolve().parent.parent
+CP932_TEXT = "①髙～の件で、防衛省は2024年7月28日に在日米軍の再編を発表した。"
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def cli(corpus: Path, out: Path, cache: Path, *extra: str, **kw) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(out), "--cache",
+           str(cache), "--quiet", *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, **kw)
+
+
+def bad_corpus(root: Path) -> Path:
+    corpus = root / "corpus"
+    (corpus / "sub folder").mkdir(parents=True)
+    files = {
+        "empty.txt": b"",
+        "blank.txt": " \n\u3000\n\t".encode(),
+        "nul.txt": b"abc\x00def" * 10,
+        "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01" + bytes(range(256)),
+        "report.txt": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nstream\n\x00\x9c\xff\x01",
+        "truncated.txt": "防衛省は2024年7月28日に発表した。".encode()[:-2],
+        "mixed.txt": "防衛省は発表した。".encode() + "在日米軍の再編について。".encode("cp932"),
+        "sjis.txt": CP932_TEXT.encode("cp932"),
+        "eucjp.txt": "外務省は2023年2月3日に協議した。".encode("euc_jp"),
+        "utf16.txt": "国務省は2023年4月5日に声明を出した。".encode("utf-16"),
+        "bom.txt": "統合幕僚監部は2023年6月7日に訓練を始めた。".encode("utf-8-sig"),
+        "long.txt": ("日米両政府は2024年7月28日、防衛協力の強化で一致した。\n" * 40000).encode(),
+        "nested.html": ("<div>" * 5000 + "<p>在韓米軍は2023年1月12日に演習を終えた。</p>" + "</div>" * 5000).encode(),
+        "malformed.html": b"<html><body><p>\xe9\x98\xb2\xe8\xa1\x9b\xe7\x9c\x81<b><i>2024\xe5\xb9\xb4</p><script>x=1",
+        "名前 に 空白.txt": "岸田首相は2024年4月10日に会談した。".encode(),
+        "sub folder/nested.md": "2024年4月10日、日米は合意した。".encode(),
+        "twin.txt": "防衛装備庁は2022年10月1日に発足した。".encode(),
+        "twin.html": "<p>在日米軍は2025年3月に改編を始めた。</p>".encode(),
+        "meta.txt": "防衛省は13日に会談した。".encode(),
+        "meta.meta.json": b"{broken",
+    }
+    for name, data in files.items():
+        (corpus / name).write_bytes(data)
+    os.symlink(root / "nowhere.txt", corpus / "dangling.txt")
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def bad_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bad")
+    corpus = bad_corpus(root)
+    res = cli(corpus, root / "out", root / "cache")
+    rows = {r["path"]: r for r in read_csv(root / "out" / "articles.csv")}
+    return res, rows, root
+
+
+EXPECTED_ERRORS = {
+    "empty.txt": "empty file",
+    "blank.txt": "no text (whitespace only)",
+    "nul.txt": "binary content (NUL bytes)",
+    "image.txt": "binary content (NUL bytes)",
+    "report.txt": "binary content (NUL bytes)",
+    "mixed.txt": "mixed encodings",
+    "dangling.txt": "broken symbolic link",
+}
+
+
+def test_bad_files_get_an_error_row_and_the_run_goes_on(bad_run):
+    res, rows, _ = bad_run
+    assert res.returncode == 1, res.stderr
+    for path, reason in EXPECTED_ERRORS.items():
+        assert rows[path]["status"] == "error" and rows[path]["error"].startswith(reason), rows[path]
+    ok = {p for p, r in rows.items() if r["status"] == "ok"}
+    assert ok == set(rows) - set(EXPECTED_ERRORS)
+    assert all("\n" not in r["error"] for r in rows.values())
+
+
+def test_japanese_encodings_decode_correctly(bad_run):
+    _, rows, root = bad_run
+    assert {rows[p]["encoding"] for p in ("sjis.txt", "eucjp.txt", "utf16.txt", "bom.txt")} == {
+        "cp932", "euc-jp", "utf-16", "utf-8-sig"}
+    clean = (root / "out" / "clean" / "sjis.txt").read_text(encoding="utf-8")
+    assert "①髙〜" in clean and "2024年7月28日" in clean
+
+
+def test_odd_names_and_folders_are_processed(bad_run):
+    _, rows, root = bad_run
+    assert rows["名前 に 空白.txt"]["status"] == "ok"
+    assert rows["sub folder/nested.md"]["article_id"] == "sub folder__nested"
+    assert rows["twin.txt"]["article_id"] != rows["twin.html"]["article_id"]
+    written = [p.resolve() for p in (root / "out").rglob("*")]
+    assert all(str(p).startswith(str((root / "out").resolve())) for p in written)
+
+
+def test_long_and_nested_inputs_survive(bad_run):
+    _, rows, root = bad_run
+    assert rows["long.txt"]["status"] == "ok" and int(rows["long.txt"]["chars_raw"]) > 1_000_000 // 3
+    assert int(rows["long.txt"]["chars_removed"]) > int(rows["long.txt"]["chars_raw"]) * 0.99
+    assert rows["nested.html"]["status"] == "ok"
+    dates = {(r["article_id"], r["value"]) for r in read_csv(root / "out" / "dates.csv")}
+    assert ("nested", "2023-01-12") in dates and ("twin_html", "2025-03") in dates
+
+
+def test_malformed_sidecar_is_reported_and_text_still_processed(bad_run):
+    _, rows, root = bad_run
+    row = rows["meta.txt"]
+    assert row["status"] == "ok" and row["published_from"] == "none"
+
+
+def test_single_100k_character_line_is_cut_for_sudachi(tmp_path):
+    from pipeline.parsing import pieces
+
+    (tmp_path / "line.txt").write_text("日米の防衛協力について議論が続いている" * 5300, encoding="utf-8")
+    article = prepare(reading.discover(tmp_path)[0])
+    assert article.ok and len(article.text) >= 100_000
+    for s in article.sentences:
+        assert all(len(article.text[a:b].encode()) < 49149 for a, b in pieces(article.text, s.start, s.end))
+
+
+# ---------------------------------------------------------------- property tests
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_decode_or_give_a_reason(data):
+    try:
+        text, encoding = reading.decode(data)
+    except reading.ReadError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert isinstance(text, str) and encoding
+
+
+LINES = st.lists(st.one_of(st.text(max_size=60), st.sampled_from([
+    "<p>防衛省</p>", "令和 7 年 3 月 3 0 日", "D I C A S", "ｶﾞｲﾄﾞﾗｲﾝ", "浜田防衛相は会談した。", "",
+    "https://example.com/a.jpg", "「引用。", "※アイキャッチ画像の出典:x"])), max_size=12)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(LINES, st.booleans())
+def test_clean_and_dedup_keep_offsets_honest(lines, html):
+    raw = "\n".join(lines + lines[: len(lines) // 2])
+    text, markup = cleaning.clean(raw, html=html)
+    kept, repeats = dedup.dedup_blocks("p", text)
+    for r in markup + repeats:
+        assert 0 <= r.start <= r.end <= len(raw)
+    assert len(kept.origin) == len(kept.text)
+    assert all(0 <= o < len(raw) for o in kept.origin)
+    for s in cleaning.segment(kept.text):
+        assert 0 <= s.start < s.end <= len(kept.text)
+        assert kept.text[s.start:s.end].strip() == kept.text[s.start:s.end]
+
+
+# ---------------------------------------------------------------- crashes and concurrency
+
+
+def synthetic(corpus: Path, n: int, first: int = 0) -> None:
+    bench.synth_corpus(corpus, n, bench.seed_paragraphs(ROOT / "corpus"), first=first)
+
+
+def wait_for(predicate, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, "timed out waiting for the run to start parsing"
+        time.sleep(0.05)
+
+
+def start_run(corpus: Path, out: Path, cache: Path) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(out), "--cache",
+           str(cache), "--quiet", "--jobs", "1"]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def leftovers(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in folder.rglob("*") if p.name.startswith(".") and p.name != ".lock"]
+
+
+def test_sigkill_mid_parse_keeps_previous_outputs_and_next_run_reuses_cache(tmp_path):
+    corpus, out, cache = tmp_path / "corpus", tmp_path / "out", tmp_path / "cache"
+    synthetic(corpus, 2)
+    assert cli(corpus, out, cache).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    synthetic(corpus, 8, first=2)
+    proc = start_run(corpus, out, cache)
+    entries = lambda: len(list((cache / "parse").rglob("*.spacy")))  # noqa: E731
+    wait_for(lambda: entries() >= 3)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == before
+    assert not [p for p in out.glob("*.csv.*")]
+    cached = entries()
+    res = cli(corpus, out, cache, "--jobs", "1")
+    assert res.returncode == 0, res.stderr
+    assert len(read_csv(out / "articles.csv")) == 10
+    assert entries() == 10 and cached < 10
+
+
+def test_ctrl_c_exits_130_and_leaves_no_temporary_files(tmp_path):
+    corpus, out, cache = tmp_path / "corpus", tmp_path / "out", tmp_path / "cache"
+    synthetic(corpus, 12)
+    proc = start_run(corpus, out, cache)
+    wait_for(lambda: len(list((cache / "parse").rglob("*.spacy"))) >= 2)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stderr.strip().splitlines()[-1].startswith("interrupted")
+    assert leftovers(out, cache) == []
+
+
+def test_second_run_on_the_same_output_folder_refuses(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    synthetic(corpus, 1)
+    lock = OutputLock(out)
+    lock.acquire()
+    try:
+        res = cli(corpus, out, tmp_path / "cache")
+    finally:
+        lock.release()
+    assert res.returncode == 2
+    assert "is in use by another run" in res.stderr
+    assert not (out / "articles.csv").exists()
+
+
+# ---------------------------------------------------------------- spreadsheet safety
+
+
+def test_formula_cells_are_neutralised_in_every_table(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "=evil.txt").write_text('=HYPERLINK("http://x","y")\n@SUM(A1) 2024年7月28日に防衛省で会談した。\n'
+                                      "+浜田防衛相と-オースティン国防長官は覚書に署名した。\n", encoding="utf-8")
+    assert cli(corpus, out, tmp_path / "cache").returncode == 0
+    seen = 0
+    for path in out.glob("*.csv"):
+        for row in read_csv(path):
+            for col, value in row.items():
+                assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (path.name, col, value)
+                seen += value.startswith("'")
+    assert seen >= 3  # the title, the sentence cells and the article id were all guarded
