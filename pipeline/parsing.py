@@ -35,6 +35,19 @@ def model_id() -> str:
     return ";".join(versions)
 
 
+@lru_cache(maxsize=1)
+def japanese_vocab() -> Vocab:
+    """The vocabulary cached Docs are loaded into, without loading the model or Sudachi.
+
+    A bare ``Vocab()`` would leave lexical attributes (LOWER, LIKE_NUM, …) empty, and
+    Matcher patterns on them would silently miss on cached parses.
+    """
+    from spacy.lang.ja import Japanese
+    from spacy.vocab import create_vocab
+
+    return create_vocab("ja", Japanese.Defaults)
+
+
 def load_model(fast: bool = True) -> Language:
     """Load ja_ginza; ``fast`` routes matrix products through numpy/OpenBLAS.
 

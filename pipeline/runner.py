@@ -167,20 +167,12 @@ def _cached_extraction(results: DiskCache, key: str) -> Extraction | None:
     return found
 
 
-@lru_cache(maxsize=1)
-def _shared_vocab():
-    """One string store for every cached Doc of the run (loading spaCy only when extraction must run)."""
-    from spacy.vocab import Vocab
-
-    return Vocab()
-
-
 def _extract_one(article: Article, key: str, cache: parsing.ParseCache, info: ArticleFacts) -> Extraction | None:
     """Rules over the cached parse; on failure the article's row says why and the run goes on."""
     from . import extraction
 
     try:
-        docs = cache.load(key, sentence_texts(article), _shared_vocab())
+        docs = cache.load(key, sentence_texts(article), parsing.japanese_vocab())
         if docs is None:
             raise RuntimeError("parse cache entry missing or corrupt after parsing")
         parsed = ParsedArticle(article.article_id, article.text, article.sentences, docs, info.published or None)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import ginza
 import pytest
-from spacy.vocab import Vocab
 
 from pipeline import parsing
 
@@ -43,10 +42,11 @@ def test_cache_round_trip_keeps_bunsetu_data(nlp, tmp_path):
     texts = ["浜田防衛大臣はオースティン国防長官と会談した。", "両閣僚は覚書に署名した。"]
     key = parsing.cache_key(texts)
     cache.save(key, parsing.parse_texts(nlp, texts))
-    docs = cache.load(key, texts, Vocab())
+    docs = cache.load(key, texts, parsing.japanese_vocab())
     assert [d.text for d in docs] == texts
     assert [s.text for s in ginza.bunsetu_spans(docs[0])] == [s.text for s in ginza.bunsetu_spans(nlp(texts[0]))]
     assert annotations(docs[1]) == annotations(nlp(texts[1]))
+    assert [t.lower_ for t in docs[0]] == [t.lower_ for t in nlp(texts[0])]
 
 
 def test_cache_key_depends_on_text_and_model():
@@ -63,14 +63,14 @@ def test_corrupt_or_partial_cache_entry_is_discarded(nlp, tmp_path, damage):
     path = cache.path(key)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2] if damage is None else damage)
-    assert cache.load(key, texts, Vocab()) is None
+    assert cache.load(key, texts, parsing.japanese_vocab()) is None
     assert not path.exists()
 
 
 def test_cache_entry_for_other_texts_is_not_trusted(nlp, tmp_path):
     cache = parsing.ParseCache(tmp_path)
     cache.save("k" * 64, parsing.parse_texts(nlp, ["別の文。"]))
-    assert cache.load("k" * 64, ["防衛省で会談した。"], Vocab()) is None
+    assert cache.load("k" * 64, ["防衛省で会談した。"], parsing.japanese_vocab()) is None
 
 
 def test_annotations_identical_to_stock_ginza_on_the_seeds(nlp):
