@@ -7,9 +7,9 @@ deleted, so the caller recomputes it.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
+
+from .atomic import write_atomic
 
 DIGEST = 32
 
@@ -38,18 +38,7 @@ class DiskCache:
         return payload
 
     def put(self, key: str, payload: bytes) -> None:
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=self.suffix)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(hashlib.sha256(payload).digest() + payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path(key), hashlib.sha256(payload).digest() + payload)
 
     def discard(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)

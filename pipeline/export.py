@@ -6,13 +6,12 @@ replaced atomically (temp file in the same folder, fsync, rename).
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from .atomic import write_atomic
 from .tables import NUMERIC, Tables
 
 # OWASP CSV injection: a cell starting with one of these may run as a formula.
@@ -31,21 +30,6 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         if col not in NUMERIC:
             out[col] = out[col].astype(str).map(neutralise)
     return out
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

@@ -140,7 +140,7 @@ def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
         if col in NUMERIC or col == "first_start":
             df[col] = pd.to_numeric(df[col]).astype("int64")
         else:
-            df[col] = df[col].fillna("").astype(str)
+            df[col] = df[col].astype(object).fillna("").astype(str)
     return df.sort_values(SORT_KEYS[name], kind="stable").reset_index(drop=True)
 
 

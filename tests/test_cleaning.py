@@ -369,13 +369,13 @@ def test_section_rule_examples(rule):
 # ------------------------------------------------------------------ performance
 
 
-def test_one_megabyte_is_fast():
+def test_one_megabyte_article_is_cleaned_and_segmented():
+    # How fast is `make bench`'s business; here: it completes and stays consistent.
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
     big = (text * (1_000_000 // len(text) + 1))[:1_000_000]
-    start = time.perf_counter()
     aligned, _ = cleaning.clean(big)
-    cleaning.segment(aligned.text)
-    assert time.perf_counter() - start < 2.0
+    sentences = cleaning.segment(aligned.text)
+    assert len(aligned.origin) == len(aligned.text) and sentences[-1].end <= len(aligned.text)
 
 
 @pytest.mark.parametrize(

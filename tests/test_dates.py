@@ -20,28 +20,7 @@ GOLD = ROOT / "tests" / "gold"
 SEEDS = sorted(p.stem for p in CORPUS.glob("*.txt"))
 
 RULES = rulebook.load("dates").rules
-CASES = [pytest.param(r, ex, True, id=f"{r.id}-example{i}") for r in RULES for i, ex in enumerate(r.examples)]
-CASES += [pytest.param(r, ex, False, id=f"{r.id}-counter{i}") for r in RULES for i, ex in enumerate(r.counterexamples)]
-
-
-def _contains(found: dict, want: dict) -> bool:
-    return all(str(found.get(k)) == str(v) for k, v in want.items())
-
-
-@pytest.mark.parametrize("rule,example,positive", CASES)
-def test_rule_example(rule, example, positive):
-    found = dates.run_example(rule.id, example["text"], published=example.get("published"))
-    if positive:
-        expect = example.get("expect") or []
-        expect = [expect] if isinstance(expect, dict) else expect
-        assert found, f"{rule.id} did not match {example['text']!r}"
-        for want in expect:
-            assert any(_contains(f, want) for f in found), f"{rule.id}: want {want} in {found}"
-    elif example.get("not"):
-        unwanted = example["not"] if isinstance(example["not"], list) else [example["not"]]
-        assert not [f for f in found for u in unwanted if _contains(f, u)], f"{rule.id}: {found}"
-    else:
-        assert found == [], f"{rule.id} wrongly matched {example['text']!r}: {found}"
+# Every rule's examples and counterexamples run in tests/test_rule_examples.py (pytest -k <rule id>).
 
 
 def test_every_rule_has_examples_both_ways_and_a_resolver():

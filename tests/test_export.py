@@ -5,7 +5,7 @@ import csv
 
 import pytest
 
-from pipeline import export
+from pipeline import atomic, export
 from pipeline.records import Article, AlignedText, Entity, Extraction, Mention, Removal, Sentence
 from pipeline.tables import COLUMNS, ArticleFacts, TableBuilder
 
@@ -62,7 +62,7 @@ def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.os, "replace", boom)
+    monkeypatch.setattr(atomic.os, "replace", boom)
     with pytest.raises(OSError):
         export.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
