@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import cleaning, dedup, export, facts, parsing, reading, rulebook
-from .cache import DiskCache
+from . import cleaning, dedup, export, facts, parsing, reading, rulebook, workers
 from .locking import OutputLock
-from .records import Article, Extraction, ParsedArticle, Removal
+from .records import Article, Removal
 from .tables import ArticleFacts, TableBuilder, Tables
 
 DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
@@ -105,43 +102,42 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
     if not corpus.is_dir():
         raise NotADirectoryError(f"corpus folder not found: {corpus}")
     out_path = Path(out) if out is not None else None
-    cache = parsing.ParseCache(Path(cache_dir or DEFAULT_CACHE) / "parse")
+    cache_root = Path(cache_dir or DEFAULT_CACHE)
     lock = OutputLock(out_path) if out_path is not None else None
     if lock:
         lock.acquire()
     try:
-        return _run(corpus, out_path, jobs or os.cpu_count() or 1, cache, progress, fast)
+        return _run(corpus, out_path, jobs or os.cpu_count() or 1, cache_root, progress, fast)
     finally:
         if lock:
             lock.release()
 
 
-def _run(corpus: Path, out: Path | None, jobs: int, cache: parsing.ParseCache, progress: bool,
+def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: bool,
          fast: bool) -> tuple[Tables, RunStats]:
     rulebook.all_rule_files()  # a malformed rule file stops the run here, naming file, rule and reason
     files = reading.discover(corpus)
     articles = [prepare(f) for f in files]
     mark_article_duplicates(articles)
-    todo = [a for a in articles if a.ok and not a.duplicate_of]
     info = {a.article_id: facts.article_facts(a) for a in articles if a.ok}
-    keys = {a.article_id: parsing.cache_key(sentence_texts(a)) for a in todo}
-    results = DiskCache(cache.root.parent / "extract", ".pickle")
-    ex_keys = {aid: extraction_key(k, info[aid].published) for aid, k in keys.items()}
-    need_parse = [a for a in todo if not results.has(ex_keys[a.article_id]) and not cache.has(keys[a.article_id])]
-    stats = RunStats(files=len(files))
-    with _progress_bar(progress, sum(len(a.text) for a in need_parse)) as tick:
-        stats.parsed_chars = parsing.parse_into_cache(
-            [(keys[a.article_id], sentence_texts(a)) for a in need_parse], cache, jobs, fast, tick)
+    results = workers.result_store(cache_root)
+    todo = [_job(a, info[a.article_id].published) for a in articles if a.ok and not a.duplicate_of]
+    pending = [j for j in todo if not results.has(j.result_key)]
+    stats = RunStats(files=len(files), extracted=len(pending))
+    with _progress_bar(progress, sum(len(j.text) for j in pending)) as tick:
+        outcomes = workers.run_jobs(pending, cache_root, jobs, fast, tick)
+    errors = {o.article_id: o.error for o in outcomes if o.error}
+    stats.parsed_chars = sum(o.parsed_chars for o in outcomes)
+    keys = {j.article_id: j.result_key for j in todo}
     builder = TableBuilder()
     for article in articles:
-        if article.ok and not article.duplicate_of:
-            found = _cached_extraction(results, ex_keys[article.article_id])
+        if article.article_id in errors:
+            article.error = errors[article.article_id]
+        elif article.article_id in keys:
+            found = workers.load_result(results, keys[article.article_id])
             if found is None:
-                found = _extract_one(article, keys[article.article_id], cache, info[article.article_id])
-                stats.extracted += 1
-                if found is not None:
-                    results.put(ex_keys[article.article_id], pickle.dumps(found))
-            if found is not None:
+                article.error = "extraction result missing or corrupt in the cache; run again"
+            else:
                 builder.add_extraction(article, found)
         builder.add_article(article, info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts())
         if out is not None and article.ok:
@@ -153,37 +149,10 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache: parsing.ParseCache, p
     return tables, stats
 
 
-def _cached_extraction(results: DiskCache, key: str) -> Extraction | None:
-    payload = results.get(key)
-    if payload is None:
-        return None
-    try:
-        found = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - stale or foreign pickle: recompute
-        found = None
-    if not isinstance(found, Extraction):
-        results.discard(key)
-        return None
-    return found
-
-
-def _extract_one(article: Article, key: str, cache: parsing.ParseCache, info: ArticleFacts) -> Extraction | None:
-    """Rules over the cached parse; on failure the article's row says why and the run goes on."""
-    from . import extraction
-
-    try:
-        docs = cache.load(key, sentence_texts(article), parsing.japanese_vocab())
-        if docs is None:
-            raise RuntimeError("parse cache entry missing or corrupt after parsing")
-        parsed = ParsedArticle(article.article_id, article.text, article.sentences, docs, info.published or None)
-        return extraction.extract(parsed)
-    except rulebook.RuleError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - report on the article's row and go on
-        if os.environ.get("PIPELINE_DEBUG"):
-            traceback.print_exc()
-        article.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
-        return None
+def _job(article: Article, published: str) -> workers.Job:
+    parse_key = parsing.cache_key(sentence_texts(article))
+    return workers.Job(article.article_id, parse_key, extraction_key(parse_key, published), article.text,
+                       tuple(article.sentences), published or None)
 
 
 class _progress_bar:

@@ -1,0 +1,146 @@
+"""Parse and extract, article by article, in one or more worker processes.
+
+A worker takes one article, loads its parse from the cache or parses it with
+GiNZA (and caches it), runs the rule families, and caches the result. It
+returns only a count and an error message, so the parent never holds parsed
+documents and memory stays flat however large the corpus. GiNZA is loaded
+lazily: a run after a rule change extracts from cached parses without it.
+"""
+from __future__ import annotations
+
+import pickle
+import traceback
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import parsing, rulebook
+from .cache import DiskCache
+from .records import Extraction, ParsedArticle, Sentence
+
+
+@dataclass(frozen=True)
+class Job:
+    article_id: str
+    parse_key: str
+    result_key: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    published: str | None
+
+    def texts(self) -> list[str]:
+        return [self.text[s.start:s.end] for s in self.sentences]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    article_id: str
+    parsed_chars: int = 0
+    error: str = ""
+
+
+def result_store(cache_root: Path) -> DiskCache:
+    return DiskCache(Path(cache_root) / "extract", ".pickle")
+
+
+def load_result(store: DiskCache, key: str) -> Extraction | None:
+    """A cached extraction, or None when absent or unreadable (then it is discarded)."""
+    payload = store.get(key)
+    if payload is None:
+        return None
+    try:
+        found = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - stale or foreign pickle: recompute
+        found = None
+    if not isinstance(found, Extraction):
+        store.discard(key)
+        return None
+    return found
+
+
+class Worker:
+    """The state of one worker process: its caches and, once needed, the model."""
+
+    def __init__(self, cache_root: Path, fast: bool) -> None:
+        self.parses = parsing.ParseCache(Path(cache_root) / "parse")
+        self.results = result_store(cache_root)
+        self.fast = fast
+        self.nlp = None
+
+    def run(self, job: Job) -> Outcome:
+        texts = job.texts()
+        docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab())
+        parsed_chars = 0
+        if docs is None:
+            if self.nlp is None:
+                self.nlp = parsing.load_model(self.fast)
+            docs = parsing.parse_texts(self.nlp, texts)
+            self.parses.save(job.parse_key, docs)
+            parsed_chars = sum(map(len, texts))
+        try:
+            found = self._extract(job, docs)
+        except rulebook.RuleError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the article's row says why; the run goes on
+            if os.environ.get("PIPELINE_DEBUG"):
+                traceback.print_exc()
+            return Outcome(job.article_id, parsed_chars, f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0])
+        self.results.put(job.result_key, pickle.dumps(found))
+        return Outcome(job.article_id, parsed_chars)
+
+    @staticmethod
+    def _extract(job: Job, docs: list) -> Extraction:
+        from . import extraction
+
+        parsed = ParsedArticle(job.article_id, job.text, list(job.sentences), docs, job.published)
+        return extraction.extract(parsed)
+
+
+_worker: Worker | None = None
+
+
+def _init(cache_root: str, fast: bool) -> None:
+    global _worker
+    # Ctrl-C reaches the whole process group: the parent stops the pool cleanly instead.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker = Worker(Path(cache_root), fast)
+
+
+def _run(job: Job) -> Outcome:
+    assert _worker is not None
+    return _worker.run(job)
+
+
+def run_jobs(jobs: list[Job], cache_root: Path, n_jobs: int = 1, fast: bool = True,
+             progress: Callable[[int], None] | None = None) -> list[Outcome]:
+    """Run every job, in ``n_jobs`` processes when there is more than one job; returns their outcomes."""
+    jobs = sorted(jobs, key=lambda j: -len(j.text))  # longest first balances the workers
+    n_jobs = max(1, min(n_jobs, len(jobs)))
+    outcomes: list[Outcome] = []
+    if n_jobs == 1:
+        worker = Worker(cache_root, fast)
+        for job in jobs:
+            outcomes.append(worker.run(job))
+            if progress is not None:
+                progress(len(job.text))
+        return outcomes
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # spawn, not fork: the parent may hold threads (the progress bar) and never needs the model.
+    with ProcessPoolExecutor(n_jobs, mp_context=mp.get_context("spawn"), initializer=_init,
+                             initargs=(str(cache_root), fast)) as pool:
+        futures = {pool.submit(_run, job): job for job in jobs}
+        try:
+            for fut in as_completed(futures):
+                outcomes.append(fut.result())
+                if progress is not None:
+                    progress(len(futures[fut].text))
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+    return outcomes
