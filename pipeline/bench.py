@@ -63,7 +63,7 @@ def stamp(paragraph: str, serial: int) -> str:
     return "".join(f"({serial}-{k}){s}" for k, s in enumerate(sentences))
 
 
-def synth_corpus(dest: Path, n_articles: int, paragraphs: list[str], seed: int = 7, per_article: int = 8,
+def synth_corpus(dest: Path, n_articles: int, paragraphs: list[str], seed: int = 7, per_article: int = 16,
                  first: int = 0) -> int:
     """Write ``n_articles`` recombined articles into ``dest``; returns their characters."""
     dest.mkdir(parents=True, exist_ok=True)

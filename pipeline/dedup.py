@@ -296,6 +296,18 @@ def _batches(items: Iterable[bytes], size: int = 4096) -> Iterable[list[bytes]]:
         yield batch
 
 
+def signature(text: str, num_perm: int = 128, shingle: int = 5) -> MinHash | None:
+    """An article's MinHash (None for a text too short to shingle); picklable, so it can be cached."""
+    shingles = _char_shingles(text, shingle)
+    if not shingles:
+        return None
+    mh = MinHash(num_perm=num_perm, seed=1, hashfunc=_hash32)
+    # batches keep numpy's (num_perm x batch) work array small on megabyte articles
+    for batch in _batches(sh.encode("utf-8") for sh in shingles):
+        mh.update_batch(batch)
+    return mh
+
+
 class ArticleIndex:
     """Near-duplicate articles across a corpus: character-shingle MinHash + LSH (datasketch)."""
 
@@ -309,19 +321,14 @@ class ArticleIndex:
         self._order: dict[str, int] = {}  # id -> insertion rank: the earliest candidate wins
         self._hashes: dict[str, MinHash] = {}
 
-    def _minhash(self, shingles: set[str]) -> MinHash:
-        mh = MinHash(num_perm=self.num_perm, seed=1, hashfunc=_hash32)
-        # batches keep numpy's (num_perm x batch) work array small on megabyte articles
-        for batch in _batches(sh.encode("utf-8") for sh in shingles):
-            mh.update_batch(batch)
-        return mh
+    def signature(self, text: str) -> MinHash | None:
+        return signature(text, self.num_perm, self.shingle)
 
-    def check_and_add(self, article_id: str, text: str) -> str:
+    def check_and_add(self, article_id: str, text: str, signature: MinHash | None = None) -> str:
         """Return the id of an earlier near-duplicate article, or '' (and index this one)."""
-        shingles = _char_shingles(text, self.shingle)
-        if not shingles:
+        mh = signature if signature is not None else self.signature(text)
+        if mh is None:
             return ""  # nothing to compare: an empty text duplicates nothing
-        mh = self._minhash(shingles)
         candidates = [c for c in self._lsh.query(mh) if c != article_id
                       and self._hashes[c].jaccard(mh) >= self.threshold]
         if candidates:

@@ -90,6 +90,7 @@ class Article:
     meta: dict = field(default_factory=dict)  # sidecar: published, source, url
     duplicate_of: str = ""
     error: str = ""
+    signature: object = None  # the de-duplication stage's MinHash of the clean text
 
     @property
     def text(self) -> str:

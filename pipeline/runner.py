@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import cleaning, dedup, export, facts, parsing, reading, rulebook, workers
+from .cache import DiskCache
 from .locking import OutputLock
 from .records import Article, Removal
 from .tables import ArticleFacts, TableBuilder, Tables
@@ -43,21 +45,35 @@ def extraction_key(parse_key: str, published: str) -> str:
     return hashlib.sha256(f"{parse_key}|{published}|{code_fingerprint()}".encode()).hexdigest()
 
 
-def prepare(f: reading.InputFile) -> Article:
-    """Read, clean, de-duplicate blocks and split sentences; errors land on the article."""
+def prepare(f: reading.InputFile, cache: DiskCache | None = None) -> Article:
+    """Read, clean, de-duplicate blocks and split sentences; errors land on the article.
+
+    With a cache, an unchanged file (same bytes, same code and rules) skips straight to its result.
+    """
     article = reading.read(f)
     if article.error:
         return article
+    key = hashlib.sha256(f"{article.sha256}|{reading.is_html(f)}|{code_fingerprint()}".encode()).hexdigest()
+    payload = cache.get(key) if cache is not None else None
+    if payload is not None:
+        try:
+            article.clean, article.removals, article.sentences, article.signature = pickle.loads(payload)
+            return article
+        except Exception:  # noqa: BLE001 - unreadable entry: recompute it
+            cache.discard(key)
     try:
         clean_text, markup = cleaning.clean(article.raw, html=reading.is_html(f))
         kept, repeats = dedup.dedup_blocks(article.article_id, clean_text)
         article.clean = kept
         article.removals = sorted(markup + _outside(repeats, markup), key=lambda r: r.start)
         article.sentences = cleaning.segment(kept.text)
+        article.signature = dedup.signature(kept.text)
         if not article.sentences:
             article.error = "no text left after cleaning"
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
         article.error = f"cleaning failed: {type(exc).__name__}: {exc}".splitlines()[0]
+    if cache is not None and not article.error:
+        cache.put(key, pickle.dumps((article.clean, article.removals, article.sentences, article.signature)))
     return article
 
 
@@ -82,7 +98,7 @@ def mark_article_duplicates(articles: list[Article]) -> None:
     for a in articles:
         if not a.ok:
             continue
-        earlier = index.check_and_add(a.article_id, a.text)
+        earlier = index.check_and_add(a.article_id, a.text, a.signature)
         if earlier:
             a.duplicate_of = earlier
             a.removals = [Removal(0, len(a.raw), "article", f"{earlier}:0")]
@@ -117,7 +133,8 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
          fast: bool) -> tuple[Tables, RunStats]:
     rulebook.all_rule_files()  # a malformed rule file stops the run here, naming file, rule and reason
     files = reading.discover(corpus)
-    articles = [prepare(f) for f in files]
+    prepared = DiskCache(cache_root / "prepare", ".pickle")
+    articles = [prepare(f, prepared) for f in files]
     mark_article_duplicates(articles)
     info = {a.article_id: facts.article_facts(a) for a in articles if a.ok}
     results = workers.result_store(cache_root)

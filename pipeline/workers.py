@@ -8,9 +8,9 @@ lazily: a run after a rule change extracts from cached parses without it.
 """
 from __future__ import annotations
 
+import os
 import pickle
 import traceback
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -98,6 +98,7 @@ class Worker:
 
 
 _worker: Worker | None = None
+BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _init(cache_root: str, fast: bool) -> None:
@@ -130,6 +131,10 @@ def run_jobs(jobs: list[Job], cache_root: Path, n_jobs: int = 1, fast: bool = Tr
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    # One BLAS thread per worker: N workers x N OpenBLAS threads on N cores fight for them and the
+    # pool ends up slower than one process (measured: 9.2 s against 4.7 s on 40 articles, 2 cores).
+    for var in BLAS_THREAD_VARS:
+        os.environ.setdefault(var, "1")
     # spawn, not fork: the parent may hold threads (the progress bar) and never needs the model.
     with ProcessPoolExecutor(n_jobs, mp_context=mp.get_context("spawn"), initializer=_init,
                              initargs=(str(cache_root), fast)) as pool:

@@ -308,5 +308,4 @@ def test_article_index_short_and_empty_texts():
 def test_article_index_is_deterministic():
     a, b = ArticleIndex(), ArticleIndex()
     text = raw_of("002")
-    assert list(a._minhash({text[i:i + 5] for i in range(100)}).hashvalues) == \
-        list(b._minhash({text[i:i + 5] for i in range(100)}).hashvalues)
+    assert list(a.signature(text).hashvalues) == list(b.signature(text).hashvalues)
