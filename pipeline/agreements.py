@@ -91,8 +91,32 @@ def _matcher(vocab: Vocab) -> tuple[Any, dict[str, tuple[str, list[str]]]]:
     return matcher, keys
 
 
+@lru_cache(maxsize=1)
+def _anchor_words() -> frozenset[str] | None:
+    """Lemmas/forms that every predicate pattern's first node requires, or None if one requires none.
+
+    A sentence with none of them cannot hold a predicate, so the DependencyMatcher (most of the
+    family's cost) is skipped for it.
+    """
+    words: set[str] = set()
+    for rule in config().predicates:
+        for pattern in _patterns(rule):
+            attrs = pattern[0].get("RIGHT_ATTRS", {})
+            value = next((attrs[k] for k in ("LEMMA", "ORTH", "TEXT") if k in attrs), None)
+            if isinstance(value, str):
+                words.add(value)
+            elif isinstance(value, dict) and isinstance(value.get("IN"), list):
+                words.update(map(str, value["IN"]))
+            else:
+                return None
+    return frozenset(words)
+
+
 def _matches(doc: Doc) -> dict[str, list[dict[str, Token]]]:
     """rule id → list of {node name: token} for every pattern match in the sentence."""
+    anchors = _anchor_words()
+    if anchors is not None and not any(t.lemma_ in anchors or t.orth_ in anchors for t in doc):
+        return {}
     matcher, keys = _matcher(doc.vocab)
     out: dict[str, list[dict[str, Token]]] = {}
     for match_id, token_ids in matcher(doc):
