@@ -173,3 +173,32 @@ def test_python_api_returns_the_tables_without_writing(tmp_path):
     assert list(tables.dates["value"]) == ["2024-07-28"]
     assert set(dict(tables.items())) == set(COLUMNS)
     assert not (tmp_path / "outputs").exists()
+
+
+def test_rule_edit_reruns_extraction_without_parsing(tmp_path):
+    import os
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "pipeline" / "rules", rules)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("浜田防衛相は2023年1月12日、オースティン国防長官と覚書に署名した。", encoding="utf-8")
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(tmp_path / "out"),
+           "--cache", str(tmp_path / "cache"), "--jobs", "1"]
+    env = {**os.environ, "PIPELINE_RULES": str(rules)}
+    first = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert "1 articles extracted" in first.stderr and " 0 chars parsed" not in first.stderr
+    same = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert "0 chars parsed, 0 articles extracted" in same.stderr
+    with (rules / "dates.yaml").open("a", encoding="utf-8") as f:
+        f.write("\n# an edit\n")
+    edited = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert "0 chars parsed, 1 articles extracted" in edited.stderr, edited.stderr
+
+
+def test_explain_names_the_rule_and_tokens():
+    res = subprocess.run([sys.executable, "-m", "pipeline", "explain", "木原防衛相は2024年7月28日、共同声明に署名した。"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "[person.title_suffix]" in res.stdout and "木原/名詞-固有名詞-人名-姓" in res.stdout
+    assert "2024-07-28" in res.stdout and "AGREE   署名" in res.stdout
