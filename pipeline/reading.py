@@ -162,10 +162,8 @@ def read(f: InputFile) -> Article:
         article.error = "is a directory"
     except OSError as exc:
         article.error = f"cannot read: {exc.strerror or exc}"
-    article.meta, meta_error = read_meta(f.path)
-    if meta_error and not article.error:
-        # The text is still processed: only the metadata is unusable (see README, Reliability).
-        article.meta["error"] = meta_error
+    # A bad sidecar costs only the metadata: the text is still processed (README, Reliability).
+    article.meta, article.meta_error = read_meta(f.path)
     return article
 
 

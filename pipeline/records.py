@@ -89,7 +89,8 @@ class Article:
     removals: list[Removal] = field(default_factory=list)
     meta: dict = field(default_factory=dict)  # sidecar: published, source, url
     duplicate_of: str = ""
-    error: str = ""
+    error: str = ""  # why the article could not be processed
+    meta_error: str = ""  # why its sidecar was ignored (the text is still processed)
     signature: object = None  # the de-duplication stage's MinHash of the clean text
 
     @property

@@ -74,8 +74,9 @@ class TableBuilder:
             "encoding": article.encoding, "title": facts.title, "source": facts.source,
             "published": facts.published, "published_from": facts.published_from,
             "chars_raw": len(article.raw), "chars_clean": len(article.text), "chars_removed": removed,
-            "duplicate_of": article.duplicate_of, "status": "error" if article.error else "ok",
-            "error": article.error,
+            "duplicate_of": article.duplicate_of,
+            "status": "error" if article.error or article.meta_error else "ok",
+            "error": article.error or (f"{article.meta_error} (text processed without it)" if article.meta_error else ""),
         })
         for r in article.removals:
             self.rows["duplicates"].append({

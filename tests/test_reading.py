@@ -72,8 +72,8 @@ def test_malformed_sidecar_keeps_text_and_says_why(tmp_path):
     write(tmp_path / "a.txt", TEXT.encode())
     write(tmp_path / "a.meta.json", b"{not json")
     art = reading.read(reading.discover(tmp_path)[0])
-    assert art.ok
-    assert "malformed sidecar a.meta.json" in art.meta["error"]
+    assert art.ok and art.meta == {}
+    assert art.meta_error.startswith("malformed sidecar a.meta.json")
 
 
 def test_whitespace_only_and_broken_link(tmp_path):

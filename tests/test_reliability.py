@@ -90,7 +90,7 @@ def test_bad_files_get_an_error_row_and_the_run_goes_on(bad_run):
     for path, reason in EXPECTED_ERRORS.items():
         assert rows[path]["status"] == "error" and rows[path]["error"].startswith(reason), rows[path]
     ok = {p for p, r in rows.items() if r["status"] == "ok"}
-    assert ok == set(rows) - set(EXPECTED_ERRORS)
+    assert ok == set(rows) - set(EXPECTED_ERRORS) - {"meta.txt"}
     assert all("\n" not in r["error"] for r in rows.values())
 
 
@@ -123,7 +123,9 @@ def test_long_and_nested_inputs_survive(bad_run):
 def test_malformed_sidecar_is_reported_and_text_still_processed(bad_run):
     _, rows, root = bad_run
     row = rows["meta.txt"]
-    assert row["status"] == "ok" and row["published_from"] == "none"
+    assert row["status"] == "error" and row["error"].startswith("malformed sidecar meta.meta.json")
+    assert row["error"].endswith("(text processed without it)") and row["published_from"] == "none"
+    assert any(r["article_id"] == "meta" for r in read_csv(root / "out" / "dates.csv"))
 
 
 def test_single_100k_character_line_is_cut_for_sudachi(tmp_path):
