@@ -13,7 +13,6 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from . import cleaning, dedup, export, facts, parsing, reading, rulebook, workers
 from .cache import DiskCache
@@ -92,16 +91,12 @@ def sentence_texts(article: Article) -> list[str]:
     return [article.text[s.start:s.end] for s in article.sentences]
 
 
-def mark_article_duplicates(articles: list[Article]) -> None:
-    """Near-duplicate articles (a repost of an earlier one) keep a row but are not parsed."""
-    index = dedup.ArticleIndex()
-    for a in articles:
-        if not a.ok:
-            continue
-        earlier = index.check_and_add(a.article_id, a.text, a.signature)
-        if earlier:
-            a.duplicate_of = earlier
-            a.removals = [Removal(0, len(a.raw), "article", f"{earlier}:0")]
+def mark_duplicate(index: dedup.ArticleIndex, article: Article) -> None:
+    """A near-duplicate of an earlier article (a repost) keeps its row but is not parsed."""
+    earlier = index.check_and_add(article.article_id, article.text, article.signature)
+    if earlier:
+        article.duplicate_of = earlier
+        article.removals = [Removal(0, len(article.raw), "article", f"{earlier}:0")]
 
 
 def run(corpus: str | Path, out: str | Path | None = None, jobs: int | None = None,
@@ -134,18 +129,30 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
     rulebook.all_rule_files()  # a malformed rule file stops the run here, naming file, rule and reason
     files = reading.discover(corpus)
     prepared = DiskCache(cache_root / "prepare", ".pickle")
-    articles = [prepare(f, prepared) for f in files]
-    mark_article_duplicates(articles)
-    info = {a.article_id: facts.article_facts(a) for a in articles if a.ok}
     results = workers.result_store(cache_root)
-    todo = [_job(a, info[a.article_id].published) for a in articles if a.ok and not a.duplicate_of]
-    pending = [j for j in todo if not results.has(j.result_key)]
-    stats = RunStats(files=len(files), extracted=len(pending))
-    with _progress_bar(progress, sum(len(j.text) for j in pending)) as tick:
-        outcomes = workers.run_jobs(pending, cache_root, jobs, fast, tick)
+    index = dedup.ArticleIndex()
+    articles: list[Article] = []
+    info: dict[str, ArticleFacts] = {}
+    keys: dict[str, str] = {}
+    with _progress_bar(progress) as bar, workers.Pool(cache_root, jobs, fast, bar.update) as pool:
+        # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
+        for f in files:
+            article = prepare(f, prepared)
+            articles.append(article)
+            if not article.ok:
+                continue
+            mark_duplicate(index, article)
+            info[article.article_id] = facts.article_facts(article)
+            if article.duplicate_of:
+                continue
+            job = _job(article, info[article.article_id].published)
+            keys[article.article_id] = job.result_key
+            if not results.has(job.result_key):
+                bar.grow(len(job.text))
+                pool.submit(job)
+    outcomes = pool.outcomes
+    stats = RunStats(files=len(files), extracted=len(outcomes), parsed_chars=sum(o.parsed_chars for o in outcomes))
     errors = {o.article_id: o.error for o in outcomes if o.error}
-    stats.parsed_chars = sum(o.parsed_chars for o in outcomes)
-    keys = {j.article_id: j.result_key for j in todo}
     builder = TableBuilder()
     for article in articles:
         if article.article_id in errors:
@@ -173,18 +180,27 @@ def _job(article: Article, published: str) -> workers.Job:
 
 
 class _progress_bar:
-    """A tqdm bar over parsed characters on stderr, silent when stderr is not a terminal."""
+    """A tqdm bar over the characters handed to the workers, on stderr, silent when it is not a terminal."""
 
-    def __init__(self, enabled: bool, total: int) -> None:
+    def __init__(self, enabled: bool) -> None:
         self.bar = None
-        if enabled and total and sys.stderr.isatty():
+        if enabled and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="char", unit_scale=True, desc="parsing", file=sys.stderr)
+            self.bar = tqdm(total=0, unit="char", unit_scale=True, desc="parsing", file=sys.stderr)
 
-    def __enter__(self) -> Callable[[int], None] | None:
-        return self.bar.update if self.bar else None
+    def grow(self, chars: int) -> None:
+        if self.bar is not None:
+            self.bar.total += chars
+            self.bar.refresh()
+
+    def update(self, chars: int) -> None:
+        if self.bar is not None:
+            self.bar.update(chars)
+
+    def __enter__(self) -> "_progress_bar":
+        return self
 
     def __exit__(self, *exc) -> None:
-        if self.bar:
+        if self.bar is not None:
             self.bar.close()

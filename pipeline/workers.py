@@ -115,37 +115,64 @@ def _run(job: Job) -> Outcome:
     return _worker.run(job)
 
 
-def run_jobs(jobs: list[Job], cache_root: Path, n_jobs: int = 1, fast: bool = True,
-             progress: Callable[[int], None] | None = None) -> list[Outcome]:
-    """Run every job, in ``n_jobs`` processes when there is more than one job; returns their outcomes."""
-    jobs = sorted(jobs, key=lambda j: -len(j.text))  # longest first balances the workers
-    n_jobs = max(1, min(n_jobs, len(jobs)))
-    outcomes: list[Outcome] = []
-    if n_jobs == 1:
-        worker = Worker(cache_root, fast)
-        for job in jobs:
-            outcomes.append(worker.run(job))
-            if progress is not None:
-                progress(len(job.text))
-        return outcomes
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+class Pool:
+    """Runs jobs as they are submitted: in this process for one job at a time, else in worker processes.
 
-    # One BLAS thread per worker: N workers x N OpenBLAS threads on N cores fight for them and the
-    # pool ends up slower than one process (measured: 9.2 s against 4.7 s on 40 articles, 2 cores).
-    for var in BLAS_THREAD_VARS:
-        os.environ.setdefault(var, "1")
-    # spawn, not fork: the parent may hold threads (the progress bar) and never needs the model.
-    with ProcessPoolExecutor(n_jobs, mp_context=mp.get_context("spawn"), initializer=_init,
-                             initargs=(str(cache_root), fast)) as pool:
-        futures = {pool.submit(_run, job): job for job in jobs}
+    The processes start with the first submitted job, so they load GiNZA while the parent is still
+    reading and cleaning the rest of the corpus, and never start at all when nothing needs work.
+    """
+
+    def __init__(self, cache_root: Path, n_jobs: int = 1, fast: bool = True,
+                 progress: Callable[[int], None] | None = None) -> None:
+        self.cache_root, self.n_jobs, self.fast, self.progress = Path(cache_root), max(1, n_jobs), fast, progress
+        self.outcomes: list[Outcome] = []
+        self._local: Worker | None = None
+        self._executor = None
+        self._futures: dict = {}
+
+    def submit(self, job: Job) -> None:
+        if self.n_jobs == 1:
+            self._local = self._local or Worker(self.cache_root, self.fast)
+            self._done(self._local.run(job), job)
+            return
+        if self._executor is None:
+            self._executor = self._start()
+        self._futures[self._executor.submit(_run, job)] = job
+
+    def _start(self):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        # One BLAS thread per worker: N workers x N OpenBLAS threads on N cores fight for them and the
+        # pool ends up slower than one process (measured: 9.2 s against 4.7 s on 40 articles, 2 cores).
+        for var in BLAS_THREAD_VARS:
+            os.environ.setdefault(var, "1")
+        # spawn, not fork: the parent may hold threads (the progress bar) and never needs the model.
+        return ProcessPoolExecutor(self.n_jobs, mp_context=mp.get_context("spawn"), initializer=_init,
+                                   initargs=(str(self.cache_root), self.fast))
+
+    def _done(self, outcome: Outcome, job: Job) -> None:
+        self.outcomes.append(outcome)
+        if self.progress is not None:
+            self.progress(len(job.text))
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        if self._executor is None:
+            return
+        from concurrent.futures import as_completed
+
         try:
-            for fut in as_completed(futures):
-                outcomes.append(fut.result())
-                if progress is not None:
-                    progress(len(futures[fut].text))
+            if exc_type is None:
+                for fut in as_completed(self._futures):
+                    self._done(fut.result(), self._futures[fut])
         except BaseException:
-            for fut in futures:
-                fut.cancel()
+            exc_type = True
             raise
-    return outcomes
+        finally:
+            if exc_type is not None:
+                for fut in self._futures:
+                    fut.cancel()
+            self._executor.shutdown(wait=True, cancel_futures=exc_type is not None)
