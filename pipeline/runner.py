@@ -52,7 +52,9 @@ def prepare(f: reading.InputFile, cache: DiskCache | None = None) -> Article:
     article = reading.read(f)
     if article.error:
         return article
-    key = hashlib.sha256(f"{article.sha256}|{reading.is_html(f)}|{code_fingerprint()}".encode()).hexdigest()
+    # The id is part of the key: removals name their article ("id:offset"), and two files may share bytes.
+    key = hashlib.sha256(f"{article.article_id}|{article.sha256}|{reading.is_html(f)}|{code_fingerprint()}"
+                         .encode()).hexdigest()
     payload = cache.get(key) if cache is not None else None
     if payload is not None:
         try:

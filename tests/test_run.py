@@ -202,3 +202,15 @@ def test_explain_names_the_rule_and_tokens():
                          capture_output=True, text=True, cwd=ROOT, check=True)
     assert "[person.title_suffix]" in res.stdout and "木原/名詞-固有名詞-人名-姓" in res.stdout
     assert "2024-07-28" in res.stdout and "AGREE   署名" in res.stdout
+
+
+def test_identical_files_under_two_names_keep_their_own_removal_ids(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    block = "日米両政府は2024年7月28日、作業部会を設置することで一致した。\n"
+    for name in ("a.txt", "b.txt"):
+        (corpus / name).write_text(block * 2, encoding="utf-8")
+    tables, _ = run_with_stats(corpus, None, jobs=1, cache_dir=tmp_path / "cache", progress=False)
+    blocks = tables.duplicates[tables.duplicates["kind"] == "exact_block"]
+    assert list(blocks["duplicate_of"]) == ["a:0"]
+    assert tables.duplicates[tables.duplicates["article_id"] == "b"]["kind"].tolist() == ["article"]
