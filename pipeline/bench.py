@@ -178,19 +178,23 @@ def run_stock(paths: list[Path]) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def fresh_dirs(name: str) -> tuple[Path, Path, Path]:
+    """Empty corpus, output and cache folders for one measurement."""
+    dirs = (WORK / f"corpus-{name}", WORK / f"out-{name}", WORK / f"cache-{name}")
+    for d in dirs:
+        shutil.rmtree(d, ignore_errors=True)
+    return dirs
+
+
 def measure_startup(paragraphs: list[str], env: dict) -> float:
     """Seconds of a cold whole run on a one-article corpus: interpreter, imports, workers, model."""
-    corpus, out, cache = WORK / "corpus-1", WORK / "out-1", WORK / "cache-1"
-    for d in (corpus, out, cache):
-        shutil.rmtree(d, ignore_errors=True)
+    corpus, out, cache = fresh_dirs("1")
     synth_corpus(corpus, 1, paragraphs, seed=3)
     return run_pipeline(corpus, out, cache, env)["seconds"]
 
 
 def measure_size(n: int, paragraphs: list[str], env: dict, rules: Path, startup: float) -> dict:
-    corpus, out, cache = WORK / f"corpus-{n}", WORK / f"out-{n}", WORK / f"cache-{n}"
-    for d in (corpus, out, cache):
-        shutil.rmtree(d, ignore_errors=True)
+    corpus, out, cache = fresh_dirs(str(n))
     chars = synth_corpus(corpus, n, paragraphs)
     cold = run_pipeline(corpus, out, cache, env)
     warm = run_pipeline(corpus, out, cache, env)
@@ -209,9 +213,7 @@ def measure_size(n: int, paragraphs: list[str], env: dict, rules: Path, startup:
 
 
 def dedup_savings(paragraphs: list[str], env: dict) -> dict:
-    corpus, out, cache = WORK / "corpus-reposts", WORK / "out-reposts", WORK / "cache-reposts"
-    for d in (corpus, out, cache):
-        shutil.rmtree(d, ignore_errors=True)
+    corpus, out, cache = fresh_dirs("reposts")
     repost_corpus(corpus, 60, paragraphs)
     raw = sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt"))
     res = run_pipeline(corpus, out, cache, env)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import cleaning, extraction, facts, parsing, reading, runner
-from .records import AlignedText, Article, ParsedArticle
+from .records import Article, ParsedArticle
 
 
 def _article_for(target: str, corpus: Path) -> Article:
@@ -20,6 +20,13 @@ def _article_for(target: str, corpus: Path) -> Article:
     return article
 
 
+def parse(article: Article, nlp) -> ParsedArticle:
+    """A prepared article parsed in this process (no cache), as the rule families see it."""
+    docs = parsing.parse_texts(nlp, runner.sentence_texts(article))
+    published = facts.article_facts(article).published or None
+    return ParsedArticle(article.article_id, article.text, article.sentences, docs, published)
+
+
 def _tokens(doc, start: int, end: int) -> str:
     """The tokens of ``doc`` overlapping [start, end) (doc-relative), with their tags."""
     return " ".join(f"{t.text}/{t.tag_}" for t in doc if t.idx < end and t.idx + len(t.text) > start)
@@ -29,10 +36,8 @@ def explain(target: str, corpus: Path = Path("corpus")) -> str:
     article = _article_for(target, corpus)
     if article.error:
         return f"{target}: {article.error}"
-    nlp = parsing.load_model()
-    docs = parsing.parse_texts(nlp, runner.sentence_texts(article))
-    published = facts.article_facts(article).published or None
-    parsed = ParsedArticle(article.article_id, article.text, article.sentences, docs, published)
+    parsed = parse(article, parsing.load_model())
+    docs, published = parsed.docs, parsed.published
     found = extraction.extract(parsed)
     lines = [f"# {article.article_id}: {len(article.sentences)} sentences, published {published or '-'}"]
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import dates, rulebook
-from .records import Article
-from .tables import ArticleFacts
+from .records import Article, ArticleFacts
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MEANINGFUL = re.compile(r"[\w\u3040-\u30ff\u3400-\u9fff]{4,}")
@@ -20,24 +20,22 @@ def title(article: Article) -> str:
     return ""
 
 
-def source(article: Article) -> tuple[str, str]:
-    """(publisher, rule id) from the sidecar or the first source rule that matches the text."""
+def source(article: Article) -> str:
+    """The publisher: from the sidecar, else the first source rule that matches the text."""
     if article.meta.get("source"):
-        return article.meta["source"], "metadata"
-    for rule in rulebook.load("sources").rules:
-        name = _match_source(rule, article.text)
-        if name:
-            return name, rule.id
-    return "", ""
+        return article.meta["source"]
+    return next(filter(None, (_match_source(r, article.text) for r in rulebook.load("sources").rules)), "")
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    return {e["alias"]: e["name"] for e in rulebook.load("sources").entries}
 
 
 def _match_source(rule: rulebook.Rule, text: str) -> str:
     m = rule.regex.search(text)
-    if not m:
-        return ""
-    aliases = {e["alias"]: e["name"] for e in rulebook.load("sources").entries}
-    name = m.group("source").strip()
-    return aliases.get(name, name)
+    name = m.group("source").strip() if m else ""
+    return _aliases().get(name, name)
 
 
 def published(article: Article) -> tuple[str, str]:
@@ -55,7 +53,7 @@ def published(article: Article) -> tuple[str, str]:
 
 def article_facts(article: Article) -> ArticleFacts:
     value, origin = published(article)
-    return ArticleFacts(title=title(article), source=source(article)[0], published=value, published_from=origin)
+    return ArticleFacts(title=title(article), source=source(article), published=value, published_from=origin)
 
 
 def run_example(rule_id: str, text: str, **_: object) -> list[dict]:

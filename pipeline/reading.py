@@ -21,12 +21,11 @@ HTML_SUFFIXES = (".html", ".htm")
 META_SUFFIX = ".meta.json"
 META_KEYS = ("published", "source", "url")
 
-# Tried in this order before asking charset-normalizer: a strict decode that
+# UTF-8, then these, before asking charset-normalizer: a strict decode that
 # succeeds with these is almost never wrong for Japanese text, while statistical
 # detection on short texts sometimes picks a Chinese or Cyrillic code page.
-JAPANESE_CODECS = ("utf-8", "cp932", "euc_jp")
+LEGACY_CODECS = {"cp932": "cp932", "euc_jp": "euc-jp"}  # Python codec → the name articles.csv records
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-CODEC_NAMES = {"utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "utf-8": "utf-8", "cp932": "cp932", "euc_jp": "euc-jp"}
 
 
 class ReadError(Exception):
@@ -79,9 +78,9 @@ def decode(data: bytes) -> tuple[str, str]:
     for bom, codec in BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec), CODEC_NAMES[codec]
+                return data.decode(codec), codec
             except UnicodeDecodeError as exc:
-                raise ReadError(f"invalid {CODEC_NAMES[codec]} after its byte-order mark at byte {exc.start}") from None
+                raise ReadError(f"invalid {codec} after its byte-order mark at byte {exc.start}") from None
     if b"\x00" in data:
         raise ReadError("binary content (NUL bytes): not a text file")
     try:
@@ -94,9 +93,9 @@ def decode(data: bytes) -> tuple[str, str]:
             raise ReadError(f"mixed encodings: valid UTF-8 Japanese up to byte {exc.start}, then bytes that are not "
                             f"UTF-8") from None
     candidates = []
-    for codec in JAPANESE_CODECS[1:]:
+    for codec, name in LEGACY_CODECS.items():
         try:
-            candidates.append((data.decode(codec), CODEC_NAMES[codec]))
+            candidates.append((data.decode(codec), name))
         except UnicodeDecodeError:
             continue
     if candidates:

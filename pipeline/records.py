@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 SECTIONS = ("body", "comments", "meta")
-REMOVAL_KINDS = ("markup", "exact_block", "near_block", "article")
 
 
 @dataclass(frozen=True)
@@ -18,7 +17,7 @@ class Removal:
 
     start: int
     end: int
-    kind: str  # one of REMOVAL_KINDS
+    kind: str  # markup | exact_block | near_block | article
     duplicate_of: str = ""  # "article_id:start" of the kept copy (raw offset), for duplicate kinds
 
     @property
@@ -192,3 +191,13 @@ class Extraction:
     people: list[Entity] = field(default_factory=list)
     organizations: list[Entity] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
+
+
+@dataclass
+class ArticleFacts:
+    """What articles.csv says of an article beyond the Article record itself."""
+
+    title: str = ""
+    source: str = ""
+    published: str = ""
+    published_from: str = "none"

@@ -17,8 +17,8 @@ from pathlib import Path
 from . import cleaning, dedup, export, facts, parsing, reading, rulebook, workers
 from .cache import DiskCache
 from .locking import OutputLock
-from .records import Article, Removal
-from .tables import ArticleFacts, TableBuilder, Tables
+from .records import Article, ArticleFacts, Removal
+from .tables import TableBuilder, Tables
 
 DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
 

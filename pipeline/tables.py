@@ -6,7 +6,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .records import Article, Entity, Extraction, Sentence
+from .records import Article, ArticleFacts, Entity, Extraction, Sentence
 
 SEP = " | "
 
@@ -49,16 +49,6 @@ class Tables:
 
     def items(self) -> Iterable[tuple[str, pd.DataFrame]]:
         return ((f.name, getattr(self, f.name)) for f in fields(self))
-
-
-@dataclass
-class ArticleFacts:
-    """What articles.csv says of an article beyond the Article record itself."""
-
-    title: str = ""
-    source: str = ""
-    published: str = ""
-    published_from: str = "none"
 
 
 class TableBuilder:
@@ -122,10 +112,9 @@ class TableBuilder:
 
 
 def _sentence(text: str, sentences: list[Sentence], index: int) -> str:
-    if 0 <= index < len(sentences) and sentences[index].index == index:
-        s = sentences[index]
-        return text[s.start:s.end]
-    return next((text[s.start:s.end] for s in sentences if s.index == index), "")
+    """Sentence ``index`` (the cleaner numbers sentences in order, so it is ``sentences[index]``)."""
+    s = sentences[index] if 0 <= index < len(sentences) else None
+    return text[s.start:s.end] if s else ""
 
 
 def _entity_common(e: Entity, sentence_text) -> dict:

@@ -34,15 +34,11 @@ def seed_run(tmp_path_factory):
 
 def parse_article(nlp, path: Path):
     """One corpus file through read → clean → dedup → parse, as the rule families see it."""
-    from pipeline import facts, parsing, reading, runner
-    from pipeline.records import ParsedArticle
+    from pipeline import explain, reading, runner
 
-    f = reading.InputFile(path, path.name, reading.article_id_for(path.name))
-    article = runner.prepare(f)
+    article = runner.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
     assert article.ok, article.error
-    docs = parsing.parse_texts(nlp, runner.sentence_texts(article))
-    published = facts.article_facts(article).published or None
-    return ParsedArticle(article.article_id, article.text, article.sentences, docs, published)
+    return explain.parse(article, nlp)
 
 
 @pytest.fixture(scope="session")

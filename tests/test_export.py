@@ -6,8 +6,8 @@ import csv
 import pytest
 
 from pipeline import atomic, export
-from pipeline.records import Article, AlignedText, Entity, Extraction, Mention, Removal, Sentence
-from pipeline.tables import COLUMNS, ArticleFacts, TableBuilder
+from pipeline.records import Article, AlignedText, ArticleFacts, Entity, Extraction, Mention, Removal, Sentence
+from pipeline.tables import COLUMNS, TableBuilder
 
 
 def small_tables(text: str = "=HYPERLINK(\"http://x\",\"y\")と@SUM(A1)を浜田防衛相が述べた。"):
