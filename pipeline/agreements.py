@@ -44,10 +44,7 @@ class Config:
     s: dict  # settings: classes, complements, parties, events, instruments, ...
 
     def by_id(self, rule_id: str) -> rulebook.Rule:
-        for rule in self.predicates + self.excludes + self.statuses:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+        return rulebook.load(RULES).by_id(rule_id)
 
 
 KINDS = ("predicate", "exclude", "status")
@@ -1111,13 +1108,13 @@ def _row(c: Cand) -> dict:
 
 def run_example(rule_id: str, text: str, nlp: Language, published: str | None = None) -> list[dict]:
     """What rule ``rule_id`` does to an example text: its rows, its statuses or what it excluded."""
-    from . import cleaning, dates, organizations, people
+    from . import dates, organizations, people
+    from .examples import parse_example
 
-    sentences = cleaning.segment(text)
-    parsed = ParsedArticle("example", text, sentences, [nlp(text[s.start:s.end]) for s in sentences], published)
+    parsed = parse_example(text, nlp, published)
     persons = people.extract(parsed)[1]
     orgs = organizations.extract(parsed)[1]
-    found = dates.extract_dates(text, sentences, published)
+    found = dates.extract_dates(text, parsed.sentences, published)
     cands = analyse(parsed, persons, orgs, found)
     kind = config().by_id(rule_id).get("kind")
     if kind == "exclude":

@@ -775,21 +775,11 @@ def extract(parsed: ParsedArticle) -> tuple[list[Mention], list[Entity]]:
     return build_entities(candidates(parsed), parsed)
 
 
-def _parse_example(text: str, nlp: Any) -> ParsedArticle:
-    try:
-        from . import cleaning
-
-        sentences = cleaning.segment(text)
-    except ImportError:  # the cleaner is another stage; one sentence is enough for a rule example
-        from .records import Sentence
-
-        sentences = [Sentence(0, 0, len(text), "body")]
-    return ParsedArticle("example", text, sentences, [nlp(text[s.start:s.end]) for s in sentences])
-
-
 def run_example(rule_id: str, text: str, nlp: Any) -> list[dict]:
     """Parse ``text``, run the rules, keep what rule ``rule_id`` produced (one dict per mention)."""
-    mentions, entities = extract(_parse_example(text, nlp))
+    from .examples import parse_example
+
+    mentions, entities = extract(parse_example(text, nlp))
     by_mention = {(m.start, m.end, m.rule): e for e in entities for m in e.mentions}
     return [{"text": m.text, "organization": e.name, "abbreviation": e.abbreviation, "kind": e.kind,
              "country": e.country} for m in mentions if m.rule == rule_id

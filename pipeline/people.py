@@ -28,7 +28,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, NamedTuple
 
 from . import rulebook
-from .records import Entity, Mention, ParsedArticle, Sentence
+from .records import Entity, Mention, ParsedArticle
 
 LABEL = "PERSON"
 KANA_RE = re.compile(r"^[ァ-ヺー・･＝=A-Z.]+$")
@@ -956,25 +956,11 @@ def extract(parsed: ParsedArticle) -> tuple[list[Mention], list[Entity]]:
 # ------------------------------------------------------------------ rule examples
 
 
-def _segment(text: str) -> list[Sentence]:
-    try:
-        from . import cleaning
-    except ImportError:  # the cleaning stage is optional here: one sentence per line
-        cleaning = None
-    if cleaning is not None and hasattr(cleaning, "segment"):
-        return cleaning.segment(text)
-    spans = [m.span() for m in re.finditer(r"[^\n]+", text)]
-    return [Sentence(i, a, b, "body") for i, (a, b) in enumerate(spans)]
-
-
-def parse(text: str, nlp) -> ParsedArticle:
-    sents = _segment(text)
-    return ParsedArticle("example", text, sents, [nlp(text[s.start:s.end]) for s in sents])
-
-
 def run_example(rule_id: str, text: str, nlp) -> list[dict]:
     """What rule ``rule_id`` finds in ``text``: [{'text', 'person', 'title', 'country'}]."""
-    sents = sentences(parse(text, nlp))
+    from .examples import parse_example
+
+    sents = sentences(parse_example(text, nlp))
     raw, kept, pairs = run_rules(sents, only=rule_id)
     groups = merge(kept, _links(kept))
     names = {(h.start, h.end): canonical(g) for g in groups for h in g}

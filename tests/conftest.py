@@ -50,12 +50,11 @@ def parsed_seeds(nlp):
 @pytest.fixture(scope="session")
 def parse_text(nlp):
     """Parse a small text written for a test into a ParsedArticle (sentences split by the cleaner)."""
-    from pipeline import cleaning
-    from pipeline.records import ParsedArticle
+    from dataclasses import replace
+
+    from pipeline.examples import parse_example
 
     def _parse(text: str, published: str | None = None, article_id: str = "test"):
-        sentences = cleaning.segment(text)
-        docs = [nlp(text[s.start:s.end]) for s in sentences]
-        return ParsedArticle(article_id, text, sentences, docs, published)
+        return replace(parse_example(text, nlp, published), article_id=article_id)
 
     return _parse
