@@ -136,6 +136,7 @@ def load_rules() -> tuple[tuple[DateRule, ...], dict]:
     return tuple(out), dict(rf.settings)
 
 
+@lru_cache(maxsize=1)
 def _eras() -> dict[str, int]:
     return {str(k): int(v) for k, v in (load_rules()[1].get("eras") or {}).items()}
 
@@ -605,10 +606,25 @@ def _normalise_date_text(s: str) -> str | None:
     return max(found, key=lambda d: d.end - d.start).value
 
 
+@lru_cache(maxsize=4)
+def _line_index(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The text's lines, their start offsets and, for each line, how many non-empty lines precede it."""
+    lines = text.split("\n")
+    starts, before, seen = [], [], 0
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        before.append(seen)
+        pos += len(line) + 1
+        seen += bool(line.strip())
+    return lines, starts, before
+
+
 def check_letterhead(text: str, m: re.Match, value: str) -> bool:
     """A date-only line counts next to an authority's name line, or (full dates) in the first 3 lines."""
-    lines = text.split("\n")
-    line_no = text.count("\n", 0, m.start("date") if m.group("date") else m.start())
+    # Indexed once per text: a page of date-only lines must not cost a split per match.
+    lines, starts, before = _line_index(text)
+    line_no = bisect.bisect_right(starts, m.start("date") if m.group("date") else m.start()) - 1
     neighbours = []
     for step in (1, -1):
         j = line_no + step
@@ -619,8 +635,7 @@ def check_letterhead(text: str, m: re.Match, value: str) -> bool:
     if any(ORG_LINE_RE.match(n) for n in neighbours):
         return True
     if len(value) == 10:
-        nonempty_before = sum(1 for ln in lines[:line_no] if ln.strip())
-        return nonempty_before < 3
+        return before[line_no] < 3
     return False
 
 
