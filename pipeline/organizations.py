@@ -191,14 +191,14 @@ class Sent:
 
     def edges_ok(self, s: int, e: int, strict: bool = False) -> bool:
         """Both ends on a token edge (a Latin end: not touching letters/digits); one is enough for 4+ chars."""
-        left = self._side_ok(s, self.text[s], self.text[s - 1] if s else "", s in self.starts)
-        right = self._side_ok(e, self.text[e - 1], self.text[e] if e < len(self.text) else "", e in self.ends)
+        left = self._side_ok(self.text[s], self.text[s - 1] if s else "", s in self.starts)
+        right = self._side_ok(self.text[e - 1], self.text[e] if e < len(self.text) else "", e in self.ends)
         if strict:
             return left and right
         return (left and right) or ((left or right) and e - s >= 4)
 
     @staticmethod
-    def _side_ok(pos: int, inner: str, outer: str, on_edge: bool) -> bool:
+    def _side_ok(inner: str, outer: str, on_edge: bool) -> bool:
         if _is_ascii_alnum(inner):
             return not _is_ascii_alnum(outer)
         return on_edge or outer == ""
@@ -270,10 +270,8 @@ def coordinated_cands(sent: Sent) -> list[Cand]:
 
 def country_of(text: str, default: str = "") -> str:
     """The country a name starts with (中国海警局 → CN), else ``default``."""
-    for prefix, country in sorted(_setting("country_prefixes", {}).items(), key=lambda kv: -len(kv[0])):
-        if text.startswith(prefix) and not (prefix == "インド" and text.startswith("インド太平洋")):
-            return str(country or "")
-    return default
+    prefix = _country_prefix(text)
+    return str(_setting("country_prefixes", {})[prefix] or "") if prefix else default
 
 
 def force_cands(sent: Sent) -> list[Cand]:
@@ -343,13 +341,13 @@ def suffix_cands(sent: Sent, dict_cands: list[Cand]) -> list[Cand]:
         start = _trim_start(doc, start, end)
         s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
         e -= len(re.search(r"(長官|長|)$", doc[end - 1].text).group()) if rule_id != "org.company_suffix" else 0
-        cand = _suffix_cand(sent, rule_id, s, e, doc[start:end], dict_cands)
+        cand = _suffix_cand(sent, rule_id, s, e, dict_cands)
         if cand:
             out.append(cand)
     return out
 
 
-def _suffix_cand(sent: Sent, rule_id: str, s: int, e: int, span: Any, known: list[Cand]) -> Cand | None:
+def _suffix_cand(sent: Sent, rule_id: str, s: int, e: int, known: list[Cand]) -> Cand | None:
     text = sent.text[s:e]
     prefix = _known_prefix(sent, s, e, known)
     if prefix is not None:
@@ -359,7 +357,7 @@ def _suffix_cand(sent: Sent, rule_id: str, s: int, e: int, span: Any, known: lis
     alias = lookup(text)
     if alias:  # the dictionary already names it (same span, the dictionary candidate wins)
         return None
-    org = _pattern_org(rule_id, text, span)
+    org = _pattern_org(rule_id, text)
     if org is None:
         return None
     if rule_id == "org.suffix_unit" and text.endswith(HQ_TAILS) and org.key != f"pat:{text}":
@@ -388,7 +386,7 @@ def _compound(sent: Sent, rule_id: str, s: int, e: int, prefix: Cand) -> Cand | 
     if rest in HQ_TAILS:
         return sent.cand(s, e, prefix.org, HQ, "hq", _rule(HQ).get("priority", 2))
     if prefix.org.kind == "legislature":  # 参議院外交防衛委員会: the chamber is part of the committee's name
-        org = _pattern_org(rule_id, sent.text[s:e], None, country=prefix.org.country)
+        org = _pattern_org(rule_id, sent.text[s:e], country=prefix.org.country)
         return sent.cand(s, e, org, rule_id, "name", _rule(rule_id).get("priority", 4)) if org else None
     sub = _subunit_org(rule_id, sent.text[s:e], rest, prefix.org)
     if sub is None:
@@ -406,7 +404,7 @@ def _subunit_org(rule_id: str, compound: str, rest: str, parent: Org) -> Org | N
         alias = lookup(text)
         if alias:
             return alias.org
-    unit = _pattern_org(rule_id, rest, None, country=parent.country)
+    unit = _pattern_org(rule_id, rest, country=parent.country)
     if unit is None or len(rest) < 3:
         return None
     name = display(compound[: len(compound) - len(rest)] + unit.name)  # 防衛装備庁装備政策課: a bare 課 needs its parent
@@ -431,10 +429,10 @@ def _head_of(text: str, rule_id: str) -> str:
     return m.group() if m else ""
 
 
-def _pattern_org(rule_id: str, text: str, span: Any, country: str | None = None) -> Org | None:
+def _pattern_org(rule_id: str, text: str, country: str | None = None) -> Org | None:
     """A new organisation named ``text`` by a suffix rule, or None when the name is generic."""
     if rule_id == "org.company_suffix":
-        return _company_org(text, span)
+        return _company_org(text)
     if not _name_ok(text, _head_of(text, rule_id)):
         return None
     rule = _rule(rule_id)
@@ -456,9 +454,15 @@ def _unit_name_ok(text: str) -> bool:
     return _name_ok(text, _head_of(text, "org.suffix_unit"))
 
 
+@lru_cache(maxsize=1)
+def _prefixes_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_setting("country_prefixes", {}), key=len, reverse=True))
+
+
 def _country_prefix(text: str) -> str:
-    prefixes = sorted(_setting("country_prefixes", {}), key=len, reverse=True)
-    return next((p for p in prefixes if text.startswith(p) and not text.startswith("インド太平洋")), "")
+    """The longest country prefix of ``text`` (インド太平洋 is a region, not インド)."""
+    return next((p for p in _prefixes_longest_first() if text.startswith(p) and not text.startswith("インド太平洋")),
+                "")
 
 
 def _name_ok(text: str, head: str) -> bool:
@@ -496,7 +500,7 @@ def _country_for(rule: rulebook.Rule, text: str, country: str | None) -> str:
     return country if country is not None else str(rule.get("default_country") or "")
 
 
-def _company_org(text: str, span: Any) -> Org | None:
+def _company_org(text: str) -> Org | None:
     stops = _rule("org.company_suffix").get("stop_words", [])
     name = text[:-1] if text.endswith("社") else text
     base = re.sub(r"(?:重工業|重工|電機|製作所|造船|商事)$", "", name)
