@@ -52,7 +52,6 @@ MONTH_NAMES = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
-MACRO_RE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
 
 # Masked before matching: URLs, bare domain paths, e-mail addresses, markup tags.
@@ -98,19 +97,6 @@ class DateRule:
         return self.rule.id
 
 
-def expand(pattern: str, macros: dict[str, str], _depth: int = 0) -> str:
-    """Replace ``{NAME}`` by its macro, recursively."""
-    if _depth > 10:
-        raise ValueError("macro recursion too deep")
-
-    def sub(m: re.Match) -> str:
-        if m.group(1) not in macros:
-            raise KeyError(f"unknown macro {{{m.group(1)}}}")
-        return expand(macros[m.group(1)], macros, _depth + 1)
-
-    return MACRO_RE.sub(sub, pattern)
-
-
 @lru_cache(maxsize=None)
 def load_rules() -> tuple[tuple[DateRule, ...], dict]:
     """The compiled rules of dates.yaml and its settings; a bad rule fails with file, id and reason."""
@@ -129,7 +115,7 @@ def load_rules() -> tuple[tuple[DateRule, ...], dict]:
             if g not in GUARDS:
                 raise rulebook.RuleError(rf.path, rule.id, f"unknown guard {g!r}")
         try:
-            regex = re.compile(expand(str(rule.pattern), macros))
+            regex = re.compile(rulebook.expand(str(rule.pattern), macros))
         except (re.error, KeyError, ValueError) as exc:
             raise rulebook.RuleError(rf.path, rule.id, f"bad pattern: {exc}") from None
         out.append(DateRule(rule, i, regex, resolve, guards, int(rule.get("priority", 0)), stage))

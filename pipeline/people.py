@@ -35,7 +35,6 @@ KANA_RE = re.compile(r"^[ァ-ヺー・･＝=A-Z.]+$")
 KANJI_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
 LATIN_RE = re.compile(r"[A-Za-z]")
 SEP_RE = re.compile(r"[・･＝=]")
-MACRO_RE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 KIND_RANK = {"office": 3, "rank": 2, "role": 1, "honorific": 0, "": -1}
 
 
@@ -89,14 +88,9 @@ def lexicon() -> Lexicon:
                    frozenset(w.lower() for w in settings.get("latin_not_names", [])), known, macros)
 
 
-def expand(pattern: str, macros: dict[str, str]) -> str:
-    """Replace ``{NAME}`` by its macro (one level: macros do not nest)."""
-    return MACRO_RE.sub(lambda m: macros[m.group(1)] if m.group(1) in macros else m.group(0), pattern)
-
-
 @lru_cache(maxsize=256)  # bounded: name_repeat compiles one pattern per article
 def _compiled(pattern: str, extra: tuple[tuple[str, str], ...] = ()) -> re.Pattern:
-    return re.compile(expand(pattern, lexicon().macros | dict(extra)))
+    return re.compile(rulebook.expand(pattern, lexicon().macros | dict(extra)))
 
 
 def macro_re(template: str) -> re.Pattern:

@@ -16,6 +16,7 @@ A rule file is YAML::
           - text: 9時50分から
 
 Dictionary files (``kind: dictionary``) hold ``entries`` instead of ``rules``.
+A file may define ``macros``: ``{NAME}`` in a pattern stands for the macro's regex.
 A malformed file fails at load time with the file, the rule id and the reason.
 """
 from __future__ import annotations
@@ -36,6 +37,7 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # PIPELINE_RULES points the whole run at another copy of the rule files (a team's own, or the benchmark's).
 RULES_DIR = Path(os.environ.get("PIPELINE_RULES") or Path(__file__).parent / "rules")
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+MACRO_RE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
 class RuleError(ValueError):
@@ -90,6 +92,19 @@ def _compile(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+def expand(pattern: str, macros: dict[str, str], _depth: int = 0) -> str:
+    """Replace every ``{NAME}`` by its macro, recursively; an unknown name is a KeyError, not a literal."""
+    if _depth > 10:
+        raise ValueError("macro recursion too deep")
+
+    def sub(m: re.Match) -> str:
+        if m.group(1) not in macros:
+            raise KeyError(f"unknown macro {{{m.group(1)}}}")
+        return expand(macros[m.group(1)], macros, _depth + 1)
+
+    return MACRO_RE.sub(sub, pattern)
+
+
 def _as_examples(path: Path, rule_id: str, raw: Any, key: str) -> tuple[dict, ...]:
     if not isinstance(raw, list) or not raw:
         raise RuleError(path, rule_id, f"'{key}' must be a non-empty list")
@@ -103,10 +118,12 @@ def _as_examples(path: Path, rule_id: str, raw: Any, key: str) -> tuple[dict, ..
     return tuple(out)
 
 
-def _check_pattern(path: Path, rule_id: str, pattern: Any) -> None:
+def _check_pattern(path: Path, rule_id: str, pattern: Any, macros: dict[str, str]) -> None:
     if isinstance(pattern, str):
         try:
-            _compile(pattern)
+            re.compile(expand(pattern, macros))
+        except (KeyError, ValueError) as exc:
+            raise RuleError(path, rule_id, f"bad pattern: {exc.args[0]}") from None
         except re.error as exc:
             raise RuleError(path, rule_id, f"bad regex: {exc}") from None
     elif isinstance(pattern, list):
@@ -116,7 +133,7 @@ def _check_pattern(path: Path, rule_id: str, pattern: Any) -> None:
         raise RuleError(path, rule_id, f"pattern must be a regex string or a token-pattern list, not {type(pattern).__name__}")
 
 
-def _parse_rule(path: Path, family: str, raw: Any, index: int) -> Rule:
+def _parse_rule(path: Path, family: str, raw: Any, index: int, macros: dict[str, str]) -> Rule:
     if not isinstance(raw, dict):
         raise RuleError(path, f"#{index}", "a rule must be a mapping")
     rule_id = raw.get("id")
@@ -125,7 +142,7 @@ def _parse_rule(path: Path, family: str, raw: Any, index: int) -> Rule:
     for key in ("description", "examples", "counterexamples"):
         if key not in raw:
             raise RuleError(path, rule_id, f"missing '{key}'")
-    _check_pattern(path, rule_id, raw.get("pattern"))
+    _check_pattern(path, rule_id, raw.get("pattern"), macros)
     known = {"id", "description", "pattern", "examples", "counterexamples"}
     return Rule(
         id=rule_id,
@@ -152,7 +169,11 @@ def parse_rule_file(path: Path) -> RuleFile:
     if not isinstance(data, dict) or "family" not in data:
         raise RuleError(path, "", "top level must be a mapping with 'family'")
     family = str(data["family"])
-    rules = tuple(_parse_rule(path, family, r, i) for i, r in enumerate(data.get("rules") or []))
+    # `macros` are {NAME}s the file defines; `external_macros` are filled in by its module at run time
+    # (from dictionaries), so a stand-in is enough to check that every pattern compiles.
+    macros = {str(k): str(v) for k, v in (data.get("macros") or {}).items()}
+    macros |= {str(name): "(?:x)" for name in data.get("external_macros") or []}
+    rules = tuple(_parse_rule(path, family, r, i, macros) for i, r in enumerate(data.get("rules") or []))
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:

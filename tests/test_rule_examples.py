@@ -66,3 +66,11 @@ def test_malformed_rule_file_names_file_rule_and_reason(tmp_path):
                    encoding="utf-8")
     with pytest.raises(rulebook.RuleError, match=r"rule date\.noexamples: missing 'examples'"):
         rulebook.parse_rule_file(bad)
+
+
+def test_unknown_macro_in_a_pattern_is_a_load_error(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("family: dates\nmacros: {DAY: '\\d{1,2}'}\nrules:\n  - id: date.typo\n    description: x\n"
+                   "    pattern: '{DAY}日{MONHT}'\n    examples: [a]\n    counterexamples: [b]\n", encoding="utf-8")
+    with pytest.raises(rulebook.RuleError, match=r"rule date\.typo: bad pattern: unknown macro \{MONHT\}"):
+        rulebook.parse_rule_file(bad)
