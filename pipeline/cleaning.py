@@ -299,9 +299,11 @@ _CLUSTER = re.compile(rf".[{_MARKS}]+", re.DOTALL)
 
 def _normalize(text: str, origin: list[int]) -> tuple[str, list[int]]:
     """Per-character NFKC (clusters with combining marks together), keeping one origin per character."""
-    for ch in set(text):
+    chars = sorted(set(text))
+    for ch in chars:
         _TABLE[ord(ch)]  # noqa: B018 - fills the table
-    irregular = "".join(re.escape(c) for c in set(text) if len(_TABLE[ord(c)]) != 1)
+    # Sorted, so articles with the same irregular characters share one compiled pattern (re's cache).
+    irregular = "".join(re.escape(c) for c in chars if len(_TABLE[ord(c)]) != 1)
     pattern = _CLUSTER.pattern + (f"|\r\n|[{irregular}]" if irregular else "|\r\n")
     parts: list[str] = []
     out_origin: list[int] = []
