@@ -497,8 +497,7 @@ def _tense(tok: Token) -> str:
 
 def _scope(tok: Token) -> tuple[int, int]:
     """Characters of the innermost quote holding the token, or the whole sentence."""
-    spans = [q for q in _quotes(tok.doc.text) if q[0] <= tok.idx < q[1]]
-    return min(spans, key=lambda q: q[1] - q[0]) if spans else (0, len(tok.doc.text))
+    return _quote_of(_quotes(tok.doc.text), tok.idx) or (0, len(tok.doc.text))
 
 
 def _quotes(text: str) -> list[tuple[int, int]]:
@@ -595,15 +594,28 @@ def _party_regexes() -> dict[str, re.Pattern]:
     }
 
 
+@lru_cache(maxsize=1)
+def _pair_class() -> str:
+    """A regex class of the one-letter country abbreviations (日, 米, 豪 …) of ``parties.pair_letters``."""
+    return "[" + "".join(config().s["parties"]["pair_letters"]) + "]"
+
+
+def pair_of(surface: str, longest: bool = False) -> tuple[str, ...]:
+    """The countries a pair prefix names (日米 → 日本 | 米国), or () for fewer than two."""
+    letters = config().s["parties"]["pair_letters"]
+    m = re.match(_pair_class() + ("+" if longest else "{2,4}"), surface)
+    names = tuple(dict.fromkeys(letters[ch] for ch in m.group())) if m else ()
+    return names if len(names) >= 2 else ()
+
+
 def _dictionary_parties(text: str) -> list[PartySpan]:
     p, rx, out = config().s["parties"], _party_regexes(), []
     for kind in ("joint", "joint_countries"):
         for m in rx[kind].finditer(text):
             out.append(PartySpan(m.start(), m.end(), (m.group(),), kind))
     for m in rx["pair"].finditer(text):
-        letters = re.match(f"[{''.join(p['pair_letters'])}]+", m.group()).group()
-        names = tuple(dict.fromkeys(p["pair_letters"][ch] for ch in letters))
-        if len(names) >= 2:
+        names = pair_of(m.group(), longest=True)
+        if names:
             out.append(PartySpan(m.start(), m.end(), names, "pair"))
     for m in rx["country"].finditer(text):
         out.append(PartySpan(m.start(), m.end(), (p["countries"][m.group()],), "country"))
@@ -838,16 +850,9 @@ class _Context:
                 if p.kind == "pair":
                     return p.names
             for e in info.events:
-                if self.pair_of(e[3]):
-                    return self.pair_of(e[3])
+                if pair_of(e[3]):
+                    return pair_of(e[3])
         return ()
-
-    @staticmethod
-    def pair_of(surface: str) -> tuple[str, ...]:
-        letters = config().s["parties"]["pair_letters"]
-        m = re.match(f"[{''.join(letters)}]{{2,4}}", surface)
-        names = tuple(dict.fromkeys(letters[ch] for ch in m.group())) if m else ()
-        return names if len(names) >= 2 else ()
 
     # ----------------------------------------------------------- parties
     def resolve(self, spans: list[PartySpan]) -> tuple[tuple[str, ...], bool]:
@@ -877,14 +882,14 @@ class _Context:
     def event_name(self, ty: str, surface: str, at: int) -> str:
         s = config().s["event_names"]
         if ty in s:
-            prefix = re.match(r"[日米豪英韓比印仏独加伊]{2,3}", surface)
+            prefix = re.match(_pair_class() + "{2,3}", surface)
             pair = prefix.group() if prefix else self._pair_prefix()
             if pair in ("", "日米"):
                 return s[ty]
             return surface if prefix else f"{pair}{surface}"
         if re.fullmatch(config().s["generic_event"], surface):
             return self._specific(ty, at) or surface
-        if not re.match(r"[日米豪英韓比印仏独加伊中]{2}", surface) and self._pair_prefix():
+        if not re.match(_pair_class() + "{2}", surface) and self._pair_prefix():
             return self._pair_prefix() + surface
         return surface
 
@@ -994,7 +999,7 @@ def _fill_parties(c: Cand, info: SentInfo, ctx: _Context) -> None:
         c.explicit = True
         return
     own = {t.i for t in c.pred.subtree}
-    pairs = [ctx.pair_of(e[3]) for e in info.events if e[4].i in own and e[4].i not in c.ids]
+    pairs = [pair_of(e[3]) for e in info.events if e[4].i in own and e[4].i not in c.ids]
     if any(pairs):
         c.parties, c.joint = next(p for p in pairs if p), True
         return
