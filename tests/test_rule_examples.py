@@ -56,21 +56,19 @@ def test_every_rule_has_examples_both_ways():
             assert rule.examples and rule.counterexamples, rule.id
 
 
-def test_malformed_rule_file_names_file_rule_and_reason(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("family: dates\nrules:\n  - id: date.broken\n    description: x\n    pattern: '(unclosed'\n"
-                   "    examples: [a]\n    counterexamples: [b]\n", encoding="utf-8")
-    with pytest.raises(rulebook.RuleError, match=r"bad\.yaml: rule date\.broken: bad regex"):
-        rulebook.parse_rule_file(bad)
-    bad.write_text("family: dates\nrules:\n  - id: date.noexamples\n    description: x\n    pattern: 'a'\n",
-                   encoding="utf-8")
-    with pytest.raises(rulebook.RuleError, match=r"rule date\.noexamples: missing 'examples'"):
-        rulebook.parse_rule_file(bad)
+RULE = "  - id: {id}\n    description: x\n    pattern: '{pattern}'\n    examples: [a]\n    counterexamples: [b]\n"
 
 
-def test_unknown_macro_in_a_pattern_is_a_load_error(tmp_path):
+@pytest.mark.parametrize("text,message", [
+    ("family: dates\nrules:\n" + RULE.format(id="date.broken", pattern="(unclosed"),
+     r"bad\.yaml: rule date\.broken: bad regex"),
+    ("family: dates\nrules:\n  - id: date.noexamples\n    description: x\n    pattern: 'a'\n",
+     r"bad\.yaml: rule date\.noexamples: missing 'examples'"),
+    ("family: dates\nmacros: {DAY: '\\d{1,2}'}\nrules:\n" + RULE.format(id="date.typo", pattern="{DAY}日{MONHT}"),
+     r"bad\.yaml: rule date\.typo: bad pattern: unknown macro \{MONHT\}"),
+], ids=["bad-regex", "no-examples", "unknown-macro"])
+def test_malformed_rule_file_names_file_rule_and_reason(tmp_path, text, message):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("family: dates\nmacros: {DAY: '\\d{1,2}'}\nrules:\n  - id: date.typo\n    description: x\n"
-                   "    pattern: '{DAY}日{MONHT}'\n    examples: [a]\n    counterexamples: [b]\n", encoding="utf-8")
-    with pytest.raises(rulebook.RuleError, match=r"rule date\.typo: bad pattern: unknown macro \{MONHT\}"):
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(rulebook.RuleError, match=message):
         rulebook.parse_rule_file(bad)
