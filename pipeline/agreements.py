@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # spaCy is imported only when a sentence is matched
     from spacy.vocab import Vocab
 
 RULES = "agreements"
+RULE_FILES = (RULES,)  # what the extraction cache keys this family on (checked by a test)
 OPEN_QUOTES, CLOSE_QUOTES = "「『“", "」』”"
 
 

@@ -3,15 +3,41 @@
 Each entry is ``sha256(payload) + payload``, written atomically (temp file,
 fsync, rename). A missing, partial or corrupted entry reads as absent and is
 deleted, so the caller recomputes it.
+
+A key names everything its entry was computed from: input hashes plus a
+``fingerprint`` of the code, rule files and package versions of the stage that
+computed it, so editing one rule file invalidates only what read that file.
 """
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from .atomic import write_atomic
 
 DIGEST = 32
+PACKAGE_DIR = Path(__file__).parent
+
+
+@lru_cache(maxsize=None)
+def fingerprint(modules: tuple[str, ...], rule_files: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> str:
+    """Hash of ``pipeline/<module>.py`` sources, rule files (by name) and installed package versions."""
+    from . import rulebook
+
+    digest = hashlib.sha256()
+    for name in sorted(set(modules)):
+        digest.update(name.encode() + b"\0" + (PACKAGE_DIR / f"{name}.py").read_bytes())
+    digest.update(rulebook.files_fingerprint(tuple(sorted(set(rule_files)))).encode())
+    for pkg in sorted(set(packages)):
+        digest.update(f"{pkg}={metadata.version(pkg)}".encode())
+    return digest.hexdigest()
+
+
+def cache_key(*parts: str) -> str:
+    """A cache key from its parts (order matters; no part can run into the next)."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class DiskCache:

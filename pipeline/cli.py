@@ -51,8 +51,8 @@ def _run(args: argparse.Namespace) -> int:
     tables, stats = run_with_stats(args.corpus, args.out, args.jobs, args.cache, progress=not args.quiet)
     if not args.quiet:
         sizes = ", ".join(f"{name} {len(df)}" for name, df in tables.items())
-        print(f"{stats.files} files, {stats.failed} failed, {stats.parsed_chars} chars parsed, "
-              f"{stats.extracted} articles extracted in {time.perf_counter() - t0:.1f}s → {args.out}/ ({sizes})", file=sys.stderr)
+        print(f"{stats.files} files, {stats.failed} failed, {stats.summary()} in {time.perf_counter() - t0:.1f}s "
+              f"→ {args.out}/ ({sizes})", file=sys.stderr)
         for row in tables.articles[tables.articles["status"] == "error"].itertuples():
             print(f"  {row.path}: {row.error}", file=sys.stderr)
     return 1 if stats.failed else 0

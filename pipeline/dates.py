@@ -48,6 +48,7 @@ from . import rulebook
 from .records import DateMention, Sentence
 
 RULE_FILE = "dates"
+RULE_FILES = (RULE_FILE,)  # what the extraction cache keys this family on (checked by a test)
 MONTH_NAMES = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -23,6 +23,7 @@ from .records import Entity, Mention, ParsedArticle
 LABEL = "ORG"
 RULE_FILE = "organizations"
 DICTIONARY_FILE = "institutions"
+RULE_FILES = (RULE_FILE, DICTIONARY_FILE)  # what the extraction cache keys this family on (checked by a test)
 DICT, COORD, FORCE, HQ, PARENT, ABBR, GINZA = (
     "org.dictionary", "org.coordinated_services", "org.country_qualified_force", "org.hq_merge",
     "org.parent_subunit", "org.abbrev_defined", "org.ginza_signal")

@@ -31,6 +31,9 @@ from . import rulebook
 from .records import Entity, Mention, ParsedArticle
 
 LABEL = "PERSON"
+# What the extraction cache keys this family on (checked by a test): rule files and the second tagger.
+RULE_FILES = ("people", "offices")
+PACKAGES = ("fugashi", "unidic-lite")
 KANA_RE = re.compile(r"^[ァ-ヺー・･＝=A-Z.]+$")
 KANJI_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
 LATIN_RE = re.compile(r"[A-Za-z]")

@@ -204,9 +204,10 @@ def all_rule_files(rules_dir: Path = RULES_DIR) -> list[RuleFile]:
     return files
 
 
-def rules_fingerprint(rules_dir: Path = RULES_DIR) -> str:
-    """Hash of every rule file: a changed rule re-runs extraction, never parsing."""
+def files_fingerprint(names: tuple[str, ...], rules_dir: Path = RULES_DIR) -> str:
+    """Hash of the named rule files (``dates`` → ``dates.yaml``): what a cached result was computed with."""
     digest = hashlib.sha256()
-    for path in sorted(rules_dir.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    for name in sorted(names):
+        path = rules_dir / f"{name}.yaml"
+        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"<missing>"))
+    return digest.hexdigest()

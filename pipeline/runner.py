@@ -6,21 +6,25 @@ never pile up in memory.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
-from dataclasses import dataclass
-from functools import lru_cache
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cleaning, dedup, export, facts, parsing, reading, rulebook, workers
-from .cache import DiskCache
+from . import cleaning, dedup, export, extraction, facts, parsing, reading, rulebook, workers
+from .cache import DiskCache, cache_key, fingerprint
 from .locking import OutputLock
-from .records import Article, ArticleFacts, Removal
+from .records import Article, ArticleFacts, Extraction, Removal
 from .tables import TableBuilder, Tables
 
 DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
+# What a prepared article (clean text, removals, sentences, MinHash) is computed with: a cached one is
+# reused until one of these modules, sections.yaml or the tokeniser behind de-duplication changes.
+PREPARE_CODE = ("runner", "reading", "cleaning", "dedup", "records", "rulebook")
+PREPARE_RULES = ("sections",)
+PREPARE_PACKAGES = ("fugashi", "unidic-lite", "datasketch")
 
 
 @dataclass
@@ -28,20 +32,12 @@ class RunStats:
     files: int = 0
     failed: int = 0
     parsed_chars: int = 0  # characters that went through GiNZA this run (0 on a warm re-run)
-    extracted: int = 0  # articles whose rules ran this run (0 when nothing changed)
+    extracted: int = 0  # articles where some rule family ran this run (0 when nothing changed)
+    families: Counter = field(default_factory=Counter)  # rule family → articles it ran on this run
 
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of the package's code and rule files: extraction results are reused only for the same rules."""
-    digest = hashlib.sha256(rulebook.rules_fingerprint().encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-def extraction_key(parse_key: str, published: str) -> str:
-    return hashlib.sha256(f"{parse_key}|{published}|{code_fingerprint()}".encode()).hexdigest()
+    def summary(self) -> str:
+        ran = ", ".join(f"{name} {n}" for name, n in self.families.items())
+        return f"{self.parsed_chars} chars parsed, {self.extracted} articles extracted ({ran or 'all cached'})"
 
 
 def prepare(f: reading.InputFile, cache: DiskCache | None = None) -> Article:
@@ -53,8 +49,8 @@ def prepare(f: reading.InputFile, cache: DiskCache | None = None) -> Article:
     if article.error:
         return article
     # The id is part of the key: removals name their article ("id:offset"), and two files may share bytes.
-    key = hashlib.sha256(f"{article.article_id}|{article.sha256}|{reading.is_html(f)}|{code_fingerprint()}"
-                         .encode()).hexdigest()
+    key = cache_key(article.article_id, article.sha256, str(reading.is_html(f)),
+                    fingerprint(PREPARE_CODE, PREPARE_RULES, PREPARE_PACKAGES))
     payload = cache.get(key) if cache is not None else None
     if payload is not None:
         try:
@@ -135,7 +131,8 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
     index = dedup.ArticleIndex()
     articles: list[Article] = []
     info: dict[str, ArticleFacts] = {}
-    keys: dict[str, str] = {}
+    found: dict[str, Extraction] = {}
+    stats = RunStats(files=len(files))
     with _progress_bar(progress) as bar, workers.Pool(cache_root, jobs, fast, bar.update) as pool:
         # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
         for f in files:
@@ -148,23 +145,32 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
             if article.duplicate_of:
                 continue
             job = _job(article, info[article.article_id].published)
-            keys[article.article_id] = job.result_key
-            if not results.has(job.result_key):
+            # What the caches answer without a parse is done here; the rest goes to the workers.
+            try:
+                found[article.article_id], ran = extraction.extract_cached(job.unparsed(), job.parse_key, results)
+                stats.families.update(ran)
+                stats.extracted += bool(ran)
+            except extraction.NeedsParse as missing:
+                stats.families.update(missing.ran)
                 bar.grow(len(job.text))
                 pool.submit(job)
-    outcomes = pool.outcomes
-    stats = RunStats(files=len(files), extracted=len(outcomes), parsed_chars=sum(o.parsed_chars for o in outcomes))
-    errors = {o.article_id: o.error for o in outcomes if o.error}
+            except rulebook.RuleError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the article's row says why; the run goes on
+                article.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
+    for o in pool.outcomes:
+        stats.parsed_chars += o.parsed_chars
+        stats.families.update(o.ran)
+        stats.extracted += 1
+        if o.found is not None:
+            found[o.article_id] = o.found
+    errors = {o.article_id: o.error for o in pool.outcomes if o.error}
     builder = TableBuilder()
     for article in articles:
         if article.article_id in errors:
             article.error = errors[article.article_id]
-        elif article.article_id in keys:
-            found = workers.load_result(results, keys[article.article_id])
-            if found is None:
-                article.error = "extraction result missing or corrupt in the cache; run again"
-            else:
-                builder.add_extraction(article, found)
+        elif article.article_id in found:
+            builder.add_extraction(article, found.pop(article.article_id))
         builder.add_article(article, info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts())
         if out is not None and article.ok:
             export.export_clean_text(article.article_id, article.text, out)
@@ -176,8 +182,7 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
 
 
 def _job(article: Article, published: str) -> workers.Job:
-    parse_key = parsing.cache_key(sentence_texts(article))
-    return workers.Job(article.article_id, parse_key, extraction_key(parse_key, published), article.text,
+    return workers.Job(article.article_id, parsing.cache_key(sentence_texts(article)), article.text,
                        tuple(article.sentences), published or None)
 
 

@@ -1,21 +1,21 @@
 """Parse and extract, article by article, in one or more worker processes.
 
-A worker takes one article, loads its parse from the cache or parses it with
-GiNZA (and caches it), runs the rule families, and caches the result. It
-returns only a count and an error message, so the parent never holds parsed
-documents and memory stays flat however large the corpus. GiNZA is loaded
-lazily: a run after a rule change extracts from cached parses without it.
+A worker takes one article and runs the rule families that miss their cache
+(``extraction.extract_cached``); the parse is loaded from the parse cache, or
+made with GiNZA and cached, only when a family that reads it has to run. It
+returns the article's extraction (rows, not parsed documents), so the parent
+never holds a parse and memory stays flat however large the corpus. GiNZA is
+loaded lazily: a run after a rule change extracts from cached parses without it.
 """
 from __future__ import annotations
 
 import os
-import pickle
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import parsing, rulebook
+from . import extraction, parsing, rulebook
 from .cache import DiskCache
 from .records import Extraction, ParsedArticle, Sentence
 
@@ -24,7 +24,6 @@ from .records import Extraction, ParsedArticle, Sentence
 class Job:
     article_id: str
     parse_key: str
-    result_key: str
     text: str
     sentences: tuple[Sentence, ...]
     published: str | None
@@ -32,10 +31,16 @@ class Job:
     def texts(self) -> list[str]:
         return [self.text[s.start:s.end] for s in self.sentences]
 
+    def unparsed(self) -> ParsedArticle:
+        """The article as the rule families see it, its docs not loaded yet."""
+        return ParsedArticle(self.article_id, self.text, list(self.sentences), None, self.published)
+
 
 @dataclass(frozen=True)
 class Outcome:
     article_id: str
+    found: Extraction | None = None
+    ran: tuple[str, ...] = ()  # the rule families that ran (the others came from the cache)
     parsed_chars: int = 0
     error: str = ""
 
@@ -44,19 +49,8 @@ def result_store(cache_root: Path) -> DiskCache:
     return DiskCache(Path(cache_root) / "extract", ".pickle")
 
 
-def load_result(store: DiskCache, key: str) -> Extraction | None:
-    """A cached extraction, or None when absent or unreadable (then it is discarded)."""
-    payload = store.get(key)
-    if payload is None:
-        return None
-    try:
-        found = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - stale or foreign pickle: recompute
-        found = None
-    if not isinstance(found, Extraction):
-        store.discard(key)
-        return None
-    return found
+class ParseFailed(Exception):
+    """GiNZA could not parse the article."""
 
 
 class Worker:
@@ -69,32 +63,35 @@ class Worker:
         self.nlp = None
 
     def run(self, job: Job) -> Outcome:
-        texts = job.texts()
-        docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab())
         parsed_chars = 0
-        if docs is None:
-            if self.nlp is None:
-                self.nlp = parsing.load_model(self.fast)
-            docs = parsing.parse_texts(self.nlp, texts)
-            self.parses.save(job.parse_key, docs)
-            parsed_chars = sum(map(len, texts))
+
+        def load_docs() -> list:
+            nonlocal parsed_chars
+            texts = job.texts()
+            docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab())
+            if docs is None:
+                try:
+                    if self.nlp is None:
+                        self.nlp = parsing.load_model(self.fast)
+                    docs = parsing.parse_texts(self.nlp, texts)
+                except Exception as exc:  # noqa: BLE001 - reported on the article's row
+                    raise ParseFailed(f"{type(exc).__name__}: {exc}") from exc
+                self.parses.save(job.parse_key, docs)
+                parsed_chars = sum(map(len, texts))
+            return docs
+
         try:
-            found = self._extract(job, docs)
+            found, ran = extraction.extract_cached(job.unparsed(), job.parse_key, self.results, load_docs)
         except rulebook.RuleError:
             raise
+        except ParseFailed as exc:
+            return Outcome(job.article_id, parsed_chars=parsed_chars, error=f"parsing failed: {exc}".splitlines()[0])
         except Exception as exc:  # noqa: BLE001 - the article's row says why; the run goes on
             if os.environ.get("PIPELINE_DEBUG"):
                 traceback.print_exc()
-            return Outcome(job.article_id, parsed_chars, f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0])
-        self.results.put(job.result_key, pickle.dumps(found))
-        return Outcome(job.article_id, parsed_chars)
-
-    @staticmethod
-    def _extract(job: Job, docs: list) -> Extraction:
-        from . import extraction
-
-        parsed = ParsedArticle(job.article_id, job.text, list(job.sentences), docs, job.published)
-        return extraction.extract(parsed)
+            return Outcome(job.article_id, parsed_chars=parsed_chars,
+                           error=f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0])
+        return Outcome(job.article_id, found, tuple(ran), parsed_chars)
 
 
 _worker: Worker | None = None
