@@ -64,7 +64,7 @@ class DiskCache:
         return payload
 
     def put(self, key: str, payload: bytes) -> None:
-        write_atomic(self.path(key), hashlib.sha256(payload).digest() + payload)
+        write_atomic(self.path(key), hashlib.sha256(payload).digest() + payload, durable=False)
 
     def discard(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)

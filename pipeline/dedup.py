@@ -21,8 +21,13 @@ shingles. Candidate pairs come from prefix filtering over the bigram sets
 (up to MAX_CANDIDATES checks per line) and keeps the work near-linear in the
 number of lines: a 1 MB article takes well under a second.
 
-Across articles (``ArticleIndex``) near-duplicates are found with MinHash LSH
-(datasketch) over character shingles.
+Across articles (``ArticleIndex``) near-duplicates are found with MinHash
+signatures over character shingles, computed by datasketch, and LSH banding
+over them (``BANDS`` x ``ROWS``: datasketch's own optimum for the threshold
+and weights below, checked by a test). The banding is done here on the
+signatures' numpy arrays because importing any part of datasketch imports its
+LSH module, which imports scipy: half a second on every run, cached or not.
+Only an article whose signature is not cached yet needs datasketch.
 
 Line breaks are ``\\n`` (the cleaner normalises them); a removed block takes
 its line break and any blank lines after it, so no empty gaps pile up.
@@ -36,7 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
 
 from .records import AlignedText, Removal
 
@@ -296,8 +301,17 @@ def _batches(items: Iterable[bytes], size: int = 4096) -> Iterable[list[bytes]]:
         yield batch
 
 
-def signature(text: str, num_perm: int = 128, shingle: int = 5) -> MinHash | None:
-    """An article's MinHash (None for a text too short to shingle); picklable, so it can be cached."""
+NUM_PERM = 128
+THRESHOLD = 0.8
+# datasketch.lsh._optimal_param(THRESHOLD, NUM_PERM, 0.1, 0.9): recall-heavy bands (a repost at
+# Jaccard 0.85 is found ~97% of the time, not ~69%); the extra candidates are checked below.
+BANDS, ROWS = 14, 9
+
+
+def signature(text: str, num_perm: int = NUM_PERM, shingle: int = 5) -> np.ndarray | None:
+    """An article's MinHash values (None for a text too short to shingle); a plain array, cheap to cache."""
+    from datasketch import MinHash  # see the module docstring: only fresh text pays for the import
+
     shingles = _char_shingles(text, shingle)
     if not shingles:
         return None
@@ -305,36 +319,39 @@ def signature(text: str, num_perm: int = 128, shingle: int = 5) -> MinHash | Non
     # batches keep numpy's (num_perm x batch) work array small on megabyte articles
     for batch in _batches(sh.encode("utf-8") for sh in shingles):
         mh.update_batch(batch)
-    return mh
+    return mh.hashvalues.copy()
 
 
 class ArticleIndex:
-    """Near-duplicate articles across a corpus: character-shingle MinHash + LSH (datasketch)."""
+    """Near-duplicate articles across a corpus: character-shingle MinHash signatures, LSH banding."""
 
-    def __init__(self, threshold: float = 0.8, num_perm: int = 128, shingle: int = 5) -> None:
-        self.threshold = threshold
-        self.num_perm = num_perm
-        self.shingle = shingle
-        # recall-heavy bands (a repost at Jaccard 0.85 is found ~97% of the time, not ~69%);
-        # the extra candidates are checked against the estimated Jaccard below
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.1, 0.9))
+    def __init__(self, threshold: float = THRESHOLD, shingle: int = 5) -> None:
+        self.threshold, self.shingle = threshold, shingle
+        self._bands: list[dict[bytes, list[str]]] = [{} for _ in range(BANDS)]
         self._order: dict[str, int] = {}  # id -> insertion rank: the earliest candidate wins
-        self._hashes: dict[str, MinHash] = {}
+        self._hashes: dict[str, np.ndarray] = {}
 
-    def signature(self, text: str) -> MinHash | None:
-        return signature(text, self.num_perm, self.shingle)
+    def signature(self, text: str) -> np.ndarray | None:
+        return signature(text, NUM_PERM, self.shingle)
 
-    def check_and_add(self, article_id: str, text: str, signature: MinHash | None = None) -> str:
+    def check_and_add(self, article_id: str, text: str, signature: np.ndarray | None = None) -> str:
         """Return the id of an earlier near-duplicate article, or '' (and index this one)."""
         mh = signature if signature is not None else self.signature(text)
         if mh is None:
             return ""  # nothing to compare: an empty text duplicates nothing
-        candidates = [c for c in self._lsh.query(mh) if c != article_id
-                      and self._hashes[c].jaccard(mh) >= self.threshold]
+        keys = [mh[b * ROWS:(b + 1) * ROWS].tobytes() for b in range(BANDS)]
+        found = {c for band, k in zip(self._bands, keys) for c in band.get(k, ())}
+        candidates = [c for c in found if c != article_id and _jaccard(self._hashes[c], mh) >= self.threshold]
         if candidates:
             return min(candidates, key=self._order.__getitem__)
         if article_id not in self._order:
             self._order[article_id] = len(self._order)
             self._hashes[article_id] = mh
-            self._lsh.insert(article_id, mh)
+            for band, k in zip(self._bands, keys):
+                band.setdefault(k, []).append(article_id)
         return ""
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures: the share of equal values (as datasketch's)."""
+    return float(np.count_nonzero(a == b)) / len(a)

@@ -54,6 +54,13 @@ def export(tables: Tables, out: Path) -> list[Path]:
 
 
 def export_clean_text(article_id: str, text: str, out: Path) -> Path:
+    """Write the article's clean text (offsets in the tables point into it), unless it is already there."""
     path = out / "clean" / f"{safe_file_name(article_id)}.txt"
-    write_atomic(path, text.encode("utf-8"))
+    data = text.encode("utf-8")
+    try:
+        unchanged = path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        write_atomic(path, data)
     return path

@@ -12,12 +12,15 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-from . import cleaning, dedup, export, extraction, facts, parsing, reading, rulebook, workers
+from . import cleaning, dedup, extraction, facts, parsing, reading, rulebook, workers
 from .cache import DiskCache, cache_key, fingerprint
 from .locking import OutputLock
 from .records import Article, ArticleFacts, Extraction, Removal
-from .tables import TableBuilder, Tables
+
+if TYPE_CHECKING:  # the tables stage imports pandas: loaded while the workers parse, not before
+    from .tables import Tables
 
 DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
 # What a prepared article (clean text, removals, sentences, MinHash) is computed with: a cached one is
@@ -40,10 +43,12 @@ class RunStats:
         return f"{self.parsed_chars} chars parsed, {self.extracted} articles extracted ({ran or 'all cached'})"
 
 
-def prepare(f: reading.InputFile, cache: DiskCache | None = None) -> Article:
+def prepare(f: reading.InputFile, cache: DiskCache | None = None,
+            on_miss: Callable[[], None] | None = None) -> Article:
     """Read, clean, de-duplicate blocks and split sentences; errors land on the article.
 
-    With a cache, an unchanged file (same bytes, same code and rules) skips straight to its result.
+    With a cache, an unchanged file (same bytes, same code and rules) skips straight to its result;
+    otherwise ``on_miss`` is called first (the run starts its parsers: new text is coming).
     """
     article = reading.read(f)
     if article.error:
@@ -58,6 +63,8 @@ def prepare(f: reading.InputFile, cache: DiskCache | None = None) -> Article:
             return article
         except Exception:  # noqa: BLE001 - unreadable entry: recompute it
             cache.discard(key)
+    if on_miss is not None:
+        on_miss()
     try:
         clean_text, markup = cleaning.clean(article.raw, html=reading.is_html(f))
         kept, repeats = dedup.dedup_blocks(article.article_id, clean_text)
@@ -136,7 +143,7 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
     with _progress_bar(progress) as bar, workers.Pool(cache_root, jobs, fast, bar.update) as pool:
         # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
         for f in files:
-            article = prepare(f, prepared)
+            article = prepare(f, prepared, on_miss=pool.preload)
             articles.append(article)
             if not article.ok:
                 continue
@@ -158,6 +165,9 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
                 raise
             except Exception as exc:  # noqa: BLE001 - the article's row says why; the run goes on
                 article.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        # The workers may still be parsing: load the tables and export stages (pandas) meanwhile.
+        from . import export
+        from .tables import TableBuilder
     for o in pool.outcomes:
         stats.parsed_chars += o.parsed_chars
         stats.families.update(o.ran)

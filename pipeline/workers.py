@@ -62,6 +62,11 @@ class Worker:
         self.fast = fast
         self.nlp = None
 
+    def load_model(self):
+        if self.nlp is None:
+            self.nlp = parsing.load_model(self.fast)
+        return self.nlp
+
     def run(self, job: Job) -> Outcome:
         parsed_chars = 0
 
@@ -71,9 +76,7 @@ class Worker:
             docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab())
             if docs is None:
                 try:
-                    if self.nlp is None:
-                        self.nlp = parsing.load_model(self.fast)
-                    docs = parsing.parse_texts(self.nlp, texts)
+                    docs = parsing.parse_texts(self.load_model(), texts)
                 except Exception as exc:  # noqa: BLE001 - reported on the article's row
                     raise ParseFailed(f"{type(exc).__name__}: {exc}") from exc
                 self.parses.save(job.parse_key, docs)
@@ -112,11 +115,17 @@ def _run(job: Job) -> Outcome:
     return _worker.run(job)
 
 
+def _preload() -> None:
+    assert _worker is not None
+    _worker.load_model()
+
+
 class Pool:
     """Runs jobs as they are submitted: in this process for one job at a time, else in worker processes.
 
-    The processes start with the first submitted job, so they load GiNZA while the parent is still
-    reading and cleaning the rest of the corpus, and never start at all when nothing needs work.
+    The processes start with the first article that is not in the caches (``preload``) or the first
+    submitted job, so they load GiNZA while the parent is still reading and cleaning the corpus, and
+    never start at all when nothing needs work.
     """
 
     def __init__(self, cache_root: Path, n_jobs: int = 1, fast: bool = True,
@@ -126,6 +135,14 @@ class Pool:
         self._local: Worker | None = None
         self._executor = None
         self._futures: dict = {}
+        self._preloads: list = []  # a failed preload is not an error: the job that needs the model says why
+
+    def preload(self) -> None:
+        """Start the worker processes and load GiNZA in each now, while the parent reads and cleans."""
+        if self.n_jobs == 1 or self._executor is not None:
+            return
+        self._executor = self._start()
+        self._preloads = [self._executor.submit(_preload) for _ in range(self.n_jobs)]
 
     def submit(self, job: Job) -> None:
         if self.n_jobs == 1:

@@ -308,4 +308,26 @@ def test_article_index_short_and_empty_texts():
 def test_article_index_is_deterministic():
     a, b = ArticleIndex(), ArticleIndex()
     text = raw_of("002")
-    assert list(a.signature(text).hashvalues) == list(b.signature(text).hashvalues)
+    assert list(a.signature(text)) == list(b.signature(text))
+
+
+def test_lsh_bands_are_datasketchs_optimum_and_agree_with_its_index():
+    """The banding here is datasketch's MinHashLSH with its own parameters: same verdict on every article."""
+    from datasketch import MinHash, MinHashLSH
+    from datasketch.lsh import _optimal_param
+
+    from pipeline import dedup
+
+    assert _optimal_param(dedup.THRESHOLD, dedup.NUM_PERM, 0.1, 0.9) == (dedup.BANDS, dedup.ROWS)
+    texts = {name: raw_of(name) for name in ("000", "001", "002", "003", "004")}
+    texts |= {"003b": edited(raw_of("003")), "004b": "  " + raw_of("004").replace("\n", "\n\n")}
+    sigs = {name: dedup.signature(text) for name, text in texts.items()}
+    ours, theirs = ArticleIndex(), MinHashLSH(threshold=dedup.THRESHOLD, num_perm=dedup.NUM_PERM, weights=(0.1, 0.9))
+    verdicts = []
+    for name, sig in sigs.items():
+        mh = MinHash(num_perm=dedup.NUM_PERM, hashvalues=sig, scheme="affine32")
+        near = [c for c in theirs.query(mh) if MinHash(hashvalues=sigs[c], scheme="affine32").jaccard(mh) >= dedup.THRESHOLD]
+        if not near:
+            theirs.insert(name, mh)
+        verdicts.append((ours.check_and_add(name, texts[name], sig) != "", bool(near)))
+    assert all(a == b for a, b in verdicts) and sum(a for a, _ in verdicts) == 2, verdicts
