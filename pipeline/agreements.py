@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from . import rulebook
 from .records import Agreement, DateMention, Entity, ParsedArticle, Sentence
@@ -71,55 +71,69 @@ def _patterns(rule: rulebook.Rule) -> list[list[dict]]:
     return [pat] if isinstance(pat[0], dict) else pat
 
 
-@lru_cache(maxsize=4)
-def _matcher(vocab: Vocab) -> tuple[Any, dict[str, tuple[str, list[str]]]]:
-    """One DependencyMatcher over every token-pattern rule; key → (rule id, node names)."""
-    from spacy.matcher import DependencyMatcher
-
-    matcher, keys = DependencyMatcher(vocab), {}
-    cfg = config()
-    for rule in cfg.predicates + cfg.excludes + cfg.statuses:
-        for k, pattern in enumerate(_patterns(rule)):
-            key = f"{rule.id}#{k}"
-            try:
-                matcher.add(key, [pattern])
-            except (ValueError, KeyError, TypeError) as exc:  # spaCy's own validation: name the rule
-                raise rulebook.RuleError(rulebook.RULES_DIR / rule.source, rule.id, f"bad pattern: {exc}") from None
-            keys[key] = (rule.id, [node["RIGHT_ID"] for node in pattern])
-    return matcher, keys
+class _Pattern(NamedTuple):
+    key: str  # the DependencyMatcher key: rule id # alternative
+    rule_id: str
+    pattern: list[dict]
+    anchor: frozenset[str] | None  # lemmas/forms one of which its first node needs (None: not known)
+    predicate: bool
 
 
 @lru_cache(maxsize=1)
-def _anchor_words() -> frozenset[str] | None:
-    """Lemmas/forms that every predicate pattern's first node requires, or None if one requires none.
+def _pattern_table() -> tuple[_Pattern, ...]:
+    """Every token pattern of every rule, with the words its first node needs."""
+    cfg = config()
+    return tuple(_Pattern(f"{rule.id}#{k}", rule.id, pattern, _anchor(pattern), rule in cfg.predicates)
+                 for rule in cfg.predicates + cfg.excludes + cfg.statuses
+                 for k, pattern in enumerate(_patterns(rule)))
 
-    A sentence with none of them cannot hold a predicate, so the DependencyMatcher (most of the
-    family's cost) is skipped for it.
-    """
-    words: set[str] = set()
-    for rule in config().predicates:
-        for pattern in _patterns(rule):
-            attrs = pattern[0].get("RIGHT_ATTRS", {})
-            value = next((attrs[k] for k in ("LEMMA", "ORTH", "TEXT") if k in attrs), None)
-            if isinstance(value, str):
-                words.add(value)
-            elif isinstance(value, dict) and isinstance(value.get("IN"), list):
-                words.update(map(str, value["IN"]))
-            else:
-                return None
-    return frozenset(words)
+
+def _anchor(pattern: list[dict]) -> frozenset[str] | None:
+    attrs = pattern[0].get("RIGHT_ATTRS", {})
+    value = next((attrs[k] for k in ("LEMMA", "ORTH", "TEXT") if k in attrs), None)
+    if isinstance(value, str):
+        return frozenset([value])
+    if isinstance(value, dict) and isinstance(value.get("IN"), list):
+        return frozenset(map(str, value["IN"]))
+    return None
+
+
+@lru_cache(maxsize=64)
+def _matcher(vocab: Vocab, keys: tuple[str, ...]) -> tuple[Any, dict[str, tuple[str, list[str]]]]:
+    """One DependencyMatcher over the given patterns; key → (rule id, node names)."""
+    from spacy.matcher import DependencyMatcher
+
+    matcher, names = DependencyMatcher(vocab), {}
+    for p in _pattern_table():
+        if p.key not in keys:
+            continue
+        try:
+            matcher.add(p.key, [p.pattern])
+        except (ValueError, KeyError, TypeError) as exc:  # spaCy's own validation: name the rule
+            source = config().by_id(p.rule_id).source
+            raise rulebook.RuleError(rulebook.RULES_DIR / source, p.rule_id, f"bad pattern: {exc}") from None
+        names[p.key] = (p.rule_id, [node["RIGHT_ID"] for node in p.pattern])
+    return matcher, names
 
 
 def _matches(doc: Doc) -> dict[str, list[dict[str, Token]]]:
-    """rule id → list of {node name: token} for every pattern match in the sentence."""
-    anchors = _anchor_words()
-    if anchors is not None and not any(t.lemma_ in anchors or t.orth_ in anchors for t in doc):
+    """rule id → list of {node name: token} for every pattern match in the sentence.
+
+    The DependencyMatcher is most of the family's cost and tries every pattern it holds, so it is
+    given only the patterns whose first node's word is in the sentence (same matches, less work);
+    a sentence where no predicate pattern can match holds no candidate and is skipped.
+    """
+    table = _pattern_table()
+    _matcher(doc.vocab, tuple(p.key for p in table))  # every pattern checked by spaCy once, used or not
+    words = {t.lemma_ for t in doc} | {t.orth_ for t in doc}
+    usable = [p for p in table if p.anchor is None or p.anchor & words]
+    if not any(p.predicate for p in usable):
         return {}
-    matcher, keys = _matcher(doc.vocab)
+    matcher, names = _matcher(doc.vocab, tuple(p.key for p in usable))
     out: dict[str, list[dict[str, Token]]] = {}
     for match_id, token_ids in matcher(doc):
-        rule_id, names = keys[doc.vocab.strings[match_id]]
-        out.setdefault(rule_id, []).append({n: doc[i] for n, i in zip(names, token_ids)})
+        rule_id, nodes = names[doc.vocab.strings[match_id]]
+        out.setdefault(rule_id, []).append({n: doc[i] for n, i in zip(nodes, token_ids)})
     return out
 
 

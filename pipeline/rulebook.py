@@ -204,10 +204,10 @@ def all_rule_files(rules_dir: Path = RULES_DIR) -> list[RuleFile]:
     return files
 
 
-def files_fingerprint(names: tuple[str, ...], rules_dir: Path = RULES_DIR) -> str:
+def files_fingerprint(names: tuple[str, ...], rules_dir: Path | None = None) -> str:
     """Hash of the named rule files (``dates`` → ``dates.yaml``): what a cached result was computed with."""
     digest = hashlib.sha256()
     for name in sorted(names):
-        path = rules_dir / f"{name}.yaml"
+        path = (rules_dir or RULES_DIR) / f"{name}.yaml"
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"<missing>"))
     return digest.hexdigest()

@@ -1,0 +1,119 @@
+"""Incremental runs: what each cached stage declares it depends on, and what a rule edit re-runs."""
+from __future__ import annotations
+
+import ast
+import csv
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline import extraction, runner
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "pipeline"
+
+
+def _outside_examples(tree: ast.Module):
+    """Every node of a module except the bodies of ``run_example`` (which parses its own examples)."""
+    skip = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "run_example"
+            for n in ast.walk(f)}
+    return [n for n in ast.walk(tree) if id(n) not in skip]
+
+
+def package_imports(module: str) -> set[str]:
+    """Modules of the package that ``module`` imports (``from . import x``, ``from .x import y``)."""
+    found = set()
+    for node in _outside_examples(ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {a.name for a in node.names}
+    return found
+
+
+def rule_files_loaded(module: str) -> set[str]:
+    """The names passed to ``rulebook.load`` in ``module`` (constants resolved in the module)."""
+    mod = importlib.import_module(f"pipeline.{module}")
+    names = set()
+    for node in _outside_examples(ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "load"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "rulebook"):
+            arg = node.args[0]
+            names.add(arg.value if isinstance(arg, ast.Constant) else getattr(mod, arg.id))
+    return names
+
+
+@pytest.mark.parametrize("family", extraction.FAMILIES, ids=lambda f: f.name)
+def test_family_declares_every_rule_file_and_module_it_reads(family):
+    """A family's cache key covers what it reads: else an edit would leave stale rows behind."""
+    module = importlib.import_module(f"pipeline.{family.name}")
+    assert rule_files_loaded(family.name) <= set(module.RULE_FILES)
+    assert package_imports(family.name) <= set(extraction.SHARED) - {"extraction"}
+    for shared in set(extraction.SHARED) - {"extraction"}:
+        assert package_imports(shared) <= set(extraction.SHARED), shared
+
+
+def test_prepare_declares_every_rule_file_and_module_it_reads():
+    stages = set(runner.PREPARE_CODE) - {"runner"}  # the runner wires every stage; prepare uses these
+    for module in stages:
+        assert package_imports(module) <= stages, module
+        assert rule_files_loaded(module) <= set(runner.PREPARE_RULES), module
+
+
+def test_a_family_key_changes_with_its_own_rule_files_only(tmp_path, monkeypatch):
+    from pipeline import cache, rulebook
+
+    rules = tmp_path / "rules"
+    shutil.copytree(PACKAGE / "rules", rules)
+    monkeypatch.setattr(rulebook, "RULES_DIR", rules)
+
+    def keys() -> dict[str, str]:
+        cache.fingerprint.cache_clear()
+        return {f.name: extraction.family_fingerprint(f) for f in extraction.FAMILIES}
+
+    before = keys()
+    with (rules / "offices.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - {office: 試験長官, country: JP, kind: office}\n")
+    after = keys()
+    cache.fingerprint.cache_clear()
+    assert [name for name in before if before[name] != after[name]] == ["people"]
+
+
+def _run(corpus: Path, tmp_path: Path, rules: Path) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(tmp_path / "out"),
+           "--cache", str(tmp_path / "cache"), "--jobs", "1"]
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PIPELINE_RULES": str(rules)})
+    assert res.returncode == 0, res.stderr
+    return res
+
+
+def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
+    """dates.yaml: the dates rules everywhere, agreements only where a date changed; never a parse."""
+    rules = tmp_path / "rules"
+    shutil.copytree(PACKAGE / "rules", rules)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("岩屋外相は2025年2月7日、ルビオ国務長官と会談し、連携の強化で一致した。", encoding="utf-8")
+    (corpus / "b.txt").write_text("中谷防衛相とヘグセス国防長官は、抑止力の強化を確認した。", encoding="utf-8")
+    first = _run(corpus, tmp_path, rules)
+    assert "(dates 2, people 2, organizations 2, agreements 2)" in first.stderr
+
+    with (rules / "dates.yaml").open("a", encoding="utf-8") as f:
+        f.write("\n# a comment changes the file, not a single date\n")
+    assert "0 chars parsed, 2 articles extracted (dates 2)" in _run(corpus, tmp_path, rules).stderr
+
+    with (tmp_path / "out" / "dates.csv").open(encoding="utf-8-sig", newline="") as f:
+        rule = next(row["rule"] for row in csv.DictReader(f) if row["value"] == "2025-02-07")
+    data = yaml.safe_load((rules / "dates.yaml").read_text(encoding="utf-8"))
+    data["rules"] = [r for r in data["rules"] if r["id"] != rule]
+    (rules / "dates.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edited = _run(corpus, tmp_path, rules)
+    assert "0 chars parsed, 2 articles extracted (dates 2, agreements 1)" in edited.stderr, edited.stderr
+
+    with (rules / "agreements.yaml").open("a", encoding="utf-8") as f:
+        f.write("\n# reviewed\n")
+    assert "0 chars parsed, 2 articles extracted (agreements 2)" in _run(corpus, tmp_path, rules).stderr
