@@ -19,13 +19,15 @@ STOCK = """
 import json, sys, spacy
 lines = json.loads(sys.stdin.read())
 nlp = spacy.load("ja_ginza")
-out = [[[t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_] for t in d] for d in nlp.pipe(lines)]
+out = [[[t.text, t.tag_, t.pos_, t.lemma_, t.norm_, str(t.morph), t.dep_, t.head.i, t.ent_iob_, t.ent_type_]
+        for t in d] for d in nlp.pipe(lines)]
 print(json.dumps(out, ensure_ascii=False))
 """
 
 
 def annotations(doc):
-    return [[t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_] for t in doc]
+    return [[t.text, t.tag_, t.pos_, t.lemma_, t.norm_, str(t.morph), t.dep_, t.head.i, t.ent_iob_, t.ent_type_]
+            for t in doc]
 
 
 def test_long_text_is_split_under_sudachi_limit(nlp):
