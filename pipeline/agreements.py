@@ -75,27 +75,33 @@ class _Pattern(NamedTuple):
     key: str  # the DependencyMatcher key: rule id # alternative
     rule_id: str
     pattern: list[dict]
-    anchor: frozenset[str] | None  # lemmas/forms one of which its first node needs (None: not known)
+    needs: tuple[tuple[str, frozenset[str]], ...]  # (token attribute, values one of which a node needs)
     predicate: bool
+
+
+# Node attributes whose required values tell, before matching, that a sentence cannot hold a match.
+_SCREENED = {"LEMMA": "lemma_", "ORTH": "orth_", "TEXT": "orth_", "POS": "pos_", "DEP": "dep_"}
 
 
 @lru_cache(maxsize=1)
 def _pattern_table() -> tuple[_Pattern, ...]:
-    """Every token pattern of every rule, with the words its first node needs."""
+    """Every token pattern of every rule, with what its nodes need the sentence to contain."""
     cfg = config()
-    return tuple(_Pattern(f"{rule.id}#{k}", rule.id, pattern, _anchor(pattern), rule in cfg.predicates)
+    return tuple(_Pattern(f"{rule.id}#{k}", rule.id, pattern, _needs(pattern), rule in cfg.predicates)
                  for rule in cfg.predicates + cfg.excludes + cfg.statuses
                  for k, pattern in enumerate(_patterns(rule)))
 
 
-def _anchor(pattern: list[dict]) -> frozenset[str] | None:
-    attrs = pattern[0].get("RIGHT_ATTRS", {})
-    value = next((attrs[k] for k in ("LEMMA", "ORTH", "TEXT") if k in attrs), None)
-    if isinstance(value, str):
-        return frozenset([value])
-    if isinstance(value, dict) and isinstance(value.get("IN"), list):
-        return frozenset(map(str, value["IN"]))
-    return None
+def _needs(pattern: list[dict]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """For each node attribute given as a value or an IN list: (token attribute, allowed values)."""
+    out = []
+    for node in pattern:
+        for attr, value in (node.get("RIGHT_ATTRS") or {}).items():
+            if attr in _SCREENED and isinstance(value, str):
+                out.append((_SCREENED[attr], frozenset([value])))
+            elif attr in _SCREENED and isinstance(value, dict) and isinstance(value.get("IN"), list):
+                out.append((_SCREENED[attr], frozenset(map(str, value["IN"]))))
+    return tuple(out)
 
 
 @lru_cache(maxsize=64)
@@ -120,15 +126,16 @@ def _matches(doc: Doc) -> dict[str, list[dict[str, Token]]]:
     """rule id → list of {node name: token} for every pattern match in the sentence.
 
     The DependencyMatcher is most of the family's cost and tries every pattern it holds, so it is
-    given only the patterns whose first node's word is in the sentence (same matches, less work);
-    a sentence where no predicate pattern can match holds no candidate and is skipped.
+    given only the patterns whose nodes' required words, parts of speech and relations all occur in
+    the sentence (same matches, less work); a sentence where no predicate pattern can match holds no
+    candidate and is skipped.
     """
     table = _pattern_table()
     _matcher(doc.vocab, tuple(p.key for p in table))  # every pattern checked by spaCy once, used or not
-    words = {t.lemma_ for t in doc} | {t.orth_ for t in doc}
-    usable = [p for p in table if p.anchor is None or p.anchor & words]
+    present = {attr: {getattr(t, attr) for t in doc} for attr in set(_SCREENED.values())}
+    usable = [p for p in table if all(values & present[attr] for attr, values in p.needs)]
     if not any(p.predicate for p in usable):
-        return {}
+        return {}  # no predicate, no candidate: the other patterns would decide nothing
     matcher, names = _matcher(doc.vocab, tuple(p.key for p in usable))
     out: dict[str, list[dict[str, Token]]] = {}
     for match_id, token_ids in matcher(doc):

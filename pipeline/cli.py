@@ -43,10 +43,12 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from .runner import run_with_stats
+    from .workers import keep_freed_memory
 
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
+    keep_freed_memory()  # this process parses too with --jobs 1, and prepares every article
     t0 = time.perf_counter()
     tables, stats = run_with_stats(args.corpus, args.out, args.jobs, args.cache, progress=not args.quiet)
     if not args.quiet:

@@ -73,7 +73,8 @@ class Worker:
         def load_docs() -> list:
             nonlocal parsed_chars
             texts = job.texts()
-            docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab())
+            # The vocabulary for cached docs is built only when there is one to load (not on a cold run).
+            docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab()) if self.parses.has(job.parse_key) else None
             if docs is None:
                 try:
                     docs = parsing.parse_texts(self.load_model(), texts)
@@ -101,8 +102,27 @@ _worker: Worker | None = None
 BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+def keep_freed_memory() -> None:
+    """Let glibc keep freed memory for reuse instead of handing it back to the kernel at every free.
+
+    GiNZA's layers allocate and free arrays of megabytes per batch; with glibc's defaults each free
+    returns the pages and the next batch faults them in again. Measured on 20 articles in one
+    process: 0.91 s of 6.6 s in the kernel, 0.27 s with these settings, and 10 % less wall time.
+    Peak memory does not grow (the pages are reused). A no-op where the C library is not glibc.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: trim the heap only past 1 GB free at its top
+        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: arrays under 32 MB come from the reusable heap
+    except (OSError, AttributeError):
+        pass
+
+
 def _init(cache_root: str, fast: bool) -> None:
     global _worker
+    keep_freed_memory()
     # Ctrl-C reaches the whole process group: the parent stops the pool cleanly instead.
     import signal
 
