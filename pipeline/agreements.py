@@ -522,14 +522,16 @@ def _scope(tok: Token) -> tuple[int, int]:
     return _quote_of(_quotes(tok.doc.text), tok.idx) or (0, len(tok.doc.text))
 
 
-def _quotes(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def _quotes(text: str) -> tuple[tuple[int, int], ...]:
+    """Every quoted span of the sentence (cached: asked once per token the rules look at)."""
     out, stack = [], []
     for i, ch in enumerate(text):
         if ch in OPEN_QUOTES:
             stack.append(i)
         elif ch in CLOSE_QUOTES and stack:
             out.append((stack.pop(), i + 1))
-    return out
+    return tuple(out)
 
 
 def _governors(tok: Token) -> Iterator[Token]:
@@ -807,7 +809,7 @@ def _sent_info(parsed: ParsedArticle, i: int, dates: list[DateMention], people: 
     return info
 
 
-def _quote_of(quotes: list[tuple[int, int]], char: int) -> tuple[int, int] | None:
+def _quote_of(quotes: tuple[tuple[int, int], ...], char: int) -> tuple[int, int] | None:
     inside = [q for q in quotes if q[0] <= char < q[1]]
     return min(inside, key=lambda q: q[1] - q[0]) if inside else None
 
