@@ -50,13 +50,14 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     keep_freed_memory()  # this process parses too with --jobs 1, and prepares every article
     t0 = time.perf_counter()
-    tables, stats = run_with_stats(args.corpus, args.out, args.jobs, args.cache, progress=not args.quiet)
+    _, stats = run_with_stats(args.corpus, args.out, args.jobs, args.cache, progress=not args.quiet,
+                              reuse_outputs=True)
     if not args.quiet:
-        sizes = ", ".join(f"{name} {len(df)}" for name, df in tables.items())
+        sizes = ", ".join(f"{name} {n}" for name, n in stats.table_sizes.items())
         print(f"{stats.files} files, {stats.failed} failed, {stats.summary()} in {time.perf_counter() - t0:.1f}s "
               f"→ {args.out}/ ({sizes})", file=sys.stderr)
-        for row in tables.articles[tables.articles["status"] == "error"].itertuples():
-            print(f"  {row.path}: {row.error}", file=sys.stderr)
+        for path, error in stats.errors:
+            print(f"  {path}: {error}", file=sys.stderr)
     return 1 if stats.failed else 0
 
 

@@ -129,9 +129,13 @@ def _check_text(text: str) -> None:
         raise ReadError("binary content (control characters): not a text file")
 
 
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name[: -len(path.suffix)] + META_SUFFIX)
+
+
 def read_meta(path: Path) -> tuple[dict, str]:
     """The sidecar ``<name>.meta.json`` if any: (metadata, error reason or '')."""
-    meta_path = path.with_name(path.name[: -len(path.suffix)] + META_SUFFIX)
+    meta_path = sidecar_path(path)
     if not meta_path.exists():
         return {}, ""
     try:

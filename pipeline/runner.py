@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from . import cleaning, dedup, extraction, facts, parsing, reading, rulebook, workers
+from . import cleaning, dedup, extraction, facts, manifest, parsing, reading, rulebook, workers
 from .cache import DiskCache, cache_key, fingerprint
 from .locking import OutputLock
 from .records import Article, ArticleFacts, Extraction, Removal
@@ -37,10 +37,25 @@ class RunStats:
     parsed_chars: int = 0  # characters that went through GiNZA this run (0 on a warm re-run)
     extracted: int = 0  # articles where some rule family ran this run (0 when nothing changed)
     families: Counter = field(default_factory=Counter)  # rule family → articles it ran on this run
+    table_sizes: dict[str, int] = field(default_factory=dict)  # rows per table
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of every failed file
+    up_to_date: bool = False  # nothing changed since the last run into the same folder: nothing was done
 
     def summary(self) -> str:
+        if self.up_to_date:
+            return "0 chars parsed, 0 articles extracted (outputs already up to date)"
         ran = ", ".join(f"{name} {n}" for name, n in self.families.items())
         return f"{self.parsed_chars} chars parsed, {self.extracted} articles extracted ({ran or 'all cached'})"
+
+    def record(self) -> dict:
+        """What the manifest keeps of this run, to report it again when nothing changes."""
+        return {"files": self.files, "failed": self.failed, "table_sizes": self.table_sizes,
+                "errors": [list(e) for e in self.errors]}
+
+    @classmethod
+    def recorded(cls, summary: dict) -> "RunStats":
+        return cls(files=summary["files"], failed=summary["failed"], table_sizes=dict(summary["table_sizes"]),
+                   errors=[tuple(e) for e in summary["errors"]], up_to_date=True)
 
 
 def prepare(f: reading.InputFile, cache: DiskCache | None = None,
@@ -108,12 +123,16 @@ def run(corpus: str | Path, out: str | Path | None = None, jobs: int | None = No
         cache_dir: str | Path | None = None, progress: bool = True, fast: bool = True) -> Tables:
     """Run the whole pipeline on ``corpus``; write CSVs to ``out`` when given; return the tables."""
     tables, _ = run_with_stats(corpus, out, jobs, cache_dir, progress, fast)
+    assert tables is not None
     return tables
 
 
 def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int | None = None,
-                   cache_dir: str | Path | None = None, progress: bool = True,
-                   fast: bool = True) -> tuple[Tables, RunStats]:
+                   cache_dir: str | Path | None = None, progress: bool = True, fast: bool = True,
+                   reuse_outputs: bool = False) -> tuple[Tables | None, RunStats]:
+    """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules and packages
+    are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
+    at once (``stats.up_to_date``) instead of rebuilding identical tables."""
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise NotADirectoryError(f"corpus folder not found: {corpus}")
@@ -123,14 +142,21 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
     if lock:
         lock.acquire()
     try:
-        return _run(corpus, out_path, jobs or os.cpu_count() or 1, cache_root, progress, fast)
+        key = manifest.run_key(corpus, reading.discover(corpus)) if out_path is not None else None
+        summary = manifest.current(out_path, key) if reuse_outputs and key else None
+        if summary is not None:
+            return None, RunStats.recorded(summary)
+        tables, stats, written = _run(corpus, out_path, jobs or os.cpu_count() or 1, cache_root, progress, fast)
+        if key:
+            manifest.record(out_path, key, written, stats.record())
+        return tables, stats
     finally:
         if lock:
             lock.release()
 
 
 def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: bool,
-         fast: bool) -> tuple[Tables, RunStats]:
+         fast: bool) -> tuple[Tables, RunStats, list[Path]]:
     rulebook.all_rule_files()  # a malformed rule file stops the run here, naming file, rule and reason
     files = reading.discover(corpus)
     prepared = DiskCache(cache_root / "prepare", ".pickle")
@@ -175,7 +201,9 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
         if o.found is not None:
             found[o.article_id] = o.found
     errors = {o.article_id: o.error for o in pool.outcomes if o.error}
-    builder = TableBuilder()
+    builder, written = TableBuilder(), []
+    if out is not None:
+        manifest.forget(out)  # until the new one is written, this folder is not known to be current
     for article in articles:
         if article.article_id in errors:
             article.error = errors[article.article_id]
@@ -183,12 +211,14 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
             builder.add_extraction(article, found.pop(article.article_id))
         builder.add_article(article, info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts())
         if out is not None and article.ok:
-            export.export_clean_text(article.article_id, article.text, out)
+            written.append(export.export_clean_text(article.article_id, article.text, out))
     tables = builder.build()
-    stats.failed = int((tables.articles["status"] == "error").sum())
+    failed = tables.articles[tables.articles["status"] == "error"]
+    stats.failed, stats.errors = len(failed), list(zip(failed["path"], failed["error"]))
+    stats.table_sizes = {name: len(df) for name, df in tables.items()}
     if out is not None:
-        export.export(tables, out)
-    return tables, stats
+        written += export.export(tables, out)
+    return tables, stats, written
 
 
 def _job(article: Article, published: str) -> workers.Job:

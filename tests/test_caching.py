@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import csv
 import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -117,3 +118,40 @@ def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
     with (rules / "agreements.yaml").open("a", encoding="utf-8") as f:
         f.write("\n# reviewed\n")
     assert "0 chars parsed, 2 articles extracted (agreements 2)" in _run(corpus, tmp_path, rules).stderr
+
+
+def test_an_unchanged_run_is_up_to_date_and_anything_changed_is_not(tmp_path):
+    """Same inputs, code, rules and untouched outputs: nothing to do. One byte anywhere: the work is done."""
+    rules = tmp_path / "rules"
+    shutil.copytree(PACKAGE / "rules", rules)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("岩屋外相は2025年2月7日、ルビオ国務長官と会談し、連携の強化で一致した。", encoding="utf-8")
+    out = tmp_path / "out"
+    _run(corpus, tmp_path, rules)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.csv")}
+    again = _run(corpus, tmp_path, rules)
+    assert "(outputs already up to date)" in again.stderr and "articles 1, " in again.stderr
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.csv")} == stamps
+
+    def redone(change) -> bool:
+        change()
+        return "(outputs already up to date)" not in _run(corpus, tmp_path, rules).stderr
+
+    assert redone(lambda: (out / "people.csv").write_bytes((out / "people.csv").read_bytes() + b"x"))
+    assert redone(lambda: next((out / "clean").iterdir()).unlink())
+    assert redone(lambda: (corpus / "a.meta.json").write_text('{"published": "2025-02-08"}', encoding="utf-8"))
+    assert redone(lambda: (rules / "offices.yaml").write_text((rules / "offices.yaml").read_text(encoding="utf-8")
+                                                               + "\n# reviewed\n", encoding="utf-8"))
+    assert redone(lambda: (corpus / "b.txt").write_text("中谷防衛相は抑止力の強化を確認した。", encoding="utf-8"))
+    assert not redone(lambda: None)
+    assert json.loads((out / ".manifest.json").read_text(encoding="utf-8"))["summary"]["table_sizes"]["articles"] == 2
+
+
+def test_the_python_api_always_returns_tables(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("2024年7月28日、日米は共同声明に署名した。", encoding="utf-8")
+    first = runner.run(corpus, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache", progress=False)
+    second = runner.run(corpus, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache", progress=False)
+    assert list(second.dates["value"]) == list(first.dates["value"]) == ["2024-07-28"]
