@@ -80,7 +80,8 @@ class _Pattern(NamedTuple):
 
 
 # Node attributes whose required values tell, before matching, that a sentence cannot hold a match.
-_SCREENED = {"LEMMA": "lemma_", "ORTH": "orth_", "TEXT": "orth_", "POS": "pos_", "DEP": "dep_"}
+_SCREENED = {"LEMMA": "LEMMA", "ORTH": "ORTH", "TEXT": "ORTH", "POS": "POS", "DEP": "DEP"}
+_SCREEN_ATTRS = ("LEMMA", "ORTH", "POS", "DEP")
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +103,17 @@ def _needs(pattern: list[dict]) -> tuple[tuple[str, frozenset[str]], ...]:
             elif attr in _SCREENED and isinstance(value, dict) and isinstance(value.get("IN"), list):
                 out.append((_SCREENED[attr], frozenset(map(str, value["IN"]))))
     return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def _screen_ids(vocab: Vocab) -> tuple[tuple[int, ...], list[tuple[tuple[str, frozenset[int]], ...]]]:
+    """The screened attributes' spaCy ids, and each pattern's needs as string ids (what ``to_array`` gives)."""
+    from spacy import attrs
+
+    ids = tuple(getattr(attrs, a) for a in _SCREEN_ATTRS)
+    screens = [tuple((a, frozenset(vocab.strings[v] for v in values)) for a, values in p.needs)
+               for p in _pattern_table()]
+    return ids, screens
 
 
 @lru_cache(maxsize=64)
@@ -132,8 +144,10 @@ def _matches(doc: Doc) -> dict[str, list[dict[str, Token]]]:
     """
     table = _pattern_table()
     _matcher(doc.vocab, tuple(p.key for p in table))  # every pattern checked by spaCy once, used or not
-    present = {attr: {getattr(t, attr) for t in doc} for attr in set(_SCREENED.values())}
-    usable = [p for p in table if all(values & present[attr] for attr, values in p.needs)]
+    columns = doc.to_array(list(_screen_ids(doc.vocab)[0])).T.tolist()  # one C call, not a loop over tokens
+    present = {attr: set(column) for attr, column in zip(_SCREEN_ATTRS, columns)}
+    screens = _screen_ids(doc.vocab)[1]
+    usable = [p for p, needs in zip(table, screens) if all(not ids.isdisjoint(present[a]) for a, ids in needs)]
     if not any(p.predicate for p in usable):
         return {}  # no predicate, no candidate: the other patterns would decide nothing
     matcher, names = _matcher(doc.vocab, tuple(p.key for p in usable))

@@ -209,4 +209,6 @@ class Pool:
             if exc_type is not None:
                 for fut in self._futures:
                     fut.cancel()
-            self._executor.shutdown(wait=True, cancel_futures=exc_type is not None)
+            # After a clean finish the workers have written everything: let them exit while the tables
+            # are built. After an error or Ctrl-C, wait for them (no worker outlives a failed run).
+            self._executor.shutdown(wait=exc_type is not None, cancel_futures=exc_type is not None)
