@@ -533,7 +533,14 @@ def _tense(tok: Token) -> str:
 
 def _scope(tok: Token) -> tuple[int, int]:
     """Characters of the innermost quote holding the token, or the whole sentence."""
-    return _quote_of(_quotes(tok.doc.text), tok.idx) or (0, len(tok.doc.text))
+    text = _text(tok.doc)
+    return _quote_of(_quotes(text), tok.idx) or (0, len(text))
+
+
+@lru_cache(maxsize=8)
+def _text(doc: Doc) -> str:
+    """``doc.text``, which spaCy joins anew on every call (the cache holds the doc: no id is reused)."""
+    return doc.text
 
 
 @lru_cache(maxsize=256)
@@ -972,7 +979,7 @@ class _Context:
         info = self.info[i]
         covered = set().union(*[r.ids for r in rows]) if rows else set()
         root = next((t for t in info.doc if t.dep_ == "ROOT"), None)
-        background = _background(root) if root is not None else set()
+        background = _background(root) if root is not None and info.events else set()
         main = [e for e in info.events if e[4].i not in covered and e[4].i not in background]
         for _a, _b, ty, sf, tok in main:
             dated = [v for t, s2, v in info.meetings if t == ty and s2 == sf]

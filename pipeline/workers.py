@@ -67,21 +67,26 @@ class Worker:
             self.nlp = parsing.load_model(self.fast)
         return self.nlp
 
+    def docs(self, job: Job) -> tuple[list, int]:
+        """The article's docs from the parse cache, else parsed now and cached; and the characters parsed."""
+        texts = job.texts()
+        if self.parses.has(job.parse_key):  # the vocabulary for cached docs is built only when there is one
+            docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab())
+            if docs is not None:
+                return docs, 0
+        try:
+            docs = parsing.parse_texts(self.load_model(), texts)
+        except Exception as exc:  # noqa: BLE001 - reported on the article's row
+            raise ParseFailed(f"{type(exc).__name__}: {exc}") from exc
+        self.parses.save(job.parse_key, docs)
+        return docs, sum(map(len, texts))
+
     def run(self, job: Job) -> Outcome:
         parsed_chars = 0
 
         def load_docs() -> list:
             nonlocal parsed_chars
-            texts = job.texts()
-            # The vocabulary for cached docs is built only when there is one to load (not on a cold run).
-            docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab()) if self.parses.has(job.parse_key) else None
-            if docs is None:
-                try:
-                    docs = parsing.parse_texts(self.load_model(), texts)
-                except Exception as exc:  # noqa: BLE001 - reported on the article's row
-                    raise ParseFailed(f"{type(exc).__name__}: {exc}") from exc
-                self.parses.save(job.parse_key, docs)
-                parsed_chars = sum(map(len, texts))
+            docs, parsed_chars = self.docs(job)
             return docs
 
         try:

@@ -92,14 +92,23 @@ def _run(corpus: Path, tmp_path: Path, rules: Path) -> subprocess.CompletedProce
     return res
 
 
+ARTICLE_A = "岩屋外相は2025年2月7日、ルビオ国務長官と会談し、連携の強化で一致した。"
+ARTICLE_B = "中谷防衛相とヘグセス国防長官は、抑止力の強化を確認した。"
+
+
+def workspace(tmp_path: Path, *texts: str) -> tuple[Path, Path]:
+    """A copy of the rule files to edit, and a corpus of the given articles (a.txt, b.txt, …)."""
+    rules, corpus = tmp_path / "rules", tmp_path / "corpus"
+    shutil.copytree(PACKAGE / "rules", rules)
+    corpus.mkdir()
+    for name, text in zip("abcdef", texts):
+        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+    return rules, corpus
+
+
 def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
     """dates.yaml: the dates rules everywhere, agreements only where a date changed; never a parse."""
-    rules = tmp_path / "rules"
-    shutil.copytree(PACKAGE / "rules", rules)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("岩屋外相は2025年2月7日、ルビオ国務長官と会談し、連携の強化で一致した。", encoding="utf-8")
-    (corpus / "b.txt").write_text("中谷防衛相とヘグセス国防長官は、抑止力の強化を確認した。", encoding="utf-8")
+    rules, corpus = workspace(tmp_path, ARTICLE_A, ARTICLE_B)
     first = _run(corpus, tmp_path, rules)
     assert "(dates 2, people 2, organizations 2, agreements 2)" in first.stderr
 
@@ -122,11 +131,7 @@ def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
 
 def test_an_unchanged_run_is_up_to_date_and_anything_changed_is_not(tmp_path):
     """Same inputs, code, rules and untouched outputs: nothing to do. One byte anywhere: the work is done."""
-    rules = tmp_path / "rules"
-    shutil.copytree(PACKAGE / "rules", rules)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("岩屋外相は2025年2月7日、ルビオ国務長官と会談し、連携の強化で一致した。", encoding="utf-8")
+    rules, corpus = workspace(tmp_path, ARTICLE_A)
     out = tmp_path / "out"
     _run(corpus, tmp_path, rules)
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.csv")}
@@ -143,7 +148,7 @@ def test_an_unchanged_run_is_up_to_date_and_anything_changed_is_not(tmp_path):
     assert redone(lambda: (corpus / "a.meta.json").write_text('{"published": "2025-02-08"}', encoding="utf-8"))
     assert redone(lambda: (rules / "offices.yaml").write_text((rules / "offices.yaml").read_text(encoding="utf-8")
                                                                + "\n# reviewed\n", encoding="utf-8"))
-    assert redone(lambda: (corpus / "b.txt").write_text("中谷防衛相は抑止力の強化を確認した。", encoding="utf-8"))
+    assert redone(lambda: (corpus / "b.txt").write_text(ARTICLE_B, encoding="utf-8"))
     assert not redone(lambda: None)
     assert json.loads((out / ".manifest.json").read_text(encoding="utf-8"))["summary"]["table_sizes"]["articles"] == 2
 
