@@ -151,6 +151,7 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
             manifest.record(out_path, key, written, stats.record())
         return tables, stats
     finally:
+        workers.wait_for_exits()
         if lock:
             lock.release()
 

@@ -10,6 +10,7 @@ loaded lazily: a run after a rule change extracts from cached parses without it.
 from __future__ import annotations
 
 import os
+import threading
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,9 +212,21 @@ class Pool:
             exc_type = True
             raise
         finally:
-            if exc_type is not None:
+            if exc_type is None:
+                # Everything is written: the workers exit while the tables are built (``wait_for_exits``).
+                closing = threading.Thread(target=self._executor.shutdown, kwargs={"wait": True}, daemon=True)
+                closing.start()
+                _exiting.append(closing)
+            else:  # after an error or Ctrl-C, no worker outlives the pool
                 for fut in self._futures:
                     fut.cancel()
-            # After a clean finish the workers have written everything: let them exit while the tables
-            # are built. After an error or Ctrl-C, wait for them (no worker outlives a failed run).
-            self._executor.shutdown(wait=exc_type is not None, cancel_futures=exc_type is not None)
+                self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+_exiting: list[threading.Thread] = []  # pools shutting down in the background
+
+
+def wait_for_exits() -> None:
+    """Wait until the worker processes of finished pools are gone: none may outlive the run."""
+    while _exiting:
+        _exiting.pop().join()

@@ -160,3 +160,16 @@ def test_the_python_api_always_returns_tables(tmp_path):
     first = runner.run(corpus, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache", progress=False)
     second = runner.run(corpus, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache", progress=False)
     assert list(second.dates["value"]) == list(first.dates["value"]) == ["2024-07-28"]
+
+
+def test_the_command_returns_with_no_worker_left_behind(tmp_path):
+    """The workers exit in the background while the tables are built, but all are gone when the
+    command returns: a leftover worker would hold its stdout open (this call would then time out)."""
+    rules, corpus = workspace(tmp_path, ARTICLE_A, ARTICLE_B)
+    for attempt in range(3):
+        shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+        cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(tmp_path / f"out{attempt}"),
+               "--cache", str(tmp_path / "cache"), "--jobs", "2"]
+        res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120,
+                             env={**os.environ, "PIPELINE_RULES": str(rules)})
+        assert res.returncode == 0 and "2 articles extracted" in res.stderr, res.stderr
