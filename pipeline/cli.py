@@ -54,8 +54,10 @@ def _run(args: argparse.Namespace) -> int:
                               reuse_outputs=True)
     if not args.quiet:
         sizes = ", ".join(f"{name} {n}" for name, n in stats.table_sizes.items())
-        print(f"{stats.files} files, {stats.failed} failed, {stats.summary()} in {time.perf_counter() - t0:.1f}s "
-              f"→ {args.out}/ ({sizes})", file=sys.stderr)
+        elapsed = time.perf_counter() - t0
+        took = f"{elapsed:.1f}s" if elapsed >= 0.1 else f"{elapsed * 1000:.0f}ms"
+        print(f"{stats.files} files, {stats.failed} failed, {stats.summary()} in {took} → {args.out}/ ({sizes})",
+              file=sys.stderr)
         for path, error in stats.errors:
             print(f"  {path}: {error}", file=sys.stderr)
     return 1 if stats.failed else 0
