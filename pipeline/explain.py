@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import cleaning, extraction, facts, parsing, reading, runner
+from . import cleaning, extraction, facts, parsing, preparing, reading, runner
 from .records import Article, ParsedArticle
 
 
@@ -13,7 +13,7 @@ def _article_for(target: str, corpus: Path) -> Article:
     if not path.is_file():
         path = next((f.path for f in reading.discover(corpus) if f.article_id == target), None) if corpus.is_dir() else None
     if path is not None:
-        return runner.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
+        return preparing.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
     text, _ = cleaning.clean(target)
     article = Article("explain", "<text>", "", raw=target, clean=text)
     article.sentences = cleaning.segment(text.text)

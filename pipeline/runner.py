@@ -7,27 +7,22 @@ never pile up in memory.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from . import cleaning, dedup, extraction, facts, manifest, parsing, reading, rulebook, workers
-from .cache import DiskCache, cache_key, fingerprint
+from . import dedup, extraction, facts, manifest, parsing, reading, rulebook, workers
+from .cache import DiskCache
 from .locking import OutputLock
+from .preparing import prepare
 from .records import Article, ArticleFacts, Extraction, Removal
 
 if TYPE_CHECKING:  # the tables stage imports pandas: loaded while the workers parse, not before
     from .tables import Tables
 
 DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
-# What a prepared article (clean text, removals, sentences, MinHash) is computed with: a cached one is
-# reused until one of these modules, sections.yaml or the tokeniser behind de-duplication changes.
-PREPARE_CODE = ("runner", "reading", "cleaning", "dedup", "records", "rulebook")
-PREPARE_RULES = ("sections",)
-PREPARE_PACKAGES = ("fugashi", "unidic-lite", "datasketch")
 
 
 @dataclass
@@ -56,55 +51,6 @@ class RunStats:
     def recorded(cls, summary: dict) -> "RunStats":
         return cls(files=summary["files"], failed=summary["failed"], table_sizes=dict(summary["table_sizes"]),
                    errors=[tuple(e) for e in summary["errors"]], up_to_date=True)
-
-
-def prepare(f: reading.InputFile, cache: DiskCache | None = None,
-            on_miss: Callable[[], None] | None = None) -> Article:
-    """Read, clean, de-duplicate blocks and split sentences; errors land on the article.
-
-    With a cache, an unchanged file (same bytes, same code and rules) skips straight to its result;
-    otherwise ``on_miss`` is called first (the run starts its parsers: new text is coming).
-    """
-    article = reading.read(f)
-    if article.error:
-        return article
-    # The id is part of the key: removals name their article ("id:offset"), and two files may share bytes.
-    key = cache_key(article.article_id, article.sha256, str(reading.is_html(f)),
-                    fingerprint(PREPARE_CODE, PREPARE_RULES, PREPARE_PACKAGES))
-    payload = cache.get(key) if cache is not None else None
-    if payload is not None:
-        try:
-            article.clean, article.removals, article.sentences, article.signature = pickle.loads(payload)
-            return article
-        except Exception:  # noqa: BLE001 - unreadable entry: recompute it
-            cache.discard(key)
-    if on_miss is not None:
-        on_miss()
-    try:
-        clean_text, markup = cleaning.clean(article.raw, html=reading.is_html(f))
-        kept, repeats = dedup.dedup_blocks(article.article_id, clean_text)
-        article.clean = kept
-        article.removals = sorted(markup + _outside(repeats, markup), key=lambda r: r.start)
-        article.sentences = cleaning.segment(kept.text)
-        article.signature = dedup.signature(kept.text)
-        if not article.sentences:
-            article.error = "no text left after cleaning"
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-        article.error = f"cleaning failed: {type(exc).__name__}: {exc}".splitlines()[0]
-    if cache is not None and not article.error:
-        cache.put(key, pickle.dumps((article.clean, article.removals, article.sentences, article.signature)))
-    return article
-
-
-def _outside(removals: list[Removal], taken: list[Removal]) -> list[Removal]:
-    """``removals`` minus the raw spans already in ``taken``, so no character is counted twice."""
-    out = []
-    for r in removals:
-        pieces = [(r.start, r.end)]
-        for t in taken:
-            pieces = [p for a, b in pieces for p in ((a, min(b, t.start)), (max(a, t.end), b)) if p[0] < p[1]]
-        out += [Removal(a, b, r.kind, r.duplicate_of) for a, b in pieces]
-    return out
 
 
 def sentence_texts(article: Article) -> list[str]:

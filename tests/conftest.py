@@ -34,9 +34,9 @@ def seed_run(tmp_path_factory):
 
 def parse_article(nlp, path: Path):
     """One corpus file through read → clean → dedup → parse, as the rule families see it."""
-    from pipeline import explain, reading, runner
+    from pipeline import explain, preparing, reading
 
-    article = runner.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
+    article = preparing.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
     assert article.ok, article.error
     return explain.parse(article, nlp)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import extraction, runner
+from pipeline import extraction, preparing, runner
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
@@ -59,10 +59,10 @@ def test_family_declares_every_rule_file_and_module_it_reads(family):
 
 
 def test_prepare_declares_every_rule_file_and_module_it_reads():
-    stages = set(runner.PREPARE_CODE) - {"runner"}  # the runner wires every stage; prepare uses these
+    stages = set(preparing.PREPARE_CODE)
     for module in stages:
         assert package_imports(module) <= stages, module
-        assert rule_files_loaded(module) <= set(runner.PREPARE_RULES), module
+        assert rule_files_loaded(module) <= set(preparing.PREPARE_RULES), module
 
 
 def test_a_family_key_changes_with_its_own_rule_files_only(tmp_path, monkeypatch):
