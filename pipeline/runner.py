@@ -106,13 +106,24 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
          fast: bool) -> tuple[Tables, RunStats, list[Path]]:
     rulebook.all_rule_files()  # a malformed rule file stops the run here, naming file, rule and reason
     files = reading.discover(corpus)
+    stats = RunStats(files=len(files))
+    articles, info, found = _extract_all(files, cache_root, jobs, fast, progress, stats)
+    tables, written = _tables(articles, info, found, out)
+    failed = tables.articles[tables.articles["status"] == "error"]
+    stats.failed, stats.errors = len(failed), list(zip(failed["path"], failed["error"]))
+    stats.table_sizes = {name: len(df) for name, df in tables.items()}
+    return tables, stats, written
+
+
+def _extract_all(files: list[reading.InputFile], cache_root: Path, jobs: int, fast: bool, progress: bool,
+                 stats: RunStats) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, Extraction]]:
+    """Every file prepared, de-duplicated and extracted: here from the caches, else by the workers."""
     prepared = DiskCache(cache_root / "prepare", ".pickle")
     results = workers.result_store(cache_root)
     index = dedup.ArticleIndex()
     articles: list[Article] = []
     info: dict[str, ArticleFacts] = {}
     found: dict[str, Extraction] = {}
-    stats = RunStats(files=len(files))
     with _progress_bar(progress) as bar, workers.Pool(cache_root, jobs, fast, bar.update) as pool:
         # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
         for f in files:
@@ -139,33 +150,40 @@ def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: 
             except Exception as exc:  # noqa: BLE001 - the article's row says why; the run goes on
                 article.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
         # The workers may still be parsing: load the tables and export stages (pandas) meanwhile.
-        from . import export
-        from .tables import TableBuilder
+        from . import export, tables  # noqa: F401
+    errors = {}
     for o in pool.outcomes:
         stats.parsed_chars += o.parsed_chars
         stats.families.update(o.ran)
         stats.extracted += 1
         if o.found is not None:
             found[o.article_id] = o.found
-    errors = {o.article_id: o.error for o in pool.outcomes if o.error}
+        if o.error:
+            errors[o.article_id] = o.error
+    for article in articles:
+        article.error = errors.get(article.article_id, article.error)
+    return articles, info, found
+
+
+def _tables(articles: list[Article], info: dict[str, ArticleFacts], found: dict[str, Extraction],
+            out: Path | None) -> tuple[Tables, list[Path]]:
+    """The tables, and with ``out`` the clean texts and CSVs written there (returned, for the manifest)."""
+    from . import export
+    from .tables import TableBuilder
+
     builder, written = TableBuilder(), []
     if out is not None:
         manifest.forget(out)  # until the new one is written, this folder is not known to be current
     for article in articles:
-        if article.article_id in errors:
-            article.error = errors[article.article_id]
-        elif article.article_id in found:
+        if article.ok and article.article_id in found:
             builder.add_extraction(article, found.pop(article.article_id))
         builder.add_article(article, info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts())
         if out is not None and article.ok:
             written.append(export.export_clean_text(article.article_id, article.text, out))
     tables = builder.build()
-    failed = tables.articles[tables.articles["status"] == "error"]
-    stats.failed, stats.errors = len(failed), list(zip(failed["path"], failed["error"]))
-    stats.table_sizes = {name: len(df) for name, df in tables.items()}
     if out is not None:
         written += export.export(tables, out)
-    return tables, stats, written
+    return tables, written
 
 
 def _job(article: Article, published: str) -> workers.Job:
