@@ -79,8 +79,8 @@ class _Pattern(NamedTuple):
     predicate: bool
 
 
-# Node attributes whose required values tell, before matching, that a sentence cannot hold a match.
-_SCREENED = {"LEMMA": "LEMMA", "ORTH": "ORTH", "TEXT": "ORTH", "POS": "POS", "DEP": "DEP"}
+# Node attributes whose required values tell, before matching, that a sentence cannot hold a match
+# (TEXT is read as ORTH, which is what it compares).
 _SCREEN_ATTRS = ("LEMMA", "ORTH", "POS", "DEP")
 
 
@@ -98,18 +98,23 @@ def _needs(pattern: list[dict]) -> tuple[tuple[str, frozenset[str]], ...]:
     out = []
     for node in pattern:
         for attr, value in (node.get("RIGHT_ATTRS") or {}).items():
-            if attr in _SCREENED and isinstance(value, str):
-                out.append((_SCREENED[attr], frozenset([value])))
-            elif attr in _SCREENED and isinstance(value, dict) and isinstance(value.get("IN"), list):
-                out.append((_SCREENED[attr], frozenset(map(str, value["IN"]))))
+            attr = "ORTH" if attr == "TEXT" else attr
+            if attr in _SCREEN_ATTRS and isinstance(value, str):
+                out.append((attr, frozenset([value])))
+            elif attr in _SCREEN_ATTRS and isinstance(value, dict) and isinstance(value.get("IN"), list):
+                out.append((attr, frozenset(map(str, value["IN"]))))
     return tuple(out)
 
 
 @lru_cache(maxsize=4)
 def _screen_ids(vocab: Vocab) -> tuple[tuple[int, ...], list[tuple[tuple[str, frozenset[int]], ...]]]:
-    """The screened attributes' spaCy ids, and each pattern's needs as string ids (what ``to_array`` gives)."""
+    """The screened attributes' spaCy ids, and each pattern's needs as string ids (what ``to_array`` gives).
+
+    Built once per vocabulary, which is also when spaCy checks every pattern, used or not.
+    """
     from spacy import attrs
 
+    _matcher(vocab, tuple(p.key for p in _pattern_table()))
     ids = tuple(getattr(attrs, a) for a in _SCREEN_ATTRS)
     screens = [tuple((a, frozenset(vocab.strings[v] for v in values)) for a, values in p.needs)
                for p in _pattern_table()]
@@ -142,12 +147,10 @@ def _matches(doc: Doc) -> dict[str, list[dict[str, Token]]]:
     the sentence (same matches, less work); a sentence where no predicate pattern can match holds no
     candidate and is skipped.
     """
-    table = _pattern_table()
-    _matcher(doc.vocab, tuple(p.key for p in table))  # every pattern checked by spaCy once, used or not
-    columns = doc.to_array(list(_screen_ids(doc.vocab)[0])).T.tolist()  # one C call, not a loop over tokens
+    attr_ids, screens = _screen_ids(doc.vocab)
+    columns = doc.to_array(list(attr_ids)).T.tolist()  # one C call, not a loop over tokens
     present = {attr: set(column) for attr, column in zip(_SCREEN_ATTRS, columns)}
-    screens = _screen_ids(doc.vocab)[1]
-    usable = [p for p, needs in zip(table, screens) if all(not ids.isdisjoint(present[a]) for a, ids in needs)]
+    usable = [p for p, needs in zip(_pattern_table(), screens) if all(not ids.isdisjoint(present[a]) for a, ids in needs)]
     if not any(p.predicate for p in usable):
         return {}  # no predicate, no candidate: the other patterns would decide nothing
     matcher, names = _matcher(doc.vocab, tuple(p.key for p in usable))

@@ -38,6 +38,8 @@ FAMILIES = (
     Family("agreements", needs_parse=True, reads=("dates", "people", "organizations")),
 )
 
+READ = {name for family in FAMILIES for name in family.reads}  # results another family takes as input
+
 RUN: dict[str, Callable[[ParsedArticle, dict[str, Any]], Any]] = {
     "dates": lambda p, _: dates.extract_dates(p.text, p.sentences, p.published),
     "people": lambda p, _: people.extract(p),
@@ -57,8 +59,7 @@ class NeedsParse(Exception):
 
 def family_fingerprint(family: Family) -> str:
     module = import_module(f".{family.name}", __package__)
-    return fingerprint(SHARED + (family.name,), getattr(module, "RULE_FILES", ()),
-                             getattr(module, "PACKAGES", ()))
+    return fingerprint(SHARED + (family.name,), getattr(module, "RULE_FILES", ()), getattr(module, "PACKAGES", ()))
 
 
 def extract(parsed: ParsedArticle) -> Extraction:
@@ -93,8 +94,9 @@ def extract_cached(parsed: ParsedArticle, parse_key: str, store: DiskCache,
             store.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             ran.append(family.name)
         found[family.name] = value
-        # By content, not by pickle bytes: equal results give equal keys downstream however they were built.
-        digests[family.name] = hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+        if family.name in READ:
+            # By content, not by pickle bytes: equal results give equal keys downstream however they were built.
+            digests[family.name] = hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
     return _assemble(parsed.article_id, found), ran
 
 

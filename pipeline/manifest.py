@@ -18,10 +18,10 @@ from pathlib import Path
 
 from . import rulebook
 from .atomic import write_atomic
+from .cache import PACKAGE_DIR, fingerprint
 from .reading import InputFile, sidecar_path
 
 NAME = ".manifest.json"
-PACKAGE_DIR = Path(__file__).parent
 
 
 def run_key(corpus: Path, files: list[InputFile]) -> str | None:
@@ -34,9 +34,8 @@ def run_key(corpus: Path, files: list[InputFile]) -> str | None:
                           + (hashlib.sha256(meta.read_bytes()).digest() if meta.exists() else b"-"))
     except OSError:
         return None  # the run reports the file; it is not worth remembering
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    digest.update(rulebook.files_fingerprint(tuple(p.stem for p in rulebook.RULES_DIR.glob("*.yaml"))).encode())
+    modules = tuple(p.stem for p in PACKAGE_DIR.glob("*.py"))
+    digest.update(fingerprint(modules, tuple(p.stem for p in rulebook.RULES_DIR.glob("*.yaml"))).encode())
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     digest.update("\n".join(dists).encode())
     return digest.hexdigest()

@@ -88,11 +88,12 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
     if lock:
         lock.acquire()
     try:
-        key = manifest.run_key(corpus, reading.discover(corpus)) if out_path is not None else None
+        files = reading.discover(corpus)
+        key = manifest.run_key(corpus, files) if out_path is not None else None
         summary = manifest.current(out_path, key) if reuse_outputs and key else None
         if summary is not None:
             return None, RunStats.recorded(summary)
-        tables, stats, written = _run(corpus, out_path, jobs or os.cpu_count() or 1, cache_root, progress, fast)
+        tables, stats, written = _run(files, out_path, jobs or os.cpu_count() or 1, cache_root, progress, fast)
         if key:
             manifest.record(out_path, key, written, stats.record())
         return tables, stats
@@ -102,10 +103,9 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
             lock.release()
 
 
-def _run(corpus: Path, out: Path | None, jobs: int, cache_root: Path, progress: bool,
+def _run(files: list[reading.InputFile], out: Path | None, jobs: int, cache_root: Path, progress: bool,
          fast: bool) -> tuple[Tables, RunStats, list[Path]]:
     rulebook.all_rule_files()  # a malformed rule file stops the run here, naming file, rule and reason
-    files = reading.discover(corpus)
     stats = RunStats(files=len(files))
     articles, info, found = _extract_all(files, cache_root, jobs, fast, progress, stats)
     tables, written = _tables(articles, info, found, out)

@@ -161,14 +161,14 @@ class Pool:
         self._local: Worker | None = None
         self._executor = None
         self._futures: dict = {}
-        self._preloads: list = []  # a failed preload is not an error: the job that needs the model says why
 
     def preload(self) -> None:
         """Start the worker processes and load GiNZA in each now, while the parent reads and cleans."""
         if self.n_jobs == 1 or self._executor is not None:
             return
         self._executor = self._start()
-        self._preloads = [self._executor.submit(_preload) for _ in range(self.n_jobs)]
+        for _ in range(self.n_jobs):  # a failed preload is no error: the job that needs the model says why
+            self._executor.submit(_preload)
 
     def submit(self, job: Job) -> None:
         if self.n_jobs == 1:
