@@ -11,6 +11,7 @@ computed it, so editing one rule file invalidates only what read that file.
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from .atomic import write_atomic
 
 DIGEST = 32
+DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
 PACKAGE_DIR = Path(__file__).parent
 
 

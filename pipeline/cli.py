@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from . import server
+from .cache import DEFAULT_CACHE
 from .locking import OutputBusy
 from .rulebook import RuleError
 
@@ -42,12 +44,15 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import run_with_stats
-    from .workers import keep_freed_memory
-
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
+    if args.jobs > 1:  # before the runner's own imports: GiNZA loads meanwhile
+        server.start_if_cold(args.cache or DEFAULT_CACHE)
+
+    from .runner import run_with_stats
+    from .workers import keep_freed_memory
+
     keep_freed_memory()  # this process parses too with --jobs 1, and prepares every article
     t0 = time.perf_counter()
     _, stats = run_with_stats(args.corpus, args.out, args.jobs, args.cache, progress=not args.quiet,

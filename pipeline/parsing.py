@@ -27,7 +27,7 @@ MODEL = "ja_ginza"
 # Sudachi refuses inputs over 49,149 bytes; a CJK character is 3 bytes in UTF-8.
 MAX_PIECE_CHARS = 4000
 BATCH_SIZE = 32  # sentences per nlp.pipe batch: small batches keep memory flat
-CACHE_FORMAT = 2  # 2: DocBin without user data + pickled user data
+CACHE_FORMAT = 3  # 3: DocBin without user data + the user data pickled apart
 
 
 @lru_cache(maxsize=1)
@@ -108,18 +108,23 @@ class ParseCache:
     def has(self, key: str) -> bool:
         return self.store.has(key)
 
-    def load(self, key: str, texts: list[str], vocab: Vocab) -> list[Doc] | None:
-        """The cached docs, or None when missing or not trustworthy (then the entry is removed)."""
+    def load(self, key: str, texts: list[str], vocab: Vocab, user_data: bool = True) -> list[Doc] | None:
+        """The cached docs, or None when missing or not trustworthy (then the entry is removed).
+
+        ``user_data=False`` leaves GiNZA's user data (bunsetu, sub-tokens) out: no rule family reads it
+        (tests/test_extraction.py checks), and unpickling it was half the cost of loading an article.
+        """
         from spacy.tokens import DocBin
 
         data = self.store.get(key)
         if data is None:
             return None
         try:
-            docbin, user_data = pickle.loads(data)
+            docbin, extras = pickle.loads(data)
             docs = list(DocBin().from_bytes(docbin).get_docs(vocab))
-            for doc, extra in zip(docs, user_data, strict=True):
-                doc.user_data.update(extra)
+            if user_data:
+                for doc, extra in zip(docs, pickle.loads(extras), strict=True):
+                    doc.user_data.update(extra)
         except Exception:  # noqa: BLE001 - an intact checksum over undecodable bytes is still unusable
             docs = None
         if docs is None or [d.text for d in docs] != texts:
@@ -133,11 +138,12 @@ class ParseCache:
         DocBin's own ``store_user_data`` decodes each doc's user data through srsly, which looks up
         its msgpack extensions in the installed packages' entry points on every call: that took
         half the load time. Pickle also gives back the same types GiNZA made (tuples, namedtuples).
+        The user data is pickled on its own, so that a load can leave it out without decoding it.
         """
         from spacy.tokens import DocBin
 
-        payload = (DocBin(docs=docs).to_bytes(), [dict(doc.user_data) for doc in docs])
-        self.store.put(key, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        extras = pickle.dumps([dict(doc.user_data) for doc in docs], protocol=pickle.HIGHEST_PROTOCOL)
+        self.store.put(key, pickle.dumps((DocBin(docs=docs).to_bytes(), extras), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def parse_texts(nlp: Language, texts: list[str]) -> list[Doc]:

@@ -13,16 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import dedup, extraction, facts, manifest, parsing, reading, rulebook, workers
-from .cache import DiskCache
+from . import dedup, extraction, facts, manifest, parsing, reading, rulebook, server, workers
+from .cache import DEFAULT_CACHE, DiskCache
 from .locking import OutputLock
 from .preparing import prepare
 from .records import Article, ArticleFacts, Extraction, Removal
 
 if TYPE_CHECKING:  # the tables stage imports pandas: loaded while the workers parse, not before
     from .tables import Tables
-
-DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
 
 
 @dataclass
@@ -93,7 +91,10 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
         summary = manifest.current(out_path, key) if reuse_outputs and key else None
         if summary is not None:
             return None, RunStats.recorded(summary)
-        tables, stats, written = _run(files, out_path, jobs or os.cpu_count() or 1, cache_root, progress, fast)
+        jobs = jobs or os.cpu_count() or 1
+        if jobs > 1:
+            server.start_if_cold(cache_root)  # the parsers get ready while the corpus is read
+        tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast)
         if key:
             manifest.record(out_path, key, written, stats.record())
         return tables, stats

@@ -10,13 +10,15 @@ loaded lazily: a run after a rule change extracts from cached parses without it.
 from __future__ import annotations
 
 import os
+import queue
+import sys
 import threading
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import extraction, parsing, rulebook
+from . import extraction, parsing, rulebook, server
 from .cache import DiskCache
 from .records import Extraction, ParsedArticle, Sentence
 
@@ -65,14 +67,16 @@ class Worker:
 
     def load_model(self):
         if self.nlp is None:
-            self.nlp = parsing.load_model(self.fast)
+            preloaded = sys.modules.get(server.MODEL)  # loaded by the parser server this worker was forked from
+            shared = getattr(preloaded, "NLP", None) if self.fast else None
+            self.nlp = shared if shared is not None else parsing.load_model(self.fast)
         return self.nlp
 
     def docs(self, job: Job) -> tuple[list, int]:
         """The article's docs from the parse cache, else parsed now and cached; and the characters parsed."""
         texts = job.texts()
         if self.parses.has(job.parse_key):  # the vocabulary for cached docs is built only when there is one
-            docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab())
+            docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab(), user_data=False)
             if docs is not None:
                 return docs, 0
         try:
@@ -105,7 +109,6 @@ class Worker:
 
 
 _worker: Worker | None = None
-BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def keep_freed_memory() -> None:
@@ -149,9 +152,11 @@ def _preload() -> None:
 class Pool:
     """Runs jobs as they are submitted: in this process for one job at a time, else in worker processes.
 
-    The processes start with the first article that is not in the caches (``preload``) or the first
-    submitted job, so they load GiNZA while the parent is still reading and cleaning the corpus, and
-    never start at all when nothing needs work.
+    The processes are forked from the parser server (``server``), which starts with the first article
+    that is not in the caches (``preload``: it loads GiNZA) or the first submitted job (a rule edit:
+    spaCy only), unless the run started it already; nothing starts when nothing needs work. Jobs go
+    through a feeder thread, so the parent never waits for the server: it goes on reading and
+    cleaning the corpus while the server imports spaCy.
     """
 
     def __init__(self, cache_root: Path, n_jobs: int = 1, fast: bool = True,
@@ -161,35 +166,42 @@ class Pool:
         self._local: Worker | None = None
         self._executor = None
         self._futures: dict = {}
+        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._feeder: threading.Thread | None = None
+        self._feeder_error: BaseException | None = None
 
     def preload(self) -> None:
-        """Start the worker processes and load GiNZA in each now, while the parent reads and cleans."""
-        if self.n_jobs == 1 or self._executor is not None:
-            return
-        self._executor = self._start()
-        for _ in range(self.n_jobs):  # a failed preload is no error: the job that needs the model says why
-            self._executor.submit(_preload)
+        """New text is coming: start the server with GiNZA loaded and the workers now."""
+        if self.n_jobs > 1:
+            self._feed(load_model=self.fast)
 
     def submit(self, job: Job) -> None:
         if self.n_jobs == 1:
             self._local = self._local or Worker(self.cache_root, self.fast)
             self._done(self._local.run(job), job)
             return
-        if self._executor is None:
-            self._executor = self._start()
-        self._futures[self._executor.submit(_run, job)] = job
+        self._feed(load_model=False)
+        self._jobs.put(job)
 
-    def _start(self):
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+    def _feed(self, load_model: bool) -> None:
+        if self._feeder is None:
+            self._feeder = threading.Thread(target=self._feeding, args=(load_model,), daemon=True)
+            self._feeder.start()
 
-        # One BLAS thread per worker: N workers x N OpenBLAS threads on N cores fight for them and the
-        # pool ends up slower than one process (measured: 9.2 s against 4.7 s on 40 articles, 2 cores).
-        for var in BLAS_THREAD_VARS:
-            os.environ.setdefault(var, "1")
-        # spawn, not fork: the parent may hold threads (the progress bar) and never needs the model.
-        return ProcessPoolExecutor(self.n_jobs, mp_context=mp.get_context("spawn"), initializer=_init,
-                                   initargs=(str(self.cache_root), self.fast))
+    def _feeding(self, load_model: bool) -> None:
+        """The feeder thread: start the server and the workers (this waits for the server), then submit."""
+        try:
+            from concurrent.futures import ProcessPoolExecutor
+
+            server.start(load_model)
+            self._executor = ProcessPoolExecutor(self.n_jobs, mp_context=server.context(), initializer=_init,
+                                                 initargs=(str(self.cache_root), self.fast))
+            for _ in range(self.n_jobs if load_model else 0):  # a failed preload is no error: the job says why
+                self._executor.submit(_preload)
+            while (job := self._jobs.get()) is not None:
+                self._futures[self._executor.submit(_run, job)] = job
+        except BaseException as exc:  # noqa: BLE001 - raised again in the parent's thread by __exit__
+            self._feeder_error = exc
 
     def _done(self, outcome: Outcome, job: Job) -> None:
         self.outcomes.append(outcome)
@@ -200,11 +212,15 @@ class Pool:
         return self
 
     def __exit__(self, exc_type, *_) -> None:
-        if self._executor is None:
+        if self._feeder is None:
             return
         from concurrent.futures import as_completed
 
         try:
+            self._jobs.put(None)
+            self._feeder.join()
+            if self._feeder_error is not None:
+                raise self._feeder_error
             if exc_type is None:
                 for fut in as_completed(self._futures):
                     self._done(fut.result(), self._futures[fut])
@@ -212,21 +228,29 @@ class Pool:
             exc_type = True
             raise
         finally:
-            if exc_type is None:
-                # Everything is written: the workers exit while the tables are built (``wait_for_exits``).
-                closing = threading.Thread(target=self._executor.shutdown, kwargs={"wait": True}, daemon=True)
-                closing.start()
-                _exiting.append(closing)
-            else:  # after an error or Ctrl-C, no worker outlives the pool
-                for fut in self._futures:
-                    fut.cancel()
-                self._executor.shutdown(wait=True, cancel_futures=True)
+            self._close(clean=exc_type is None)
+
+    def _close(self, clean: bool) -> None:
+        if self._executor is None:
+            return
+        if clean:
+            # Everything is written: the workers exit while the tables are built (``wait_for_exits``).
+            closing = threading.Thread(target=self._executor.shutdown, kwargs={"wait": True}, daemon=True)
+            closing.start()
+            _exiting.append(closing)
+        else:  # after an error or Ctrl-C, no worker outlives the pool
+            self._feeder.join()  # Ctrl-C may have cut the first join short
+            for fut in self._futures:
+                fut.cancel()
+            self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 _exiting: list[threading.Thread] = []  # pools shutting down in the background
 
 
 def wait_for_exits() -> None:
-    """Wait until the worker processes of finished pools are gone: none may outlive the run."""
+    """Wait until the worker processes of finished pools, and the parser server, are gone: none may
+    outlive the run."""
     while _exiting:
         _exiting.pop().join()
+    server.stop()

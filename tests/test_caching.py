@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import extraction, preparing, runner
+from pipeline import extraction, preparing, runner, server
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
@@ -169,4 +169,39 @@ def test_a_run_returns_with_no_worker_left_behind(tmp_path):
 
     _, corpus = workspace(tmp_path, ARTICLE_A, ARTICLE_B)
     _, stats = runner.run_with_stats(corpus, tmp_path / "out", jobs=2, cache_dir=tmp_path / "cache", progress=False)
-    assert stats.parsed_chars > 0 and multiprocessing.active_children() == []
+    assert stats.parsed_chars > 0 and multiprocessing.active_children() == [] and not server.running()
+
+
+def test_the_rule_families_do_not_read_ginzas_user_data(parsed_seeds):
+    """The workers load cached parses without GiNZA's user data (bunsetu, sub-tokens): every family
+    must give the same result without it. A rule that needs it fails here, not silently on re-runs."""
+    from dataclasses import replace
+
+    for parsed in parsed_seeds.values():
+        assert any(doc.user_data for doc in parsed.docs)
+        bare = [doc.copy() for doc in parsed.docs]
+        for doc in bare:
+            doc.user_data.clear()
+        assert extraction.extract(replace(parsed, docs=bare)) == extraction.extract(parsed), parsed.article_id
+
+
+def _shares_the_servers_model(_: int) -> bool:
+    from pipeline import server, workers
+
+    worker = workers.Worker(Path("unused"), fast=True)
+    return worker.load_model() is getattr(sys.modules.get(server.MODEL), "NLP", None) is not None
+
+
+def test_workers_forked_from_the_parser_server_share_its_model():
+    """A cold run's server loads GiNZA once; the workers forked from it use that copy, not their own."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline import server
+
+    try:
+        server.start(load_model=True)
+        with ProcessPoolExecutor(2, mp_context=server.context()) as pool:
+            assert list(pool.map(_shares_the_servers_model, range(2))) == [True, True]
+    finally:
+        server.stop()
+    assert not server.running()

@@ -51,6 +51,16 @@ def test_cache_round_trip_keeps_bunsetu_data(nlp, tmp_path):
     assert [t.lower_ for t in docs[0]] == [t.lower_ for t in nlp(texts[0])]
 
 
+def test_cache_load_without_user_data_keeps_every_annotation(nlp, tmp_path):
+    cache = parsing.ParseCache(tmp_path)
+    texts = ["浜田防衛大臣はオースティン国防長官と会談した。"]
+    key = parsing.cache_key(texts)
+    cache.save(key, parsing.parse_texts(nlp, texts))
+    [doc] = cache.load(key, texts, parsing.japanese_vocab(), user_data=False)
+    assert doc.user_data == {} and nlp(texts[0]).user_data != {}
+    assert annotations(doc) == annotations(nlp(texts[0]))
+
+
 def test_cache_key_depends_on_text_and_model():
     assert parsing.cache_key(["a", "b"]) != parsing.cache_key(["ab"])
     assert parsing.model_id().startswith("ja_ginza=")

@@ -1,0 +1,12 @@
+"""Imported by the parser server (``server``) only, for a run that will parse: GiNZA loaded once.
+
+Every worker forked afterwards uses ``NLP`` (``workers.Worker.load_model``) and shares its weights
+with the others. A failure leaves ``NLP`` None: each worker then loads the model itself, and the
+article that needs it reports the error on its row.
+"""
+from . import parsing, preload  # noqa: F401 - preload first: Ctrl-C ignored, spaCy imported
+
+try:
+    NLP = parsing.load_model(fast=True)
+except Exception:  # noqa: BLE001 - reported by the worker that loads it again
+    NLP = None
