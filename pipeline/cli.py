@@ -47,8 +47,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
-    if args.jobs > 1:  # before the runner's own imports: GiNZA loads meanwhile
-        server.start_if_cold(args.cache or DEFAULT_CACHE)
+    if args.jobs > 1:  # before the runner's own imports: spaCy and GiNZA load meanwhile
+        server.start_for(args.cache or DEFAULT_CACHE)
 
     from .runner import run_with_stats
     from .workers import keep_freed_memory

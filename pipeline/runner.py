@@ -93,7 +93,7 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
             return None, RunStats.recorded(summary)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1:
-            server.start_if_cold(cache_root)  # the parsers get ready while the corpus is read
+            server.start_for(cache_root)  # the parsers get ready while the corpus is read
         tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast)
         if key:
             manifest.record(out_path, key, written, stats.record())

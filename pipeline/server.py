@@ -4,9 +4,10 @@ Every worker used to import spaCy (0.45 s) and load GiNZA (0.27 s) on its own, a
 as the parent read and cleaned the corpus: on two cores that was most of a short run's start-up.
 The server is multiprocessing's *forkserver* with a preload: it does that work once, and each
 worker forked from it starts with spaCy imported and, when the server loaded it, GiNZA's weights
-shared copy-on-write. A run on a cold cache starts it first thing, before the parent has read a
-file; other runs start it when a worker is first needed, without the model (a rule edit only
-reloads cached parses). This module stays light: the command line imports it before anything else.
+shared copy-on-write. A run starts it first thing, before the parent has read a file, so that it is
+ready when the first article reaches a worker; on a warm cache it imports spaCy only (a rule edit
+reloads cached parses, a new article's worker loads GiNZA itself). This module stays light: the
+command line imports it before anything else.
 """
 from __future__ import annotations
 
@@ -38,11 +39,12 @@ def start(load_model: bool) -> None:
     forkserver.ensure_running()
 
 
-def start_if_cold(cache_root: Path) -> None:
-    """Start the server with the model now when the parse cache is empty: everything will be parsed."""
+def start_for(cache_root: Path) -> None:
+    """Start the server now, while the run has not read a file yet: with the model when the parse
+    cache is empty (everything will be parsed), else with spaCy only (a rule edit reloads cached
+    parses). A run that turns out to need no worker stops it unused (``stop``)."""
     parses = Path(cache_root) / "parse"
-    if not parses.is_dir() or next(parses.iterdir(), None) is None:
-        start(load_model=True)
+    start(load_model=not parses.is_dir() or next(parses.iterdir(), None) is None)
 
 
 def running() -> bool:

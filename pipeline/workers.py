@@ -152,9 +152,9 @@ def _preload() -> None:
 class Pool:
     """Runs jobs as they are submitted: in this process for one job at a time, else in worker processes.
 
-    The processes are forked from the parser server (``server``), which starts with the first article
-    that is not in the caches (``preload``: it loads GiNZA) or the first submitted job (a rule edit:
-    spaCy only), unless the run started it already; nothing starts when nothing needs work. Jobs go
+    The processes are forked from the parser server (``server``; the run starts it, else the first
+    need does) at the first article that is not in the caches (``preload``: GiNZA is loaded in each)
+    or the first submitted job (a rule edit: no model); none starts when nothing needs work. Jobs go
     through a feeder thread, so the parent never waits for the server: it goes on reading and
     cleaning the corpus while the server imports spaCy.
     """
