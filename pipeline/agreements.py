@@ -142,19 +142,29 @@ def _matcher(vocab: Vocab, keys: tuple[str, ...]) -> tuple[Any, dict[str, tuple[
 def _matches(doc: Doc) -> dict[str, list[dict[str, Token]]]:
     """rule id → list of {node name: token} for every pattern match in the sentence.
 
-    The DependencyMatcher is most of the family's cost and tries every pattern it holds, so it is
-    given only the patterns whose nodes' required words, parts of speech and relations all occur in
-    the sentence (same matches, less work); a sentence where no predicate pattern can match holds no
-    candidate and is skipped.
+    The DependencyMatcher is most of the family's cost, and each pattern it holds costs it time on
+    every sentence. So it is given only the patterns whose nodes' required words, parts of speech
+    and relations all occur in the sentence, and the exclude and status patterns only once a
+    predicate pattern has matched: without a predicate there is no candidate for them to decide on
+    (same matches, less work).
     """
     attr_ids, screens = _screen_ids(doc.vocab)
     columns = doc.to_array(list(attr_ids)).T.tolist()  # one C call, not a loop over tokens
     present = {attr: set(column) for attr, column in zip(_SCREEN_ATTRS, columns)}
     usable = [p for p, needs in zip(_pattern_table(), screens) if all(not ids.isdisjoint(present[a]) for a, ids in needs)]
-    if not any(p.predicate for p in usable):
-        return {}  # no predicate, no candidate: the other patterns would decide nothing
-    matcher, names = _matcher(doc.vocab, tuple(p.key for p in usable))
+    out = _run_matcher(doc, tuple(p.key for p in usable if p.predicate))
+    others = tuple(p.key for p in usable if not p.predicate)
+    if out and others:
+        out.update(_run_matcher(doc, others))
+    return out
+
+
+def _run_matcher(doc: Doc, keys: tuple[str, ...]) -> dict[str, list[dict[str, Token]]]:
+    """The matches of the given patterns in the sentence, by rule id."""
     out: dict[str, list[dict[str, Token]]] = {}
+    if not keys:
+        return out
+    matcher, names = _matcher(doc.vocab, keys)
     for match_id, token_ids in matcher(doc):
         rule_id, nodes = names[doc.vocab.strings[match_id]]
         out.setdefault(rule_id, []).append({n: doc[i] for n, i in zip(nodes, token_ids)})
