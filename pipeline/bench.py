@@ -14,7 +14,8 @@ shortcut the measurement), then measures, for each size:
       rule family (the last rule or dictionary entry of the file removed, a real
       change), so each family's share of the incremental cost shows;
   (e) the extra cost of one new article;
-  (f) peak RSS of (b), parent plus workers;
+  (f) peak memory of (b), parent plus workers plus parser server: the sum of their RSS, and of
+      their PSS (pages the workers share with the server counted once);
   (g) time per character, to show the cost grows linearly.
 
 Writes everything to ``<out>/bench.json`` as well.
@@ -96,10 +97,14 @@ def repost_corpus(dest: Path, n_articles: int, paragraphs: list[str]) -> int:
 
 
 class RssSampler:
-    """Peak resident memory of a process tree, sampled from /proc every 50 ms."""
+    """Peak memory of a process tree: resident (RSS) every 0.1 s, proportional (PSS) every 0.5 s.
+
+    Reading PSS makes the kernel walk the process's page tables under its memory lock: every 50 ms
+    it added 3-4 s to a 21 s run. Sampling slower keeps the measurement from slowing what it measures.
+    """
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak_total, self.peak_parent, self.peak_worker = pid, 0, 0, 0
+        self.pid, self.peak_total, self.peak_parent, self.peak_worker, self.peak_pss = pid, 0, 0, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -112,8 +117,13 @@ class RssSampler:
         self._thread.join()
 
     def _loop(self) -> None:
-        while not self._stop.wait(0.05):
-            rss = {pid: _rss_kb(pid) for pid in _tree(self.pid)}
+        tree, tick = [self.pid], 0
+        while not self._stop.wait(0.1):
+            if tick % 5 == 0:  # the tree changes rarely (the workers start once)
+                tree = _tree(self.pid)
+                self.peak_pss = max(self.peak_pss, sum(_pss_kb(pid) for pid in tree))
+            tick += 1
+            rss = {pid: _status_kb(pid, "VmRSS") for pid in tree}
             self.peak_total = max(self.peak_total, sum(rss.values()))
             self.peak_parent = max(self.peak_parent, rss.get(self.pid, 0))
             self.peak_worker = max([self.peak_worker] + [v for p, v in rss.items() if p != self.pid])
@@ -136,10 +146,22 @@ def _tree(root: int) -> list[int]:
     return out
 
 
-def _rss_kb(pid: int) -> int:
+def _status_kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: a page shared by n processes counts 1/n in each, so the tree's sum is
+    the memory it really holds (the workers share GiNZA's weights with the parser server)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -158,7 +180,8 @@ def run_pipeline(corpus: Path, out: Path, cache: Path, env: dict) -> dict:
         raise RuntimeError(f"pipeline failed ({proc.returncode}): {stderr[-2000:]}")
     parsed = re.search(r"(\d+) chars parsed", stderr)
     ran = re.search(r"articles extracted \(([^)]*)\)", stderr)
-    return {"seconds": seconds, "rss_total_mb": rss.peak_total / 1024, "rss_parent_mb": rss.peak_parent / 1024,
+    return {"seconds": seconds, "rss_total_mb": rss.peak_total / 1024, "pss_total_mb": rss.peak_pss / 1024,
+            "rss_parent_mb": rss.peak_parent / 1024,
             "rss_worker_mb": rss.peak_worker / 1024, "parsed_chars": int(parsed.group(1)) if parsed else None,
             "families_ran": ran.group(1) if ran else ""}
 
@@ -266,13 +289,14 @@ def report(result: dict) -> str:
              f"→ b/a = {result['same_texts']['ratio']:.1f}",
              "", f"{'articles':>8} {'chars':>9} {'(b) c/s':>9} {'b/a':>6} {'(c) warm':>9} {'caches':>7} "
              + " ".join(f"{'(d) ' + name[:6]:>10}" for name in EDITED_FILES)
-             + f" {'(e) +1 s':>9} {'(f) RSS MB':>11} {'worker MB':>10} {'(g) µs/c':>9} {'net µs/c':>9}"]
+             + f" {'(e) +1 s':>9} {'(f) RSS MB':>11} {'PSS MB':>7} {'worker MB':>10} {'(g) µs/c':>9} {'net µs/c':>9}"]
     for s in result["sizes"]:
         lines.append(f"{s['articles']:>8} {s['chars']:>9} {s['b_chars_per_s']:>9.0f} "
                      f"{s['b_chars_per_s'] / a['chars_per_s']:>6.1f} {s['c_fraction']:>9.1%} "
                      f"{s['c_via_caches_fraction']:>7.1%} "
                      + " ".join(f"{s['rule_edits'][name]['fraction']:>10.1%}" for name in EDITED_FILES)
-                     + f" {s['e_extra_s']:>9.2f} {s['cold']['rss_total_mb']:>11.0f} {s['cold']['rss_worker_mb']:>10.0f} "
+                     + f" {s['e_extra_s']:>9.2f} {s['cold']['rss_total_mb']:>11.0f} {s['cold']['pss_total_mb']:>7.0f} "
+                     f"{s['cold']['rss_worker_mb']:>10.0f} "
                      f"{s['g_us_per_char']:>9.1f} {s['g_marginal_us_per_char']:>9.1f}")
     last = result["sizes"][-1]
     lines.append(f"(d) rule families re-run after each edit ({last['articles']} articles): "
