@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from . import rulebook
@@ -36,9 +36,23 @@ def run_key(corpus: Path, files: list[InputFile]) -> str | None:
         return None  # the run reports the file; it is not worth remembering
     modules = tuple(p.stem for p in PACKAGE_DIR.glob("*.py"))
     digest.update(fingerprint(modules, tuple(p.stem for p in rulebook.RULES_DIR.glob("*.yaml"))).encode())
-    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
-    digest.update("\n".join(dists).encode())
+    digest.update("\n".join(installed_distributions()).encode())
     return digest.hexdigest()
+
+
+def installed_distributions() -> list[str]:
+    """Every installed distribution, as the name of its metadata folder (``name-version.dist-info``).
+
+    The folder's name changes with every install, upgrade or removal. Asking ``importlib.metadata``
+    for each name and version parses every package's METADATA file: 0.07 s of every run.
+    """
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            found.update(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))
+        except OSError:  # a zip file, a missing folder
+            continue
+    return sorted(found)
 
 
 def _sha256(path: Path) -> str | None:

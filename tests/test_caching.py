@@ -153,6 +153,20 @@ def test_an_unchanged_run_is_up_to_date_and_anything_changed_is_not(tmp_path):
     assert json.loads((out / ".manifest.json").read_text(encoding="utf-8"))["summary"]["table_sizes"]["articles"] == 2
 
 
+def test_installing_or_upgrading_a_package_changes_the_run_key(tmp_path, monkeypatch):
+    from pipeline import manifest, reading
+
+    _, corpus = workspace(tmp_path, ARTICLE_A)
+    files = reading.discover(corpus)
+    site = tmp_path / "site"
+    (site / "newpkg-1.0.dist-info").mkdir(parents=True)
+    before = manifest.run_key(corpus, files)
+    monkeypatch.syspath_prepend(str(site))
+    installed = manifest.run_key(corpus, files)
+    (site / "newpkg-1.0.dist-info").rename(site / "newpkg-1.1.dist-info")
+    assert len({before, installed, manifest.run_key(corpus, files)}) == 3
+
+
 def test_the_python_api_always_returns_tables(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
