@@ -153,8 +153,9 @@ class Pool:
     """Runs jobs as they are submitted: in this process for one job at a time, else in worker processes.
 
     The processes are forked from the parser server (``server``; the run starts it, else the first
-    need does) at the first article that is not in the caches (``preload``: GiNZA is loaded in each)
-    or the first submitted job (a rule edit: no model); none starts when nothing needs work. Jobs go
+    need does) at the first article that is not in the caches (``preload``: each gets GiNZA, the
+    server's copy when it loaded one) or the first submitted job (a rule edit: no model); none
+    starts when nothing needs work. Jobs go
     through a feeder thread, so the parent never waits for the server: it goes on reading and
     cleaning the corpus while the server imports spaCy.
     """
@@ -231,6 +232,8 @@ class Pool:
             self._close(clean=exc_type is None)
 
     def _close(self, clean: bool) -> None:
+        if not clean and self._feeder is not None:
+            self._feeder.join()  # Ctrl-C may have cut the first join short: the executor may be new
         if self._executor is None:
             return
         if clean:
@@ -239,7 +242,6 @@ class Pool:
             closing.start()
             _exiting.append(closing)
         else:  # after an error or Ctrl-C, no worker outlives the pool
-            self._feeder.join()  # Ctrl-C may have cut the first join short
             for fut in self._futures:
                 fut.cancel()
             self._executor.shutdown(wait=True, cancel_futures=True)
