@@ -169,7 +169,7 @@ def test_character_normalisation(raw, want):
 
 def test_merged_halfwidth_voiced_kana_points_at_its_first_character():
     aligned, _ = cleaning.clean("xｶﾞy")
-    assert aligned.text == "xガy" and aligned.origin == [0, 1, 3]
+    assert aligned.text == "xガy" and list(aligned.origin) == [0, 1, 3]
 
 
 # ------------------------------------------------------------------ PDF spacing
