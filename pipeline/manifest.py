@@ -35,7 +35,7 @@ def run_key(corpus: Path, files: list[InputFile]) -> str | None:
     except OSError:
         return None  # the run reports the file; it is not worth remembering
     modules = tuple(p.stem for p in PACKAGE_DIR.glob("*.py"))
-    digest.update(fingerprint(modules, tuple(p.stem for p in rulebook.RULES_DIR.glob("*.yaml"))).encode())
+    digest.update(fingerprint(modules, tuple(rulebook.rule_names())).encode())
     digest.update("\n".join(installed_distributions()).encode())
     return digest.hexdigest()
 

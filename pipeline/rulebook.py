@@ -192,9 +192,14 @@ def load(name: str, rules_dir: Path = RULES_DIR) -> RuleFile:
     return parse_rule_file(rules_dir / f"{name}.yaml")
 
 
+def rule_names(rules_dir: Path = RULES_DIR) -> list[str]:
+    """The names of every rule file (``dates`` for ``dates.yaml``), sorted."""
+    return sorted(p.stem for p in rules_dir.glob("*.yaml"))
+
+
 def all_rule_files(rules_dir: Path = RULES_DIR) -> list[RuleFile]:
     """Every rule file, validated, with ids unique across files."""
-    files = [load(p.stem, rules_dir) for p in sorted(rules_dir.glob("*.yaml"))]
+    files = [load(name, rules_dir) for name in rule_names(rules_dir)]
     ids: dict[str, str] = {}
     for rf in files:
         for rule in rf.rules:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import dedup, extraction, facts, manifest, parsing, reading, rulebook, server, workers
-from .cache import DEFAULT_CACHE, DiskCache
+from .cache import DEFAULT_CACHE, DiskCache, fingerprint
 from .locking import OutputLock
 from .preparing import prepare
 from .records import Article, ArticleFacts, Extraction, Removal
@@ -106,7 +106,7 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
 
 def _run(files: list[reading.InputFile], out: Path | None, jobs: int, cache_root: Path, progress: bool,
          fast: bool) -> tuple[Tables, RunStats, list[Path]]:
-    rulebook.all_rule_files()  # a malformed rule file stops the run here, naming file, rule and reason
+    _check_rules(cache_root)
     stats = RunStats(files=len(files))
     articles, info, found = _extract_all(files, cache_root, jobs, fast, progress, stats)
     tables, written = _tables(articles, info, found, out)
@@ -114,6 +114,20 @@ def _run(files: list[reading.InputFile], out: Path | None, jobs: int, cache_root
     stats.failed, stats.errors = len(failed), list(zip(failed["path"], failed["error"]))
     stats.table_sizes = {name: len(df) for name, df in tables.items()}
     return tables, stats, written
+
+
+def _check_rules(cache_root: Path) -> None:
+    """Every rule file validated: a malformed one stops the run here, naming file, rule and reason.
+
+    Files that passed once, unchanged since and checked by the same code, are not parsed again for
+    it (0.06 s of every run): a stamp named by their fingerprint says they passed.
+    """
+    stamp = cache_root / "rules-checked" / fingerprint(("rulebook",), tuple(rulebook.rule_names()))
+    if stamp.exists():
+        return
+    rulebook.all_rule_files()
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
 
 
 def _extract_all(files: list[reading.InputFile], cache_root: Path, jobs: int, fast: bool, progress: bool,

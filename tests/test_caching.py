@@ -167,6 +167,20 @@ def test_installing_or_upgrading_a_package_changes_the_run_key(tmp_path, monkeyp
     assert len({before, installed, manifest.run_key(corpus, files)}) == 3
 
 
+def test_rule_files_checked_once_still_stop_the_run_when_broken(tmp_path):
+    """Rule files that passed the check are not parsed again for it; an edited one is, and a broken
+    one stops the run (exit 2, naming the file) even though the files before it had passed."""
+    rules, corpus = workspace(tmp_path, ARTICLE_A)
+    _run(corpus, tmp_path, rules)
+    assert len(list((tmp_path / "cache" / "rules-checked").iterdir())) == 1
+    (rules / "offices.yaml").write_text("entries: [", encoding="utf-8")
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(tmp_path / "out"),
+           "--cache", str(tmp_path / "cache")]
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PIPELINE_RULES": str(rules)})
+    assert res.returncode == 2 and "offices.yaml" in res.stderr, res.stderr
+    assert len(list((tmp_path / "cache" / "rules-checked").iterdir())) == 1
+
+
 def test_the_python_api_always_returns_tables(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
