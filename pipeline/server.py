@@ -31,12 +31,11 @@ def context() -> multiprocessing.context.BaseContext:
 
 def start(load_model: bool) -> None:
     """Start the server unless it runs already; with ``load_model`` it loads GiNZA before forking."""
-    if running():
-        return
-    for var in BLAS_THREAD_VARS:  # before the server starts: it and every worker inherit them
-        os.environ.setdefault(var, "1")
-    context().set_forkserver_preload([MODEL if load_model else IMPORTS])
-    forkserver.ensure_running()
+    if not running():
+        for var in BLAS_THREAD_VARS:  # before the server starts: it and every worker inherit them
+            os.environ.setdefault(var, "1")
+        context().set_forkserver_preload([MODEL if load_model else IMPORTS])
+    forkserver.ensure_running()  # also starts again a server that died
 
 
 def start_for(cache_root: Path) -> None:
