@@ -112,7 +112,7 @@ class ParseCache:
         """The cached docs, or None when missing or not trustworthy (then the entry is removed).
 
         ``user_data=False`` leaves GiNZA's user data (bunsetu, sub-tokens) out: no rule family reads it
-        (tests/test_extraction.py checks), and unpickling it was half the cost of loading an article.
+        (tests/test_caching.py checks), and unpickling it was half the cost of loading an article.
         """
         from spacy.tokens import DocBin
 
