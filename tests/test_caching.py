@@ -198,6 +198,9 @@ def test_a_run_returns_with_no_worker_left_behind(tmp_path):
     _, corpus = workspace(tmp_path, ARTICLE_A, ARTICLE_B)
     _, stats = runner.run_with_stats(corpus, tmp_path / "out", jobs=2, cache_dir=tmp_path / "cache", progress=False)
     assert stats.parsed_chars > 0 and multiprocessing.active_children() == [] and not server.running()
+    # Everything cached: the parser server started with the run is stopped unused.
+    _, stats = runner.run_with_stats(corpus, tmp_path / "out2", jobs=2, cache_dir=tmp_path / "cache", progress=False)
+    assert stats.extracted == 0 and multiprocessing.active_children() == [] and not server.running()
 
 
 def test_the_rule_families_do_not_read_ginzas_user_data(parsed_seeds):
