@@ -20,8 +20,8 @@ from pathlib import Path
 # One BLAS thread per worker: N workers x N OpenBLAS threads on N cores fight for them and the pool
 # ends up slower than one process (measured: 9.2 s against 4.7 s on 40 articles, 2 cores).
 BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-IMPORTS = "pipeline.preload"  # spaCy and the worker code
-MODEL = "pipeline.preload_model"  # the above, and GiNZA loaded
+IMPORTS = "pipeline.server_imports"  # spaCy and the worker code
+MODEL = "pipeline.server_model"  # the above, and GiNZA loaded
 
 
 def context() -> multiprocessing.context.BaseContext:

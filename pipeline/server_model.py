@@ -4,7 +4,7 @@ Every worker forked afterwards uses ``NLP`` (``workers.Worker.load_model``) and 
 with the others. A failure leaves ``NLP`` None: each worker then loads the model itself, and the
 article that needs it reports the error on its row.
 """
-from . import parsing, preload  # noqa: F401 - preload first: Ctrl-C ignored, spaCy imported
+from . import parsing, server_imports  # noqa: F401 - first: Ctrl-C ignored, spaCy imported
 
 try:
     NLP = parsing.load_model(fast=True)
