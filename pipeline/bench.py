@@ -124,7 +124,7 @@ class RssSampler:
                 tree = _tree(self.pid)
                 self.peak_pss = max(self.peak_pss, sum(_pss_kb(pid) for pid in tree))
             tick += 1
-            rss = {pid: _status_kb(pid, "VmRSS") for pid in tree}
+            rss = {pid: _rss_kb(pid) for pid in tree}
             self.peak_total = max(self.peak_total, sum(rss.values()))
             self.peak_parent = max(self.peak_parent, rss.get(self.pid, 0))
             self.peak_worker = max([self.peak_worker] + [v for p, v in rss.items() if p != self.pid])
@@ -147,9 +147,10 @@ def _tree(root: int) -> list[int]:
     return out
 
 
-def _status_kb(pid: int, field: str) -> int:
+def _proc_kb(path: str, field: str) -> int:
+    """A ``field: N kB`` line of a /proc file (0 once the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        for line in Path(path).read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
@@ -157,16 +158,14 @@ def _status_kb(pid: int, field: str) -> int:
     return 0
 
 
+def _rss_kb(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS")
+
+
 def _pss_kb(pid: int) -> int:
     """Proportional set size: a page shared by n processes counts 1/n in each, so the tree's sum is
     the memory it really holds (the workers share GiNZA's weights with the parser server)."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
 def run_pipeline(corpus: Path, out: Path, cache: Path, env: dict) -> dict:

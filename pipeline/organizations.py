@@ -292,21 +292,16 @@ def force_cands(sent: Sent) -> list[Cand]:
 # ================================================================== suffix rules (token patterns)
 
 
-_MATCHERS: dict[tuple[int, tuple[str, ...]], tuple[Any, Any]] = {}
-
-
+@lru_cache(maxsize=64)
 def _matcher(vocab: Any, rule_ids: tuple[str, ...]) -> Any:
     """One spaCy Matcher per vocabulary and set of suffix rules, with their token patterns (key = rule id)."""
-    cached = _MATCHERS.get((id(vocab), rule_ids))
-    if cached is None or cached[0] is not vocab:
-        from spacy.matcher import Matcher
+    from spacy.matcher import Matcher
 
-        matcher = Matcher(vocab)
-        for rule_id in rule_ids:
-            pattern = _rule(rule_id).pattern
-            matcher.add(rule_id, pattern if isinstance(pattern[0], list) else [pattern])
-        cached = _MATCHERS[(id(vocab), rule_ids)] = (vocab, matcher)
-    return cached[1]
+    matcher = Matcher(vocab)
+    for rule_id in rule_ids:
+        pattern = _rule(rule_id).pattern
+        matcher.add(rule_id, pattern if isinstance(pattern[0], list) else [pattern])
+    return matcher
 
 
 def _text_tests(node: dict) -> list[Callable[[str], bool]]:

@@ -102,6 +102,14 @@ class ParseCache:
         self.root = Path(root)
         self.store = DiskCache(self.root, ".spacy")
 
+    @classmethod
+    def under(cls, cache_root: Path) -> "ParseCache":
+        """The parse cache of a run's cache folder."""
+        return cls(Path(cache_root) / "parse")
+
+    def empty(self) -> bool:
+        return not self.root.is_dir() or next(self.root.iterdir(), None) is None
+
     def path(self, key: str) -> Path:
         return self.store.path(key)
 

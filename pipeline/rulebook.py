@@ -192,9 +192,9 @@ def load(name: str, rules_dir: Path = RULES_DIR) -> RuleFile:
     return parse_rule_file(rules_dir / f"{name}.yaml")
 
 
-def rule_names(rules_dir: Path = RULES_DIR) -> list[str]:
+def rule_names(rules_dir: Path | None = None) -> list[str]:
     """The names of every rule file (``dates`` for ``dates.yaml``), sorted."""
-    return sorted(p.stem for p in rules_dir.glob("*.yaml"))
+    return sorted(p.stem for p in (rules_dir or RULES_DIR).glob("*.yaml"))
 
 
 def all_rule_files(rules_dir: Path = RULES_DIR) -> list[RuleFile]:
@@ -209,10 +209,10 @@ def all_rule_files(rules_dir: Path = RULES_DIR) -> list[RuleFile]:
     return files
 
 
-def files_fingerprint(names: tuple[str, ...], rules_dir: Path | None = None) -> str:
+def files_fingerprint(names: tuple[str, ...]) -> str:
     """Hash of the named rule files (``dates`` → ``dates.yaml``): what a cached result was computed with."""
     digest = hashlib.sha256()
     for name in sorted(names):
-        path = (rules_dir or RULES_DIR) / f"{name}.yaml"
+        path = RULES_DIR / f"{name}.yaml"
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"<missing>"))
     return digest.hexdigest()

@@ -60,7 +60,7 @@ class Worker:
     """The state of one worker process: its caches and, once needed, the model."""
 
     def __init__(self, cache_root: Path, fast: bool) -> None:
-        self.parses = parsing.ParseCache(Path(cache_root) / "parse")
+        self.parses = parsing.ParseCache.under(cache_root)
         self.results = result_store(cache_root)
         self.fast = fast
         self.nlp = None
@@ -155,9 +155,8 @@ class Pool:
     The processes are forked from the parser server (``server``; the run starts it, else the first
     need does) at the first article that is not in the caches (``preload``: each gets GiNZA, the
     server's copy when it loaded one) or the first submitted job (a rule edit: no model); none
-    starts when nothing needs work. Jobs go
-    through a feeder thread, so the parent never waits for the server: it goes on reading and
-    cleaning the corpus while the server imports spaCy.
+    starts when nothing needs work. Jobs go through a feeder thread, so the parent never waits for
+    the server: it goes on reading and cleaning the corpus while the server imports spaCy.
     """
 
     def __init__(self, cache_root: Path, n_jobs: int = 1, fast: bool = True,
