@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -26,6 +25,8 @@ PACKAGE_DIR = Path(__file__).parent
 @lru_cache(maxsize=None)
 def fingerprint(modules: tuple[str, ...], rule_files: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> str:
     """Hash of ``pipeline/<module>.py`` sources, rule files (by name) and installed package versions."""
+    from importlib import metadata  # not at import: the command line imports this module before it starts the server
+
     from . import rulebook
 
     digest = hashlib.sha256()

@@ -14,7 +14,6 @@ from pathlib import Path
 from . import server
 from .cache import DEFAULT_CACHE
 from .locking import OutputBusy
-from .rulebook import RuleError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: outputs left as they were before this run", file=sys.stderr)
         return 130
-    except (NotADirectoryError, OutputBusy, RuleError) as exc:
+    except Exception as exc:
+        from .rulebook import RuleError  # not at import (YAML): the parser server starts first
+
+        if not isinstance(exc, (NotADirectoryError, OutputBusy, RuleError)):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -84,34 +84,39 @@ def extract_cached(parsed: ParsedArticle, parse_key: str, store: DiskCache,
     ran: list[str] = []
     for family in FAMILIES:
         key = cache_key(family.name, article_key, family_fingerprint(family), *(digests[n] for n in family.reads))
-        value = _load(store, key)
-        if value is _MISSING:
+        entry = _load(store, key)
+        if entry is None:
             if family.needs_parse and parsed.docs is None:
                 if load_docs is None:
                     raise NeedsParse(parsed.article_id, ran)
                 parsed = replace(parsed, docs=load_docs())
             value = RUN[family.name](parsed, found)
-            store.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            entry = (_digest(value) if family.name in READ else "", value)
+            store.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
             ran.append(family.name)
-        found[family.name] = value
-        if family.name in READ:
-            # By content, not by pickle bytes: equal results give equal keys downstream however they were built.
-            digests[family.name] = hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+        digests[family.name], found[family.name] = entry
     return _assemble(parsed.article_id, found), ran
 
 
-_MISSING = object()
+def _digest(value: Any) -> str:
+    """What the families reading this result are keyed by; cached with it, so a hit does not recompute it.
+
+    By content, not by pickle bytes: equal results give equal keys downstream however they were built.
+    """
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _load(store: DiskCache, key: str) -> Any:
+def _load(store: DiskCache, key: str) -> tuple[str, Any] | None:
+    """A cached (digest, result), or None when absent or unreadable (then it is recomputed)."""
     payload = store.get(key)
     if payload is None:
-        return _MISSING
+        return None
     try:
-        return pickle.loads(payload)
+        digest, value = pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a stale or foreign pickle: recompute it
         store.discard(key)
-        return _MISSING
+        return None
+    return digest, value
 
 
 def _assemble(article_id: str, found: dict[str, Any]) -> Extraction:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import pickle
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -33,6 +32,8 @@ CACHE_FORMAT = 3  # 3: DocBin without user data + the user data pickled apart
 @lru_cache(maxsize=1)
 def model_id() -> str:
     """Name and versions that decide what a parse looks like (part of the cache key)."""
+    from importlib import metadata  # not at import: the command line imports this module before it starts the server
+
     versions = [f"{pkg}={metadata.version(pkg)}" for pkg in (MODEL, "ginza", "spacy", "SudachiPy", "SudachiDict-core")]
     return ";".join(versions + [f"cache-format={CACHE_FORMAT}"])
 
