@@ -6,7 +6,9 @@ the rule files it declares in ``RULE_FILES``, the packages in ``PACKAGES``)
 and by the *content* of the results it reads. So editing ``dates.yaml``
 re-runs the dates rules everywhere, and the agreement rules only in the
 articles whose dates actually changed; the parse is loaded only for a family
-that has to run and reads it.
+that has to run and reads it. A family may also keep a memo per parse that
+outlives rule edits (agreements: each dependency pattern's matches), so that
+an edit re-does only the work it changes.
 """
 from __future__ import annotations
 
@@ -29,23 +31,24 @@ class Family:
     name: str  # also its module's name
     needs_parse: bool
     reads: tuple[str, ...] = ()  # families whose results it takes as input (run before it)
+    memo: bool = False  # keeps its module's ``Memo`` per parse, whatever its rules (see ``_memo``)
 
 
 FAMILIES = (
     Family("dates", needs_parse=False),
     Family("people", needs_parse=True),
     Family("organizations", needs_parse=True),
-    Family("agreements", needs_parse=True, reads=("dates", "people", "organizations")),
+    Family("agreements", needs_parse=True, reads=("dates", "people", "organizations"), memo=True),
 )
 
 READ = {name for family in FAMILIES for name in family.reads}  # results another family takes as input
 
-RUN: dict[str, Callable[[ParsedArticle, dict[str, Any]], Any]] = {
-    "dates": lambda p, _: dates.extract_dates(p.text, p.sentences, p.published),
-    "people": lambda p, _: people.extract(p),
-    "organizations": lambda p, _: organizations.extract(p),
-    "agreements": lambda p, found: agreements.extract(p, found["people"][1], found["organizations"][1],
-                                                      found["dates"]),
+RUN: dict[str, Callable[[ParsedArticle, dict[str, Any], Any], Any]] = {  # (article, results read, memo)
+    "dates": lambda p, _, __: dates.extract_dates(p.text, p.sentences, p.published),
+    "people": lambda p, _, __: people.extract(p),
+    "organizations": lambda p, _, __: organizations.extract(p),
+    "agreements": lambda p, found, memo: agreements.extract(p, found["people"][1], found["organizations"][1],
+                                                            found["dates"], memo),
 }
 
 
@@ -66,7 +69,7 @@ def extract(parsed: ParsedArticle) -> Extraction:
     """People, organisations, dates, then agreements (which refer to the other three); no cache."""
     found: dict[str, Any] = {}
     for family in FAMILIES:
-        found[family.name] = RUN[family.name](parsed, found)
+        found[family.name] = RUN[family.name](parsed, found, None)
     return _assemble(parsed.article_id, found)
 
 
@@ -90,12 +93,32 @@ def extract_cached(parsed: ParsedArticle, parse_key: str, store: DiskCache,
                 if load_docs is None:
                     raise NeedsParse(parsed.article_id, ran)
                 parsed = replace(parsed, docs=load_docs())
-            value = RUN[family.name](parsed, found)
+            memo = _memo(store, family, parse_key) if family.memo else None
+            value = RUN[family.name](parsed, found, memo)
+            if memo is not None and memo.changed:
+                store.put(_memo_key(family, parse_key), pickle.dumps(dict(memo), protocol=pickle.HIGHEST_PROTOCOL))
             entry = (_digest(value) if family.name in READ else "", value)
             store.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
             ran.append(family.name)
         digests[family.name], found[family.name] = entry
     return _assemble(parsed.article_id, found), ran
+
+
+def _memo_key(family: Family, parse_key: str) -> str:
+    """By the parse alone: what a memo holds must not depend on the rules (``MEMO_FORMAT``: its layout)."""
+    module = import_module(f".{family.name}", __package__)
+    return cache_key(family.name, "memo", str(module.MEMO_FORMAT), parse_key)
+
+
+def _memo(store: DiskCache, family: Family, parse_key: str) -> Any:
+    """The family's memo of this parse from earlier runs, else a new one."""
+    memo_type = import_module(f".{family.name}", __package__).Memo
+    payload = store.get(_memo_key(family, parse_key))
+    try:
+        return memo_type(pickle.loads(payload)) if payload is not None else memo_type()
+    except Exception:  # noqa: BLE001 - unreadable: start a new one
+        store.discard(_memo_key(family, parse_key))
+        return memo_type()
 
 
 def _digest(value: Any) -> str:

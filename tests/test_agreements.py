@@ -9,7 +9,7 @@ import math
 import pytest
 
 from conftest import GOLD, ROOT
-from pipeline import agreements, dates, extraction, people
+from pipeline import agreements, dates, extraction, organizations, people
 from pipeline.records import Agreement
 
 CLASSES = {"一致", "合意", "確認", "署名", "締結", "申し合わせ", "表明", "発表", "歓迎", "設置", "決定", "コミット"}
@@ -228,6 +228,45 @@ def test_run_example_reports_what_a_rule_did(nlp):
     assert set(rows[0]) >= {"predicate", "status", "content", "date", "parties", "instrument", "event"}
     dropped = agreements.run_example("agreement.exclude_relative_clause", "日米は1960年に締結した条約を改定する。", nlp)
     assert [r["predicate"] for r in dropped] == ["締結"]
+
+
+# ---------------------------------------------------------------- the pattern memo
+
+def _with_memo(parsed, memo: agreements.Memo) -> list[Agreement]:
+    found = dates.extract_dates(parsed.text, parsed.sentences, parsed.published)
+    return agreements.extract(parsed, people.extract(parsed)[1], organizations.extract(parsed)[1], found, memo)
+
+
+def test_the_next_run_takes_every_match_from_the_memo(parsed_seeds, seed_agreements, monkeypatch):
+    """A memo filled by one run gives the next one the same rows without a DependencyMatcher."""
+    memos = {}
+    for aid, parsed in parsed_seeds.items():
+        memos[aid] = agreements.Memo()
+        assert _with_memo(parsed, memos[aid]) == seed_agreements[aid] and memos[aid].changed
+
+    def no_matching(*_):
+        raise AssertionError("matched again")
+
+    monkeypatch.setattr(agreements, "_matcher", no_matching)
+    for aid, parsed in parsed_seeds.items():
+        memo = agreements.Memo(memos[aid])  # as the next run loads it
+        assert _with_memo(parsed, memo) == seed_agreements[aid] and not memo.changed
+
+
+def test_after_an_edit_only_new_patterns_are_matched_and_removed_ones_forgotten(parsed_seeds, monkeypatch):
+    parsed = parsed_seeds["004_02232067b5b04c88"]
+    agreements._screen_ids(parsed.docs[0].vocab)  # built once per vocabulary, with every pattern
+    memo = agreements.Memo()
+    expected = _with_memo(parsed, memo)
+    # As if the pattern with the most matches had just been written, and another one deleted.
+    new = max(memo, key=lambda digest: sum(map(len, memo[digest].values())))
+    memo = agreements.Memo({d: m for d, m in memo.items() if d != new} | {"a deleted pattern": {0: [(0, 1)]}})
+    matched: set[str] = set()
+    real = agreements._matcher
+    monkeypatch.setattr(agreements, "_matcher", lambda vocab, keys: matched.update(keys) or real(vocab, keys))
+    assert _with_memo(parsed, memo) == expected
+    assert matched == {p.key for p in agreements._pattern_table() if p.digest == new}
+    assert new in memo and "a deleted pattern" not in memo and memo.changed
 
 
 def test_no_model_load_at_import():

@@ -130,6 +130,27 @@ def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
     assert "0 chars parsed, 2 articles extracted (agreements 2)" in _run(corpus, tmp_path, rules).stderr
 
 
+def test_after_an_agreement_rule_edit_the_memo_gives_what_a_cold_run_gives(tmp_path):
+    """The re-run takes the unchanged patterns' matches from the memo: its rows must be those of a
+    run from nothing with the edited rules. The edit keeps the rule's id and changes its pattern."""
+    rules, corpus = workspace(tmp_path, ARTICLE_A, ARTICLE_B)
+    _run(corpus, tmp_path, rules)
+    before = (tmp_path / "out" / "agreements.csv").read_text(encoding="utf-8-sig")
+    with (tmp_path / "out" / "agreements.csv").open(encoding="utf-8-sig", newline="") as f:
+        rule_id = next(csv.DictReader(f))["rule"]
+    data = yaml.safe_load((rules / "agreements.yaml").read_text(encoding="utf-8"))
+    pattern = next(r for r in data["rules"] if r["id"] == rule_id)["pattern"]
+    for alternative in pattern if isinstance(pattern[0], list) else [pattern]:
+        alternative[0]["RIGHT_ATTRS"]["LENGTH"] = 99  # matches nothing, and passes the screen of required words
+    (rules / "agreements.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    edited = _run(corpus, tmp_path, rules)
+    assert "0 chars parsed, 2 articles extracted (agreements 2)" in edited.stderr, edited.stderr
+    after = (tmp_path / "out" / "agreements.csv").read_text(encoding="utf-8-sig")
+    _run(corpus, tmp_path / "cold", rules)
+    assert after != before and after == (tmp_path / "cold" / "out" / "agreements.csv").read_text(encoding="utf-8-sig")
+
+
 def test_an_unchanged_run_is_up_to_date_and_anything_changed_is_not(tmp_path):
     """Same inputs, code, rules and untouched outputs: nothing to do. One byte anywhere: the work is done."""
     rules, corpus = workspace(tmp_path, ARTICLE_A)
