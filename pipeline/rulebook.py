@@ -200,13 +200,18 @@ def rule_names(rules_dir: Path | None = None) -> list[str]:
 def all_rule_files(rules_dir: Path = RULES_DIR) -> list[RuleFile]:
     """Every rule file, validated, with ids unique across files."""
     files = [load(name, rules_dir) for name in rule_names(rules_dir)]
-    ids: dict[str, str] = {}
-    for rf in files:
-        for rule in rf.rules:
-            if rule.id in ids:
-                raise RuleError(rf.path, rule.id, f"id also used in {ids[rule.id]}")
-            ids[rule.id] = rf.path.name
+    check_unique_ids({rf.path.stem: [rule.id for rule in rf.rules] for rf in files}, rules_dir)
     return files
+
+
+def check_unique_ids(ids: dict[str, list[str]], rules_dir: Path | None = None) -> None:
+    """No rule id in two files (``ids``: file name → its rule ids, in file order)."""
+    seen: dict[str, str] = {}
+    for name, file_ids in ids.items():
+        for rule_id in file_ids:
+            if rule_id in seen:
+                raise RuleError((rules_dir or RULES_DIR) / f"{name}.yaml", rule_id, f"id also used in {seen[rule_id]}")
+            seen[rule_id] = f"{name}.yaml"
 
 
 def files_fingerprint(names: tuple[str, ...]) -> str:

@@ -191,14 +191,27 @@ def test_installing_or_upgrading_a_package_changes_the_run_key(tmp_path, monkeyp
 
 def test_rule_files_checked_once_still_stop_the_run_when_broken(tmp_path):
     """Rule files that passed the check are not parsed again for it; an edited one is, and a broken
-    one stops the run (exit 2, naming the file) even though the files before it had passed."""
+    one stops the run (exit 2, naming the file) even though the other files had passed, as does an
+    id the edited file shares with one of them."""
     rules, corpus = workspace(tmp_path, ARTICLE_A)
+    stamps = tmp_path / "cache" / "rules-checked"
     _run(corpus, tmp_path, rules)
-    assert len(list((tmp_path / "cache" / "rules-checked").iterdir())) == 1
+    assert len(list(stamps.iterdir())) == len(list(rules.glob("*.yaml")))
+    with (rules / "dates.yaml").open("a", encoding="utf-8") as f:
+        f.write("\n# reviewed\n")
+    _run(corpus, tmp_path, rules)
+    assert len(list(stamps.iterdir())) == len(list(rules.glob("*.yaml"))) + 1  # the edited file's
+
+    taken = next(r["id"] for r in yaml.safe_load((rules / "agreements.yaml").read_text(encoding="utf-8"))["rules"])
+    data = yaml.safe_load((rules / "dates.yaml").read_text(encoding="utf-8"))
+    data["rules"][0]["id"] = taken
+    (rules / "dates.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    res = _run(corpus, tmp_path, rules, code=2)
+    assert "dates.yaml" in res.stderr and "id also used in agreements.yaml" in res.stderr, res.stderr
+
     (rules / "offices.yaml").write_text("entries: [", encoding="utf-8")
     res = _run(corpus, tmp_path, rules, jobs=os.cpu_count() or 1, code=2)
     assert "offices.yaml" in res.stderr, res.stderr
-    assert len(list((tmp_path / "cache" / "rules-checked").iterdir())) == 1
 
 
 def test_the_python_api_always_returns_tables(tmp_path):
