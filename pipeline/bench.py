@@ -19,7 +19,8 @@ shortcut the measurement), then measures, for each size:
   (g) time per character, to show the cost grows linearly: how far each size lies from the sizes'
       mean, and the largest over the smallest.
 
-Writes everything to ``<out>/bench.json`` as well.
+Then it judges each target of the issue on those numbers (``targets``: met or NOT met), and writes
+everything to ``<out>/bench.json`` as well.
 """
 from __future__ import annotations
 
@@ -280,6 +281,30 @@ def dedup_savings(paragraphs: list[str], env: dict) -> dict:
             "saved_fraction": 1 - (res["parsed_chars"] or 0) / raw}
 
 
+def targets(result: dict) -> list[tuple[bool, str]]:
+    """Each target of the speed issue, judged on the numbers measured: (met, what and the numbers)."""
+    sizes = result["sizes"]
+    out = [(result["same_texts"]["ratio"] >= 6,
+            f"(b)/(a) ≥ 6 on the {result['stock_size']}-article corpus: {result['same_texts']['ratio']:.1f}")]
+    out.append((all(s["c_fraction"] <= 0.05 for s in sizes),
+                "(c) ≤ 5 %: " + ", ".join(f"{s['c_fraction']:.1%} at {s['articles']}" for s in sizes)))
+    for s in sizes:
+        edits = s["rule_edits"]
+        out.append((all(edits[name]["fraction"] <= 0.10 for name in EDITED_FILES),
+                    f"(d) ≤ 10 % at {s['articles']} articles: "
+                    + ", ".join(f"{name}.yaml {edits[name]['fraction']:.1%}" for name in EDITED_FILES)))
+    largest = max(sizes, key=lambda s: s["articles"])
+    out.append((largest["cold"]["rss_total_mb"] <= 2048,
+                f"(f) ≤ 2 GB at {largest['articles']} articles: {largest['cold']['rss_total_mb']:.0f} MB "
+                f"(RSS of every process; PSS {largest['cold']['pss_total_mb']:.0f} MB)"))
+    g = [s["g_us_per_char"] for s in sizes]
+    band = max(abs(x / (sum(g) / len(g)) - 1) for x in g)
+    out.append((band <= 0.20, f"(g) within ±20 % of the sizes' mean time per char: ±{band:.0%}"))
+    out.append((max(g) / min(g) - 1 <= 0.20, f"(g) read as a spread, largest over smallest ≤ +20 %: "
+                                              f"{max(g) / min(g) - 1:+.0%}"))
+    return out
+
+
 def report(result: dict) -> str:
     a = result["stock"]
     lines = [f"(a) stock GiNZA (python {a['python']}, defaults, parse only) on {a['chars']} chars "
@@ -310,6 +335,7 @@ def report(result: dict) -> str:
     d = result["dedup"]
     lines.append(f"de-duplication on a corpus with reposts: {d['raw_chars']} raw chars, {d['parsed_chars']} parsed "
                  f"→ {d['saved_fraction']:.0%} of the parsing saved")
+    lines += ["", "targets:"] + [f"  {'met' if met else 'NOT met':<8} {what}" for met, what in targets(result)]
     return "\n".join(lines)
 
 
@@ -346,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {"stock": stock, "stock_size": args.stock_size, "stock_articles": n_stock, "same_texts": same,
               "jobs": os.cpu_count(), "python": sys.version.split()[0], "startup_s": startup,
               "sizes": measured, "dedup": dedup_savings(paragraphs, env)}
+    result["targets"] = [{"met": met, "target": what} for met, what in targets(result)]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(report(result))
