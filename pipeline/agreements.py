@@ -147,9 +147,6 @@ def _matcher(vocab: Vocab, keys: tuple[str, ...]) -> Any:
     return matcher
 
 
-MEMO_FORMAT = 1  # what a Memo holds, as below: change it when that changes
-
-
 class Memo(dict):
     """Each pattern's matches in the sentences of one parsed article, kept from run to run.
 
@@ -159,6 +156,7 @@ class Memo(dict):
     family's time). ``extraction`` stores it per parse; ``changed`` says it has to be saved.
     """
 
+    FORMAT = 1  # what a Memo holds, as above: change it when that changes (it is part of the memo's key)
     changed = False
 
 

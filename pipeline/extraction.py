@@ -31,7 +31,7 @@ class Family:
     name: str  # also its module's name
     needs_parse: bool
     reads: tuple[str, ...] = ()  # families whose results it takes as input (run before it)
-    memo: bool = False  # keeps its module's ``Memo`` per parse, whatever its rules (see ``_memo``)
+    memo: bool = False  # keeps its module's ``Memo`` per parse, whatever its rules (see ``_memo_key``)
 
 
 FAMILIES = (
@@ -93,10 +93,13 @@ def extract_cached(parsed: ParsedArticle, parse_key: str, store: DiskCache,
                 if load_docs is None:
                     raise NeedsParse(parsed.article_id, ran)
                 parsed = replace(parsed, docs=load_docs())
-            memo = _memo(store, family, parse_key) if family.memo else None
+            memo = None
+            if family.memo:  # what it kept of this parse in earlier runs, whatever the rules were
+                memo_key = _memo_key(family, parse_key)
+                memo = _memo_type(family)(_load(store, memo_key) or {})
             value = RUN[family.name](parsed, found, memo)
             if memo is not None and memo.changed:
-                store.put(_memo_key(family, parse_key), pickle.dumps(dict(memo), protocol=pickle.HIGHEST_PROTOCOL))
+                store.put(memo_key, pickle.dumps(dict(memo), protocol=pickle.HIGHEST_PROTOCOL))
             entry = (_digest(value) if family.name in READ else "", value)
             store.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
             ran.append(family.name)
@@ -105,20 +108,13 @@ def extract_cached(parsed: ParsedArticle, parse_key: str, store: DiskCache,
 
 
 def _memo_key(family: Family, parse_key: str) -> str:
-    """By the parse alone: what a memo holds must not depend on the rules (``MEMO_FORMAT``: its layout)."""
-    module = import_module(f".{family.name}", __package__)
-    return cache_key(family.name, "memo", str(module.MEMO_FORMAT), parse_key)
+    """By the parse alone: what a memo holds must not depend on the rules (``Memo.FORMAT``: its layout)."""
+    return cache_key(family.name, "memo", str(_memo_type(family).FORMAT), parse_key)
 
 
-def _memo(store: DiskCache, family: Family, parse_key: str) -> Any:
-    """The family's memo of this parse from earlier runs, else a new one."""
-    memo_type = import_module(f".{family.name}", __package__).Memo
-    payload = store.get(_memo_key(family, parse_key))
-    try:
-        return memo_type(pickle.loads(payload)) if payload is not None else memo_type()
-    except Exception:  # noqa: BLE001 - unreadable: start a new one
-        store.discard(_memo_key(family, parse_key))
-        return memo_type()
+def _memo_type(family: Family) -> Any:
+    """The family module's ``Memo`` class."""
+    return import_module(f".{family.name}", __package__).Memo
 
 
 def _digest(value: Any) -> str:
@@ -129,17 +125,18 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _load(store: DiskCache, key: str) -> tuple[str, Any] | None:
-    """A cached (digest, result), or None when absent or unreadable (then it is recomputed)."""
+def _load(store: DiskCache, key: str) -> Any:
+    """A cached entry (a family's (digest, result), or a memo), or None when absent or unreadable
+    (then it is discarded and recomputed). A layout change changes the key: family entries are keyed
+    by this module's code, memos by ``Memo.FORMAT``."""
     payload = store.get(key)
     if payload is None:
         return None
     try:
-        digest, value = pickle.loads(payload)
+        return pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a stale or foreign pickle: recompute it
         store.discard(key)
         return None
-    return digest, value
 
 
 def _assemble(article_id: str, found: dict[str, Any]) -> Extraction:

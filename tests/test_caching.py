@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -107,6 +108,13 @@ def workspace(tmp_path: Path, *texts: str) -> tuple[Path, Path]:
     return rules, corpus
 
 
+def edit_rules(path: Path, change: Callable[[dict], Any]) -> None:
+    """Apply ``change`` to a rule file's data and write the file back."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
     """dates.yaml: the dates rules everywhere, agreements only where a date changed; never a parse."""
     rules, corpus = workspace(tmp_path, ARTICLE_A, ARTICLE_B)
@@ -119,9 +127,7 @@ def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
 
     with (tmp_path / "out" / "dates.csv").open(encoding="utf-8-sig", newline="") as f:
         rule = next(row["rule"] for row in csv.DictReader(f) if row["value"] == "2025-02-07")
-    data = yaml.safe_load((rules / "dates.yaml").read_text(encoding="utf-8"))
-    data["rules"] = [r for r in data["rules"] if r["id"] != rule]
-    (rules / "dates.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edit_rules(rules / "dates.yaml", lambda data: data.update(rules=[r for r in data["rules"] if r["id"] != rule]))
     edited = _run(corpus, tmp_path, rules)
     assert "0 chars parsed, 2 articles extracted (dates 2, agreements 1)" in edited.stderr, edited.stderr
 
@@ -138,11 +144,13 @@ def test_after_an_agreement_rule_edit_the_memo_gives_what_a_cold_run_gives(tmp_p
     before = (tmp_path / "out" / "agreements.csv").read_text(encoding="utf-8-sig")
     with (tmp_path / "out" / "agreements.csv").open(encoding="utf-8-sig", newline="") as f:
         rule_id = next(csv.DictReader(f))["rule"]
-    data = yaml.safe_load((rules / "agreements.yaml").read_text(encoding="utf-8"))
-    pattern = next(r for r in data["rules"] if r["id"] == rule_id)["pattern"]
-    for alternative in pattern if isinstance(pattern[0], list) else [pattern]:
-        alternative[0]["RIGHT_ATTRS"]["LENGTH"] = 99  # matches nothing, and passes the screen of required words
-    (rules / "agreements.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def match_nothing(data: dict) -> None:
+        pattern = next(r for r in data["rules"] if r["id"] == rule_id)["pattern"]
+        for alternative in pattern if isinstance(pattern[0], list) else [pattern]:
+            alternative[0]["RIGHT_ATTRS"]["LENGTH"] = 99  # matches nothing, and passes the screen of required words
+
+    edit_rules(rules / "agreements.yaml", match_nothing)
 
     edited = _run(corpus, tmp_path, rules)
     assert "0 chars parsed, 2 articles extracted (agreements 2)" in edited.stderr, edited.stderr
@@ -203,9 +211,7 @@ def test_rule_files_checked_once_still_stop_the_run_when_broken(tmp_path):
     assert len(list(stamps.iterdir())) == len(list(rules.glob("*.yaml"))) + 1  # the edited file's
 
     taken = next(r["id"] for r in yaml.safe_load((rules / "agreements.yaml").read_text(encoding="utf-8"))["rules"])
-    data = yaml.safe_load((rules / "dates.yaml").read_text(encoding="utf-8"))
-    data["rules"][0]["id"] = taken
-    (rules / "dates.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edit_rules(rules / "dates.yaml", lambda data: data["rules"][0].update(id=taken))
     res = _run(corpus, tmp_path, rules, code=2)
     assert "dates.yaml" in res.stderr and "id also used in agreements.yaml" in res.stderr, res.stderr
 
