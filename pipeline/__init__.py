@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .tables import Tables
+    from .output.tables import Tables
 
 __all__ = ["run"]
 
 
 def run(corpus, out=None, jobs=None, cache_dir=None, progress=False) -> "Tables":
     """Process every article under ``corpus``; returns the tables (and writes CSVs to ``out`` if given)."""
-    from .runner import run as _run
+    from .engine.runner import run as _run
 
     return _run(corpus, out=out, jobs=jobs, cache_dir=cache_dir, progress=progress)

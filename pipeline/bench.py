@@ -36,7 +36,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import manifest
+from .output import manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"

@@ -24,18 +24,28 @@ PACKAGE_DIR = Path(__file__).parent
 
 @lru_cache(maxsize=None)
 def fingerprint(modules: tuple[str, ...], rule_files: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> str:
-    """Hash of ``pipeline/<module>.py`` sources, rule files (by name) and installed package versions."""
+    """Hash of module sources (dotted names under ``pipeline``: ``prepare.reading``; a package stands for
+    every module in it), rule files (by name) and installed package versions."""
     from importlib import metadata  # not at import: the command line imports this module before it starts the server
 
     from . import rulebook
 
     digest = hashlib.sha256()
     for name in sorted(set(modules)):
-        digest.update(name.encode() + b"\0" + (PACKAGE_DIR / f"{name}.py").read_bytes())
+        for path in module_files(name):
+            digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())
     digest.update(rulebook.files_fingerprint(tuple(sorted(set(rule_files)))).encode())
     for pkg in sorted(set(packages)):
         digest.update(f"{pkg}={metadata.version(pkg)}".encode())
     return digest.hexdigest()
+
+
+def module_files(name: str) -> list[Path]:
+    """The source files of the dotted module or package ``name`` under ``pipeline``."""
+    base = PACKAGE_DIR.joinpath(*name.split("."))
+    if base.is_dir():
+        return sorted(base.rglob("*.py"))
+    return [base.with_suffix(".py")]
 
 
 def cache_key(*parts: str) -> str:

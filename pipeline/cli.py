@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import server
+from .engine import server
 from .cache import DEFAULT_CACHE
-from .locking import OutputBusy
+from .output.locking import OutputBusy
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,8 +49,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs > 1:  # before the runner's own imports: spaCy and GiNZA load meanwhile
         server.start_for(args.cache or DEFAULT_CACHE)
 
-    from .runner import run_with_stats
-    from .workers import keep_freed_memory
+    from .engine.runner import run_with_stats
+    from .engine.workers import keep_freed_memory
 
     keep_freed_memory()  # this process parses too with --jobs 1, and prepares every article
     t0 = time.perf_counter()

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import cleaning, extraction, facts, parsing, preparing, reading, runner
+from .prepare import cleaning, stage, reading
+from .extract import extraction, facts
+from .parse import ginza
 from .records import Article, ParsedArticle
 
 
@@ -13,7 +15,7 @@ def _article_for(target: str, corpus: Path) -> Article:
     if not path.is_file():
         path = next((f.path for f in reading.discover(corpus) if f.article_id == target), None) if corpus.is_dir() else None
     if path is not None:
-        return preparing.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
+        return stage.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
     text, _ = cleaning.clean(target)
     article = Article("explain", "<text>", "", raw=target, clean=text)
     article.sentences = cleaning.segment(text.text)
@@ -22,9 +24,8 @@ def _article_for(target: str, corpus: Path) -> Article:
 
 def parse(article: Article, nlp) -> ParsedArticle:
     """A prepared article parsed in this process (no cache), as the rule families see it."""
-    docs = parsing.parse_texts(nlp, runner.sentence_texts(article))
     published = facts.article_facts(article).published or None
-    return ParsedArticle(article.article_id, article.text, article.sentences, docs, published)
+    return ginza.parse_article(article.article_id, article.text, article.sentences, nlp, published)
 
 
 def _tokens(doc, start: int, end: int) -> str:
@@ -36,7 +37,7 @@ def explain(target: str, corpus: Path = Path("corpus")) -> str:
     article = _article_for(target, corpus)
     if article.error:
         return f"{target}: {article.error}"
-    parsed = parse(article, parsing.load_model())
+    parsed = parse(article, ginza.load_model())
     docs, published = parsed.docs, parsed.published
     found = extraction.extract(parsed)
     lines = [f"# {article.article_id}: {len(article.sentences)} sentences, published {published or '-'}"]

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -221,3 +221,26 @@ def files_fingerprint(names: tuple[str, ...]) -> str:
         path = RULES_DIR / f"{name}.yaml"
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"<missing>"))
     return digest.hexdigest()
+
+
+class Example(Protocol):
+    """How every rule set runs one rule on an example text: the items it produced, as dicts."""
+
+    def __call__(self, rule_id: str, text: str, nlp: Any | None, published: str | None) -> list[dict]: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleSet:
+    """Rule files and how to run their examples: the part of the rule-family contract every user of
+    rule files declares (the extraction families in ``extract.families``, and the section and source
+    rules that the prepare stage and the article facts read).
+
+    ``module`` is the dotted module (or package) under ``pipeline`` whose code the rules run in: with
+    ``rule_files`` it is what a cached result of these rules is keyed by.
+    """
+
+    name: str
+    module: str
+    rule_files: tuple[str, ...]
+    example: Example
+    reads_parse: bool = False  # examples are parsed with GiNZA first (``nlp`` is given)

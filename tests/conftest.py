@@ -14,7 +14,7 @@ GOLD = ROOT / "tests" / "gold"
 @pytest.fixture(scope="session")
 def nlp():
     """The pipeline's GiNZA model (numpy products), loaded once."""
-    from pipeline.parsing import load_model
+    from pipeline.parse.ginza import load_model
 
     return load_model(fast=True)
 
@@ -22,7 +22,7 @@ def nlp():
 @pytest.fixture(scope="session")
 def seed_run(tmp_path_factory):
     """The whole pipeline on the five seeds, once: (out folder, cache folder, tables, stats)."""
-    from pipeline.runner import run_with_stats
+    from pipeline.engine.runner import run_with_stats
 
     base = tmp_path_factory.mktemp("seed_run")
     corpus = base / "corpus"
@@ -34,7 +34,9 @@ def seed_run(tmp_path_factory):
 
 def parse_article(nlp, path: Path):
     """One corpus file through read → clean → dedup → parse, as the rule families see it."""
-    from pipeline import explain, preparing, reading
+    from pipeline import explain
+    from pipeline.prepare import stage as preparing
+    from pipeline.prepare import reading
 
     article = preparing.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
     assert article.ok, article.error
@@ -52,7 +54,7 @@ def parse_text(nlp):
     """Parse a small text written for a test into a ParsedArticle (sentences split by the cleaner)."""
     from dataclasses import replace
 
-    from pipeline.examples import parse_example
+    from pipeline.extract.examples import parse_example
 
     def _parse(text: str, published: str | None = None, article_id: str = "test"):
         return replace(parse_example(text, nlp, published), article_id=article_id)

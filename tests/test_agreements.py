@@ -9,7 +9,11 @@ import math
 import pytest
 
 from conftest import GOLD, ROOT
-from pipeline import agreements, dates, extraction, organizations, people
+from pipeline.extract import agreements
+from pipeline.extract import dates
+from pipeline.extract import extraction
+from pipeline.extract import organizations
+from pipeline.extract import people
 from pipeline.records import Agreement
 
 CLASSES = {"一致", "合意", "確認", "署名", "締結", "申し合わせ", "表明", "発表", "歓迎", "設置", "決定", "コミット"}
@@ -222,11 +226,11 @@ def test_comments_are_not_agreements(parse_text):
     assert [a.predicate for a in found] == ["合意"]
 
 
-def test_run_example_reports_what_a_rule_did(nlp):
-    rows = agreements.run_example("agreement.koto_de_icchi", "両閣僚は、装備・技術協力を加速させることで一致した。", nlp)
+def test_example_reports_what_a_rule_did(nlp):
+    rows = agreements.example("agreement.koto_de_icchi", "両閣僚は、装備・技術協力を加速させることで一致した。", nlp, None)
     assert rows and rows[0]["predicate"] == "一致" and rows[0]["content"] == "装備・技術協力を加速させる"
     assert set(rows[0]) >= {"predicate", "status", "content", "date", "parties", "instrument", "event"}
-    dropped = agreements.run_example("agreement.exclude_relative_clause", "日米は1960年に締結した条約を改定する。", nlp)
+    dropped = agreements.example("agreement.exclude_relative_clause", "日米は1960年に締結した条約を改定する。", nlp, None)
     assert [r["predicate"] for r in dropped] == ["締結"]
 
 
@@ -273,6 +277,6 @@ def test_no_model_load_at_import():
     import subprocess
     import sys
 
-    code = "import sys, pipeline.agreements; print('spacy' in sys.modules)"
+    code = "import sys, pipeline.extract.agreements; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -15,59 +15,88 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from pipeline import extraction, preparing, runner, server
+from pipeline.extract import extraction, families
+
+from pipeline.prepare import stage as preparing
+
+from pipeline.engine import runner
+
+from pipeline.engine import server
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
 
 
 def _outside_examples(tree: ast.Module):
-    """Every node of a module except the bodies of ``run_example`` (which parses its own examples)."""
-    skip = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "run_example"
+    """Every node of a module except the bodies of ``example`` (which parses its own examples)."""
+    skip = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "example"
             for n in ast.walk(f)}
     return [n for n in ast.walk(tree) if id(n) not in skip]
 
 
+def _trees(module: str) -> list[tuple[str, ast.Module]]:
+    """(dotted package of the file, its syntax tree) for every source file of a module or package."""
+    from pipeline.cache import module_files
+
+    out = []
+    for path in module_files(module):
+        rel = path.relative_to(PACKAGE).with_suffix("")
+        package = ".".join(rel.parts[:-1] if rel.name != "__init__" else rel.parts[:-1])
+        out.append((package, ast.parse(path.read_text(encoding="utf-8"))))
+    return out
+
+
 def package_imports(module: str) -> set[str]:
-    """Modules of the package that ``module`` imports (``from . import x``, ``from .x import y``)."""
+    """Dotted modules of the package that ``module`` imports, relative imports resolved."""
     found = set()
-    for node in _outside_examples(ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            found |= {node.module} if node.module else {a.name for a in node.names}
+    for package, tree in _trees(module):
+        for node in _outside_examples(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.split(".") if package else []
+                base = base[:len(base) - (node.level - 1)] if node.level > 1 else base
+                prefix = ".".join(base + ([node.module] if node.module else []))
+                found |= {prefix} if node.module else {f"{prefix}.{a.name}".lstrip(".") for a in node.names}
     return found
+
+
+def covered(imports: set[str], declared: set[str]) -> set[str]:
+    """The imports that are neither declared nor inside a declared package."""
+    return {i for i in imports if not any(i == d or i.startswith(d + ".") for d in declared)}
 
 
 def rule_files_loaded(module: str) -> set[str]:
     """The names passed to ``rulebook.load`` in ``module`` (constants resolved in the module)."""
     mod = importlib.import_module(f"pipeline.{module}")
     names = set()
-    for node in _outside_examples(ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "load"
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "rulebook"):
-            arg = node.args[0]
-            names.add(arg.value if isinstance(arg, ast.Constant) else getattr(mod, arg.id))
+    for _, tree in _trees(module):
+        for node in _outside_examples(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "load"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "rulebook"):
+                arg = node.args[0]
+                names.add(arg.value if isinstance(arg, ast.Constant) else getattr(mod, arg.id))
     return names
 
 
-@pytest.mark.parametrize("family", extraction.FAMILIES, ids=lambda f: f.name)
+@pytest.mark.parametrize("family", families.families(), ids=lambda f: f.name)
 def test_family_declares_every_rule_file_and_module_it_reads(family):
     """A family's cache key covers what it reads: else an edit would leave stale rows behind."""
-    module = importlib.import_module(f"pipeline.{family.name}")
-    assert rule_files_loaded(family.name) <= set(module.RULE_FILES)
-    assert package_imports(family.name) <= set(extraction.SHARED) - {"extraction"}
-    for shared in set(extraction.SHARED) - {"extraction"}:
-        assert package_imports(shared) <= set(extraction.SHARED), shared
+    shared = set(extraction.SHARED)
+    assert rule_files_loaded(family.module) <= set(family.rule_files)
+    assert covered(package_imports(family.module), shared | {family.module}) == set()
+    for module in shared - {"extract.extraction"}:  # the cache runner itself: how results are stored
+        assert covered(package_imports(module), shared) == set(), module
 
 
 def test_prepare_declares_every_rule_file_and_module_it_reads():
     stages = set(preparing.PREPARE_CODE)
     for module in stages:
-        assert package_imports(module) <= stages, module
+        assert covered(package_imports(module), stages) == set(), module
         assert rule_files_loaded(module) <= set(preparing.PREPARE_RULES), module
 
 
 def test_a_family_key_changes_with_its_own_rule_files_only(tmp_path, monkeypatch):
-    from pipeline import cache, rulebook
+    from pipeline import cache
+    from pipeline import rulebook
 
     rules = tmp_path / "rules"
     shutil.copytree(PACKAGE / "rules", rules)
@@ -75,7 +104,7 @@ def test_a_family_key_changes_with_its_own_rule_files_only(tmp_path, monkeypatch
 
     def keys() -> dict[str, str]:
         cache.fingerprint.cache_clear()
-        return {f.name: extraction.family_fingerprint(f) for f in extraction.FAMILIES}
+        return {f.name: extraction.family_fingerprint(f) for f in families.families()}
 
     before = keys()
     with (rules / "offices.yaml").open("a", encoding="utf-8") as f:
@@ -184,7 +213,8 @@ def test_an_unchanged_run_is_up_to_date_and_anything_changed_is_not(tmp_path):
 
 
 def test_installing_or_upgrading_a_package_changes_the_run_key(tmp_path, monkeypatch):
-    from pipeline import manifest, reading
+    from pipeline.output import manifest
+    from pipeline.prepare import reading
 
     _, corpus = workspace(tmp_path, ARTICLE_A)
     files = reading.discover(corpus)
@@ -256,7 +286,8 @@ def test_the_rule_families_do_not_read_ginzas_user_data(parsed_seeds):
 
 
 def _shares_the_servers_model(_: int) -> bool:
-    from pipeline import server, workers
+    from pipeline.engine import server
+    from pipeline.engine import workers
 
     worker = workers.Worker(Path("unused"), fast=True)
     return worker.load_model() is getattr(sys.modules.get(server.MODEL), "NLP", None) is not None
@@ -266,7 +297,7 @@ def test_workers_forked_from_the_parser_server_share_its_model():
     """A cold run's server loads GiNZA once; the workers forked from it use that copy, not their own."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from pipeline import server
+    from pipeline.engine import server
 
     try:
         server.start(load_model=True)

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import cleaning, rulebook
+from pipeline.prepare import cleaning
+
+from pipeline import rulebook
 from pipeline.records import SECTIONS
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

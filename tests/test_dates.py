@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pipeline import dates, rulebook
+from pipeline import rulebook
+from pipeline.extract import dates
+from pipeline.prepare.cleaning import clean, segment
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -33,47 +34,19 @@ def test_every_rule_has_examples_both_ways_and_a_resolver():
 
 # ----------------------------------------------------------------- the seeds
 
-def standin_clean(raw: str) -> str:
-    """Minimal stand-in for the cleaner: NFKC, and PDF spacing between digits/CJK removed."""
-    text = unicodedata.normalize("NFKC", raw)
-    cjk = r"0-9\u3005\u3040-\u30ff\u3400-\u9fff"
-    return re.sub(rf"(?<=[{cjk}])[ \t\u3000]+(?=[{cjk}])", "", text)
-
-
-def _real_cleaner():
-    try:
-        from pipeline.cleaning import clean, segment  # noqa: F401 - written in parallel
-    except Exception:  # noqa: BLE001 - not there yet
-        return None
-    return clean, segment
-
-
-def prepared(article_id: str, cleaner: str):
-    raw = (CORPUS / f"{article_id}.txt").read_text(encoding="utf-8")
-    if cleaner == "pipeline":
-        real = _real_cleaner()
-        if real is None:
-            pytest.skip("pipeline.cleaning is not available yet")
-        clean, segment = real
-        try:
-            out = clean(raw)
-            aligned = out[0] if isinstance(out, tuple) else out
-            text = aligned.text if hasattr(aligned, "text") else str(aligned)
-            return text, segment(text)
-        except Exception as exc:  # noqa: BLE001 - the cleaner is someone else's work in progress
-            pytest.skip(f"pipeline.cleaning failed: {type(exc).__name__}: {exc}")
-    text = standin_clean(raw)
-    return text, dates.split_sentences(text)
+def prepared(article_id: str) -> tuple[str, list]:
+    """A seed as the date rules see it in a run: cleaned and split by the prepare stage."""
+    text, _ = clean((CORPUS / f"{article_id}.txt").read_text(encoding="utf-8"))
+    return text.text, segment(text.text)
 
 
 def gold(article_id: str) -> dict:
     return json.loads((GOLD / f"{article_id}.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("cleaner", ["standin", "pipeline"])
 @pytest.mark.parametrize("article_id", SEEDS)
-def test_seed_dates_match_gold(article_id, cleaner):
-    text, sentences = prepared(article_id, cleaner)
+def test_seed_dates_match_gold(article_id):
+    text, sentences = prepared(article_id)
     want = gold(article_id)
     found = dates.find_published(text, sentences)
     assert (found[0] if found else None) == want["published"], found
@@ -90,7 +63,7 @@ def test_seed_dates_match_gold(article_id, cleaner):
 def test_seed_published_rule_ids():
     ids = {}
     for a in SEEDS:
-        text, sentences = prepared(a, "standin")
+        text, sentences = prepared(a)
         found = dates.find_published(text, sentences)
         ids[a[:3]] = found[1] if found else None
     assert ids == {"000": None, "001": "date.published_reprint", "002": "date.published_letterhead",
@@ -99,7 +72,7 @@ def test_seed_published_rule_ids():
 
 def test_sentence_index_and_offsets():
     text = "会談は13日に行われた。\n同日、共同声明を発表した。"
-    sents = dates.split_sentences(text)
+    sents = segment(text)
     found = dates.extract_dates(text, sents, "2023-01-13")
     assert [(d.text, d.value, d.sentence_index, d.anchor) for d in found] == [
         ("13日", "2023-01-13", 0, "published"), ("同日", "2023-01-13", 1, "context")]
@@ -130,7 +103,7 @@ NEW_ARTICLES = [
 
 @pytest.mark.parametrize("text,published,want", NEW_ARTICLES, ids=[f"new{i}" for i in range(len(NEW_ARTICLES))])
 def test_unseen_style_articles(text, published, want):
-    found = dates.extract_dates(text, dates.split_sentences(text), published)
+    found = dates.extract_dates(text, segment(text), published)
     assert {d.value for d in found if d.kind != "time"} == want, [(d.text, d.value) for d in found]
 
 
@@ -139,13 +112,13 @@ def test_no_dates_from_urls_figures_footnotes_and_quantities():
             "図表 II -2-3-1 に示す構成\n平成28年熊本地震1や令和6年能登半島地震2、\n"
             "5万5千人ほどの米軍、10年以上積み上げてきた議論、19時間も時差がある、約85分間、60 years\n"
             "1 日米防衛協力\n3日米同盟の抑止力")
-    found = dates.extract_dates(text, dates.split_sentences(text), None)
+    found = dates.extract_dates(text, segment(text), None)
     assert [(d.text, d.value) for d in found] == [("平成28年", "2016"), ("令和6年", "2024")]
 
 
 def test_relative_without_anchor_gives_nothing_or_x():
     text = "現在、いま、当時の状況。昨日付け読売新聞。ことしは転換の年。25日に会談。同日、発表。"
-    found = dates.extract_dates(text, dates.split_sentences(text), None)
+    found = dates.extract_dates(text, segment(text), None)
     assert [(d.text, d.value, d.anchor) for d in found] == [("25日", "XXXX-XX-25", "unresolved"),
                                                              ("同日", "XXXX-XX-25", "context")]
 
@@ -164,7 +137,7 @@ ALPHABET = list("0123456789 年月日度末同翌前本今昨来先ことしき�
        st.sampled_from([None, "2023-01-13", "2024-02-29", "2025-12-31", "2024-07"]))
 def test_never_crashes_and_spans_are_consistent(parts, published):
     text = "".join(parts)
-    found = dates.extract_dates(text, dates.split_sentences(text), published)
+    found = dates.extract_dates(text, segment(text), published)
     ends = -1
     for d in found:
         assert text[d.start:d.end] == d.text and d.start >= ends

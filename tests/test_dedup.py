@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.dedup import ArticleIndex, dedup_blocks
+from pipeline.prepare.dedup import ArticleIndex, dedup_blocks
 from pipeline.records import AlignedText, Removal
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -316,7 +316,7 @@ def test_lsh_bands_are_datasketchs_optimum_and_agree_with_its_index():
     from datasketch import MinHash, MinHashLSH
     from datasketch.lsh import _optimal_param
 
-    from pipeline import dedup
+    from pipeline.prepare import dedup
 
     assert _optimal_param(dedup.THRESHOLD, dedup.NUM_PERM, 0.1, 0.9) == (dedup.BANDS, dedup.ROWS)
     texts = {name: raw_of(name) for name in ("000", "001", "002", "003", "004")}

@@ -5,9 +5,11 @@ import csv
 
 import pytest
 
-from pipeline import atomic, export
+from pipeline import atomic
+
+from pipeline.output import export
 from pipeline.records import Article, AlignedText, ArticleFacts, Entity, Extraction, Mention, Removal, Sentence
-from pipeline.tables import COLUMNS, TableBuilder
+from pipeline.output.tables import COLUMNS, TableBuilder
 
 
 def small_tables(text: str = "=HYPERLINK(\"http://x\",\"y\")と@SUM(A1)を浜田防衛相が述べた。"):

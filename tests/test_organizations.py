@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import organizations, rulebook
+from pipeline.extract import organizations
+
+from pipeline import rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold"
@@ -225,7 +227,7 @@ def test_dictionary_entries_are_well_formed():
         assert isinstance(entry.get("country", ""), str), entry
 
 
-def test_run_example_reports_only_the_rule(nlp):
-    found = organizations.run_example("org.hq_merge", "在韓米軍司令部と防衛省が協議した。", nlp)
+def test_example_reports_only_the_rule(nlp):
+    found = organizations.example("org.hq_merge", "在韓米軍司令部と防衛省が協議した。", nlp, None)
     assert found == [{"text": "在韓米軍司令部", "organization": "在韓米軍", "abbreviation": "USFK",
                       "kind": "military", "country": "US"}]

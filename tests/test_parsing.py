@@ -9,7 +9,7 @@ from pathlib import Path
 import ginza
 import pytest
 
-from pipeline import parsing
+from pipeline.parse import ginza as parsing
 
 ROOT = Path(__file__).resolve().parent.parent
 SUDACHI_MAX_BYTES = 49149

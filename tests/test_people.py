@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import GOLD, ROOT
-from pipeline import people, rulebook
+from pipeline.extract import people
+from pipeline import rulebook
 
 RULE_IDS = {r.id for r in rulebook.load("people").rules}
 
@@ -241,6 +242,6 @@ def test_offices_dictionary_is_well_formed():
 
 
 def test_import_is_light():
-    code = "import sys, pipeline.people; print(any(m in sys.modules for m in ('spacy', 'fugashi', 'ginza')))"
+    code = "import sys, pipeline.extract.people; print(any(m in sys.modules for m in ('spacy', 'fugashi', 'ginza')))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

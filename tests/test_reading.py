@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from pipeline import reading
+from pipeline.prepare import reading
 
 TEXT = "浜田防衛大臣は①髙～の件で会談した。ｶﾀｶﾅも。"
 

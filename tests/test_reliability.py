@@ -13,10 +13,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import bench, cleaning, dedup, reading
-from pipeline.locking import OutputLock
+from pipeline import bench
+
+from pipeline.prepare import cleaning
+
+from pipeline.prepare import dedup
+
+from pipeline.prepare import reading
+from pipeline.output.locking import OutputLock
 from pipeline.records import AlignedText
-from pipeline.runner import prepare
+from pipeline.engine.runner import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 CP932_TEXT = "①髙～の件で、防衛省は2024年7月28日に在日米軍の再編を発表した。"
@@ -129,7 +135,7 @@ def test_malformed_sidecar_is_reported_and_text_still_processed(bad_run):
 
 
 def test_single_100k_character_line_is_cut_for_sudachi(tmp_path):
-    from pipeline.parsing import pieces
+    from pipeline.parse.ginza import pieces
 
     (tmp_path / "line.txt").write_text("日米の防衛協力について議論が続いている" * 5300, encoding="utf-8")
     article = prepare(reading.discover(tmp_path)[0])

@@ -1,40 +1,39 @@
 """Every example and counterexample of every rule file, as one test each.
 
-``pytest -k date.era_ymd`` runs one rule. A family module runs an example with
-``run_example(rule_id, text, **fields)`` → list of dicts; an example passes when
+``pytest -k date.era_ymd`` runs one rule. Every rule file is declared by one
+rule set (``extract.families``), which runs an example with
+``example(rule_id, text, nlp, published)`` → list of dicts; an example passes when
 each expected dict is contained in one of them, a counterexample when the rule
-produces nothing. Families whose rules read the parse get GiNZA through ``nlp``.
+produces nothing. Rule sets that read the parse get GiNZA through ``nlp``.
 """
 from __future__ import annotations
-
-import importlib
-import inspect
 
 import pytest
 
 from pipeline import rulebook
+from pipeline.extract import families
 
 CASES = []
 for rule_file in rulebook.all_rule_files():
-    module_name = rule_file.settings.get("runner", rule_file.family)
+    owner = families.owner_of(rule_file.path.stem)
     for rule in rule_file.rules:
         for i, ex in enumerate(rule.examples):
-            CASES.append(pytest.param(module_name, rule, ex, True, id=f"{rule.id}-example{i}"))
+            CASES.append(pytest.param(owner, rule, ex, True, id=f"{rule.id}-example{i}"))
         for i, ex in enumerate(rule.counterexamples):
-            CASES.append(pytest.param(module_name, rule, ex, False, id=f"{rule.id}-counter{i}"))
+            CASES.append(pytest.param(owner, rule, ex, False, id=f"{rule.id}-counter{i}"))
 
 
 def _contains(found: dict, want: dict) -> bool:
     return all(str(found.get(k)) == str(v) for k, v in want.items())
 
 
-@pytest.mark.parametrize("module_name,rule,example,positive", CASES)
-def test_rule_example(module_name, rule, example, positive, request):
-    runner = importlib.import_module(f"pipeline.{module_name}").run_example
-    kwargs = {k: v for k, v in example.items() if k not in ("text", "expect", "not")}
-    if "nlp" in inspect.signature(runner).parameters:
-        kwargs["nlp"] = request.getfixturevalue("nlp")
-    found = runner(rule.id, example["text"], **kwargs)
+@pytest.mark.parametrize("owner,rule,example,positive", CASES)
+def test_rule_example(owner, rule, example, positive, request):
+    unknown = set(example) - {"text", "expect", "not", "published"}
+    assert not unknown, f"{rule.id}: unknown example keys {unknown}"
+    nlp = request.getfixturevalue("nlp") if owner.reads_parse else None
+    published = str(example["published"]) if example.get("published") else None
+    found = owner.example(rule.id, example["text"], nlp, published)
     if positive:
         expect = example.get("expect") or []
         expect = [expect] if isinstance(expect, dict) else expect
@@ -48,6 +47,11 @@ def test_rule_example(module_name, rule, example, positive, request):
             assert not [f for f in found for u in unwanted if _contains(f, u)], f"{rule.id}: {found}"
         else:
             assert found == [], f"{rule.id} wrongly matched {example['text']!r}: {found}"
+
+
+def test_every_rule_file_is_declared_by_one_rule_set():
+    declared = [name for rs in families.rule_sets() for name in rs.rule_files]
+    assert sorted(declared) == rulebook.rule_names()
 
 
 def test_every_rule_has_examples_both_ways():

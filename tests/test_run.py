@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import parsing
-from pipeline.runner import run_with_stats
-from pipeline.tables import COLUMNS
+from pipeline.parse import ginza as parsing
+from pipeline.engine.runner import run_with_stats
+from pipeline.output.tables import COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,8 +125,8 @@ def test_eval_scores_above_floor(seed_run):
 
 
 def test_repeat_removal_never_double_counts_markup(tmp_path):
-    from pipeline import reading
-    from pipeline.runner import prepare
+    from pipeline.prepare import reading
+    from pipeline.engine.runner import prepare
 
     block = "日米両政府は<b>作業部会</b>を設置することで一致した。"
     (tmp_path / "a.txt").write_text(f"{block}\n{block}\n", encoding="utf-8")

@@ -9,10 +9,10 @@ import pickle
 from typing import Callable
 
 from . import cleaning, dedup, reading
-from .cache import DiskCache, cache_key, fingerprint
-from .records import Article, Removal
+from ..cache import DiskCache, cache_key, fingerprint
+from ..records import Article, Removal
 
-PREPARE_CODE = ("preparing", "reading", "cleaning", "dedup", "records", "rulebook", "cache", "atomic")
+PREPARE_CODE = ("prepare", "records", "rulebook", "cache", "atomic")  # the whole prepare stage, and what it reads
 PREPARE_RULES = ("sections",)
 PREPARE_PACKAGES = ("fugashi", "unidic-lite", "datasketch")
 

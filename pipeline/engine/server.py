@@ -17,13 +17,13 @@ import signal
 from multiprocessing import forkserver
 from pathlib import Path
 
-from .parsing import ParseCache  # light: spaCy is imported only when something is parsed or loaded
+from ..parse.ginza import ParseCache  # light: spaCy is imported only when something is parsed or loaded
 
 # One BLAS thread per worker: N workers x N OpenBLAS threads on N cores fight for them and the pool
 # ends up slower than one process (measured: 9.2 s against 4.7 s on 40 articles, 2 cores).
 BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-IMPORTS = "pipeline.server_imports"  # spaCy and the worker code
-MODEL = "pipeline.server_model"  # the above, and GiNZA loaded
+IMPORTS = f"{__package__}.preload"  # spaCy and the worker code
+MODEL = f"{__package__}.preload_model"  # the above, and GiNZA loaded
 
 
 def context() -> multiprocessing.context.BaseContext:

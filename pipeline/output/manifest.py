@@ -16,10 +16,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import rulebook
-from .atomic import write_atomic
-from .cache import PACKAGE_DIR, fingerprint
-from .reading import InputFile, sidecar_path
+from .. import rulebook
+from ..atomic import write_atomic
+from ..cache import PACKAGE_DIR, fingerprint
+from ..prepare.reading import InputFile, sidecar_path
 
 NAME = ".manifest.json"
 
@@ -34,7 +34,7 @@ def run_key(corpus: Path, files: list[InputFile]) -> str | None:
                           + (hashlib.sha256(meta.read_bytes()).digest() if meta.exists() else b"-"))
     except OSError:
         return None  # the run reports the file; it is not worth remembering
-    modules = tuple(p.stem for p in PACKAGE_DIR.glob("*.py"))
+    modules = tuple(".".join(p.relative_to(PACKAGE_DIR).with_suffix("").parts) for p in PACKAGE_DIR.rglob("*.py"))
     digest.update(fingerprint(modules, tuple(rulebook.rule_names())).encode())
     digest.update("\n".join(installed_distributions()).encode())
     return digest.hexdigest()

@@ -14,15 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import dedup, extraction, facts, manifest, parsing, reading, rulebook, server, workers
-from .atomic import write_atomic
-from .cache import DEFAULT_CACHE, DiskCache, fingerprint
-from .locking import OutputLock
-from .preparing import prepare
-from .records import Article, ArticleFacts, Extraction, Removal
+from ..prepare import dedup, reading
+from ..extract import extraction, facts
+from ..output import manifest
+from ..parse import ginza
+from .. import rulebook
+from . import server, workers
+from ..atomic import write_atomic
+from ..cache import DEFAULT_CACHE, DiskCache, fingerprint
+from ..output.locking import OutputLock
+from ..prepare.stage import prepare
+from ..records import Article, ArticleFacts, Extraction, Removal
 
 if TYPE_CHECKING:  # the tables stage imports pandas: loaded while the workers parse, not before
-    from .tables import Tables
+    from ..output.tables import Tables
 
 
 @dataclass
@@ -172,7 +177,7 @@ def _extract_all(files: list[reading.InputFile], cache_root: Path, jobs: int, fa
             except Exception as exc:  # noqa: BLE001 - the article's row says why; the run goes on
                 article.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
         # The workers may still be parsing: load the tables and export stages (pandas) meanwhile.
-        from . import export, tables  # noqa: F401
+        from ..output import export, tables  # noqa: F401
     errors = {}
     for o in pool.outcomes:
         stats.parsed_chars += o.parsed_chars
@@ -190,8 +195,8 @@ def _extract_all(files: list[reading.InputFile], cache_root: Path, jobs: int, fa
 def _tables(articles: list[Article], info: dict[str, ArticleFacts], found: dict[str, Extraction],
             out: Path | None) -> tuple[Tables, list[Path]]:
     """The tables, and with ``out`` the clean texts and CSVs written there (returned, for the manifest)."""
-    from . import export
-    from .tables import TableBuilder
+    from ..output import export
+    from ..output.tables import TableBuilder
 
     builder, written = TableBuilder(), []
     if out is not None:
@@ -209,7 +214,7 @@ def _tables(articles: list[Article], info: dict[str, ArticleFacts], found: dict[
 
 
 def _job(article: Article, published: str) -> workers.Job:
-    return workers.Job(article.article_id, parsing.cache_key(sentence_texts(article)), article.text,
+    return workers.Job(article.article_id, ginza.cache_key(sentence_texts(article)), article.text,
                        tuple(article.sentences), published or None)
 
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
 
-from . import rulebook
-from .records import AlignedText, Removal, Sentence
+from .. import rulebook
+from ..records import AlignedText, Removal, Sentence
 
 # ================================================================== markup
 
@@ -618,8 +618,8 @@ def rule_examples(rule: rulebook.Rule, example_text: str) -> bool:
     return len(line) <= MAX_RULE_LINE and rule.regex.search(line) is not None
 
 
-def run_example(rule_id: str, text: str) -> list[dict]:
-    """Runner for tests/test_rule_examples.py: the rule's effect when it matches the line."""
+def example(rule_id: str, text: str, nlp: object, published: str | None) -> list[dict]:
+    """The section rule's effect when it matches the line (``rulebook.RuleSet.example``)."""
     rule = rulebook.load("sections").by_id(rule_id)
     if not rule_examples(rule, text):
         return []
@@ -662,3 +662,6 @@ def _comments_start(effects: list[str | None]) -> int | None:
         if any(e is None for e in effects[:i]) and any(e is None for e in effects[i + 1 :]):
             return i
     return None
+
+
+SECTION_RULES = rulebook.RuleSet(name="sections", module="prepare.cleaning", rule_files=("sections",), example=example)

@@ -20,10 +20,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, NamedTuple
 
-from . import rulebook
-from .records import Agreement, DateMention, Entity, ParsedArticle, Sentence
+from .. import rulebook
+from ..records import Agreement, DateMention, Entity, ParsedArticle, Sentence
+from .families import Family
 
 if TYPE_CHECKING:  # spaCy is imported only when a sentence is matched
     from spacy.language import Language
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # spaCy is imported only when a sentence is matched
     from spacy.vocab import Vocab
 
 RULES = "agreements"
-RULE_FILES = (RULES,)  # what the extraction cache keys this family on (checked by a test)
 OPEN_QUOTES, CLOSE_QUOTES = "「『“", "」』”"
 
 
@@ -1208,16 +1208,14 @@ def _row(c: Cand) -> dict:
             "rule": c.rule, "excluded_by": c.excluded_by}
 
 
-def run_example(rule_id: str, text: str, nlp: Language, published: str | None = None) -> list[dict]:
+def example(rule_id: str, text: str, nlp: Language, published: str | None) -> list[dict]:
     """What rule ``rule_id`` does to an example text: its rows, its statuses or what it excluded."""
-    from . import dates, organizations, people
     from .examples import parse_example
+    from .families import run_all
 
     parsed = parse_example(text, nlp, published)
-    persons = people.extract(parsed)[1]
-    orgs = organizations.extract(parsed)[1]
-    found = dates.extract_dates(text, parsed.sentences, published)
-    cands = analyse(parsed, persons, orgs, found)
+    found = run_all(parsed, upto="agreements")
+    cands = analyse(parsed, found["people"][1], found["organizations"][1], found["dates"])
     kind = config().by_id(rule_id).get("kind")
     if kind == "exclude":
         picked = [c for c in cands if c.excluded_by == rule_id]
@@ -1227,3 +1225,11 @@ def run_example(rule_id: str, text: str, nlp: Language, published: str | None = 
         picked = [c for c in cands if not c.excluded_by and c.rule == rule_id]
     return [_row(c) for c in picked]
 
+
+
+def _extract(parsed: ParsedArticle, inputs: Mapping[str, Any], memo: Memo | None) -> list[Agreement]:
+    return extract(parsed, inputs["people"][1], inputs["organizations"][1], inputs["dates"], memo)
+
+
+FAMILY = Family(name="agreements", module="extract.agreements", rule_files=(RULES,), reads_parse=True,
+                reads=("dates", "people", "organizations"), memo=Memo, extract=_extract, example=example)

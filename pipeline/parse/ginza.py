@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .cache import DiskCache
+from ..cache import DiskCache
+from ..records import ParsedArticle, Sentence
 
 if TYPE_CHECKING:  # spaCy is imported only when something is parsed or loaded: warm runs skip it
     from spacy.language import Language
@@ -169,3 +170,10 @@ def parse_texts(nlp: Language, texts: list[str]) -> list[Doc]:
     # GiNZA's bunsetu user data cannot be merged across pieces; only over-long sentences lose it.
     return [g[0] if len(g) == 1 else Doc.from_docs(g, ensure_whitespace=False, exclude=["user_data"])
             for _, g in sorted(grouped.items())]
+
+
+def parse_article(article_id: str, text: str, sentences: list[Sentence], nlp: Language,
+                  published: str | None = None) -> ParsedArticle:
+    """An article parsed in this process, no cache (``explain``, rule examples, the spaCy component)."""
+    docs = parse_texts(nlp, [text[s.start:s.end] for s in sentences])
+    return ParsedArticle(article_id, text, list(sentences), docs, published)

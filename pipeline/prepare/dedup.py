@@ -43,7 +43,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .records import AlignedText, Removal
+from ..records import AlignedText, Removal
 
 MIN_BLOCK = 8  # shorter lines are markers (1, 記, (了)), not blocks
 MIN_NEAR = 30  # below this a few shared words already look "similar"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .atomic import write_atomic
+from ..atomic import write_atomic
 from .tables import NUMERIC, Tables
 
 # OWASP CSV injection: a cell starting with one of these may run as a formula.

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
-from . import rulebook
-from .records import Entity, Mention, ParsedArticle
+from .. import rulebook
+from ..records import Entity, Mention, ParsedArticle
+from .families import Family
 
 LABEL = "ORG"
 RULE_FILE = "organizations"
 DICTIONARY_FILE = "institutions"
-RULE_FILES = (RULE_FILE, DICTIONARY_FILE)  # what the extraction cache keys this family on (checked by a test)
 DICT, COORD, FORCE, HQ, PARENT, ABBR, GINZA = (
     "org.dictionary", "org.coordinated_services", "org.country_qualified_force", "org.hq_merge",
     "org.parent_subunit", "org.abbrev_defined", "org.ginza_signal")
@@ -818,12 +818,16 @@ def extract(parsed: ParsedArticle) -> tuple[list[Mention], list[Entity]]:
     return build_entities(candidates(parsed), parsed)
 
 
-def run_example(rule_id: str, text: str, nlp: Any) -> list[dict]:
+def example(rule_id: str, text: str, nlp: Any, published: str | None) -> list[dict]:
     """Parse ``text``, run the rules, keep what rule ``rule_id`` produced (one dict per mention)."""
     from .examples import parse_example
 
-    mentions, entities = extract(parse_example(text, nlp))
+    mentions, entities = extract(parse_example(text, nlp, published))
     by_mention = {(m.start, m.end, m.rule): e for e in entities for m in e.mentions}
     return [{"text": m.text, "organization": e.name, "abbreviation": e.abbreviation, "kind": e.kind,
              "country": e.country} for m in mentions if m.rule == rule_id
             for e in [by_mention[(m.start, m.end, m.rule)]]]
+
+
+FAMILY = Family(name="organizations", module="extract.organizations", rule_files=(RULE_FILE, DICTIONARY_FILE),
+                reads_parse=True, extract=lambda parsed, _inputs, _memo: extract(parsed), example=example)

@@ -4,9 +4,10 @@ Every worker forked afterwards uses ``NLP`` (``workers.Worker.load_model``) and 
 with the others. A failure leaves ``NLP`` None: each worker then loads the model itself, and the
 article that needs it reports the error on its row.
 """
-from . import parsing, server_imports  # noqa: F401 - first: Ctrl-C ignored, spaCy imported
+from ..parse import ginza  # noqa: F401 - first: Ctrl-C ignored, spaCy imported
+from . import preload  # noqa: F401
 
 try:
-    NLP = parsing.load_model(fast=True)
+    NLP = ginza.load_model(fast=True)
 except Exception:  # noqa: BLE001 - reported by the worker that loads it again
     NLP = None

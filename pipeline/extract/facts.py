@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from . import dates, rulebook
-from .records import Article, ArticleFacts
+from . import dates
+from .. import rulebook
+from ..records import Article, ArticleFacts
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MEANINGFUL = re.compile(r"[\w\u3040-\u30ff\u3400-\u9fff]{4,}")
@@ -56,7 +57,10 @@ def article_facts(article: Article) -> ArticleFacts:
     return ArticleFacts(title=title(article), source=source(article), published=value, published_from=origin)
 
 
-def run_example(rule_id: str, text: str, **_: object) -> list[dict]:
+def example(rule_id: str, text: str, nlp: object, published: str | None) -> list[dict]:
     """What one source rule finds in an example text (for the rule-example tests)."""
     name = _match_source(rulebook.load("sources").by_id(rule_id), text)
     return [{"source": name}] if name else []
+
+
+SOURCE_RULES = rulebook.RuleSet(name="sources", module="extract.facts", rule_files=("sources",), example=example)

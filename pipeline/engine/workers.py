@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import extraction, parsing, rulebook, server
-from .cache import DiskCache
-from .records import Extraction, ParsedArticle, Sentence
+from ..extract import extraction
+from ..parse import ginza
+from .. import rulebook
+from . import server
+from ..cache import DiskCache
+from ..records import Extraction, ParsedArticle, Sentence
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class Worker:
     """The state of one worker process: its caches and, once needed, the model."""
 
     def __init__(self, cache_root: Path, fast: bool) -> None:
-        self.parses = parsing.ParseCache.under(cache_root)
+        self.parses = ginza.ParseCache.under(cache_root)
         self.results = result_store(cache_root)
         self.fast = fast
         self.nlp = None
@@ -69,18 +72,18 @@ class Worker:
         if self.nlp is None:
             preloaded = sys.modules.get(server.MODEL)  # loaded by the parser server this worker was forked from
             shared = getattr(preloaded, "NLP", None) if self.fast else None
-            self.nlp = shared if shared is not None else parsing.load_model(self.fast)
+            self.nlp = shared if shared is not None else ginza.load_model(self.fast)
         return self.nlp
 
     def docs(self, job: Job) -> tuple[list, int]:
         """The article's docs from the parse cache, else parsed now and cached; and the characters parsed."""
         texts = job.texts()
         if self.parses.has(job.parse_key):  # the vocabulary for cached docs is built only when there is one
-            docs = self.parses.load(job.parse_key, texts, parsing.japanese_vocab(), user_data=False)
+            docs = self.parses.load(job.parse_key, texts, ginza.japanese_vocab(), user_data=False)
             if docs is not None:
                 return docs, 0
         try:
-            docs = parsing.parse_texts(self.load_model(), texts)
+            docs = ginza.parse_texts(self.load_model(), texts)
         except Exception as exc:  # noqa: BLE001 - reported on the article's row
             raise ParseFailed(f"{type(exc).__name__}: {exc}") from exc
         self.parses.save(job.parse_key, docs)

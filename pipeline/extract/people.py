@@ -25,15 +25,13 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
-from . import rulebook
-from .records import Entity, Mention, ParsedArticle
+from .. import rulebook
+from ..records import Entity, Mention, ParsedArticle
+from .families import Family
 
 LABEL = "PERSON"
-# What the extraction cache keys this family on (checked by a test): rule files and the second tagger.
-RULE_FILES = ("people", "offices")
-PACKAGES = ("fugashi", "unidic-lite")
 KANA_RE = re.compile(r"^[ァ-ヺー・･＝=A-Z.]+$")
 KANJI_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
 LATIN_RE = re.compile(r"[A-Za-z]")
@@ -953,11 +951,11 @@ def extract(parsed: ParsedArticle) -> tuple[list[Mention], list[Entity]]:
 # ------------------------------------------------------------------ rule examples
 
 
-def run_example(rule_id: str, text: str, nlp) -> list[dict]:
+def example(rule_id: str, text: str, nlp: Any, published: str | None) -> list[dict]:
     """What rule ``rule_id`` finds in ``text``: [{'text', 'person', 'title', 'country'}]."""
     from .examples import parse_example
 
-    sents = sentences(parse_example(text, nlp))
+    sents = sentences(parse_example(text, nlp, published))
     raw, kept, pairs = run_rules(sents, only=rule_id)
     groups = merge(kept, _links(kept))
     names = {(h.start, h.end): canonical(g) for g in groups for h in g}
@@ -972,3 +970,8 @@ def _entity_name(h: Hit, names: dict[tuple[int, int], str]) -> str:
     if (h.start, h.end) in names:
         return names[(h.start, h.end)]
     return next((n for (a, b), n in names.items() if a <= h.start and h.end <= b), h.name)
+
+
+FAMILY = Family(name="people", module="extract.people", rule_files=("people", "offices"),
+                packages=("fugashi", "unidic-lite"),  # the second tagger: UniDic's 人名 tags
+                reads_parse=True, extract=lambda parsed, _inputs, _memo: extract(parsed), example=example)

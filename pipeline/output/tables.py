@@ -6,7 +6,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .records import Article, ArticleFacts, Entity, Extraction, Sentence
+from ..records import Article, ArticleFacts, Entity, Extraction, Sentence
 
 SEP = " | "
 

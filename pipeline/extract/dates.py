@@ -42,13 +42,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Callable
+from typing import Any, Callable, Mapping
 
-from . import rulebook
-from .records import DateMention, Sentence
+from .. import rulebook
+from ..records import DateMention, ParsedArticle, Sentence
+from .families import Family
 
 RULE_FILE = "dates"
-RULE_FILES = (RULE_FILE,)  # what the extraction cache keys this family on (checked by a test)
 MONTH_NAMES = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -664,25 +664,22 @@ def find_published(text: str, sentences: list[Sentence] | None = None) -> tuple[
 
 # ----------------------------------------------------------------- rule examples
 
-def split_sentences(text: str) -> list[Sentence]:
-    """A simple splitter (after 。 and at newlines) for examples and tests."""
-    out, start = [], 0
-    for m in re.finditer(r"。|\n", text):
-        end = m.end() if m.group() == "。" else m.start()
-        if text[start:end].strip():
-            out.append(Sentence(len(out), start, end, "body"))
-        start = m.end()
-    if text[start:].strip():
-        out.append(Sentence(len(out), start, len(text), "body"))
-    return out
-
-
-def run_example(rule_id: str, text: str, published: str | None = None, **_: object) -> list[dict]:
+def example(rule_id: str, text: str, nlp: Any, published: str | None) -> list[dict]:
     """What one rule produces on an example text: [{'text', 'value', 'kind', 'anchor'}]."""
+    from ..prepare.cleaning import segment  # the sentences the rules see in a real article
+
     rules = {r.id: r for r in load_rules()[0]}
     rule = rules[rule_id]
     if rule.stage == "published":
         return [{"text": t, "value": v, "kind": "published"} for v, t in _published_matches(rule, text)]
-    found = extract_dates(text, split_sentences(text), str(published) if published else None)
+    found = extract_dates(text, segment(text), str(published) if published else None)
     return [{"text": d.text, "value": d.value, "kind": d.kind, "anchor": d.anchor}
             for d in found if d.rule == rule_id]
+
+
+def _family_extract(parsed: ParsedArticle, _inputs: Mapping[str, Any], _memo: None) -> list[DateMention]:
+    return extract_dates(parsed.text, parsed.sentences, parsed.published)
+
+
+FAMILY = Family(name="dates", module="extract.dates", rule_files=(RULE_FILE,), reads_parse=False,
+                extract=_family_extract, example=example)

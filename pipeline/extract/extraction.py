@@ -1,0 +1,122 @@
+"""Run every rule family over one article, each family cached on its own.
+
+A family's cached result is keyed by the article (its parse key, clean text,
+sentences and published date), by the family's own fingerprint (its module,
+the rule files and packages it declares in ``families.Family``) and by the
+*content* of the results it reads. So editing ``dates.yaml`` re-runs the dates
+rules everywhere, and the agreement rules only in the articles whose dates
+actually changed; the parse is loaded only for a family that has to run and
+reads it. A family may also keep a memo per parse that outlives rule edits
+(agreements: each dependency pattern's matches), so that an edit re-does only
+the work it changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import replace
+from typing import Any, Callable
+
+from ..cache import DiskCache, cache_key, fingerprint
+from ..records import Extraction, ParsedArticle
+from .families import Family, families, run_all
+
+# Code every family's result depends on besides its own module.
+SHARED = ("records", "rulebook", "extract.families", "extract.extraction")
+
+
+class NeedsParse(Exception):
+    """A family that reads the parse has no cached result, and no parse was offered."""
+
+    def __init__(self, article_id: str, ran: list[str]) -> None:
+        super().__init__(article_id)
+        self.ran = ran  # the families that ran before it (their results are cached)
+
+
+def family_fingerprint(family: Family) -> str:
+    return fingerprint(SHARED + (family.module,), family.rule_files, family.packages)
+
+
+def read_by_others() -> set[str]:
+    """The families whose results another family takes as input (only their results are digested)."""
+    return {name for family in families() for name in family.reads}
+
+
+def extract(parsed: ParsedArticle) -> Extraction:
+    """Every family in run order on one parsed article; no cache."""
+    return _assemble(parsed.article_id, run_all(parsed))
+
+
+def extract_cached(parsed: ParsedArticle, parse_key: str, store: DiskCache,
+                   load_docs: Callable[[], list] | None = None) -> tuple[Extraction, list[str]]:
+    """The article's extraction from the family caches, running only the families that miss.
+
+    ``parsed.docs`` may be None: ``load_docs`` is then called once, when a family that reads the
+    parse has to run; without it such a miss raises ``NeedsParse``. Returns the extraction and
+    the names of the families that ran.
+    """
+    article_key = cache_key(parse_key, parsed.text, repr(parsed.sentences), parsed.published or "")
+    read = read_by_others()
+    found: dict[str, Any] = {}
+    digests: dict[str, str] = {}
+    ran: list[str] = []
+    for family in families():
+        key = cache_key(family.name, article_key, family_fingerprint(family), *(digests[n] for n in family.reads))
+        entry = _load(store, key)
+        if entry is None:
+            if family.reads_parse and parsed.docs is None:
+                if load_docs is None:
+                    raise NeedsParse(parsed.article_id, ran)
+                parsed = replace(parsed, docs=load_docs())
+            value = _run(family, parsed, found, store, parse_key)
+            entry = (_digest(value) if family.name in read else "", value)
+            store.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            ran.append(family.name)
+        digests[family.name], found[family.name] = entry
+    return _assemble(parsed.article_id, found), ran
+
+
+def _run(family: Family, parsed: ParsedArticle, found: dict[str, Any], store: DiskCache, parse_key: str) -> Any:
+    """One family on one article, with the memo it kept of this parse in earlier runs, whatever the rules were."""
+    if family.memo is None:
+        return family.extract(parsed, found, None)
+    memo_key = _memo_key(family, parse_key)
+    memo = family.memo(_load(store, memo_key) or {})
+    value = family.extract(parsed, found, memo)
+    if memo.changed:
+        store.put(memo_key, pickle.dumps(dict(memo), protocol=pickle.HIGHEST_PROTOCOL))
+    return value
+
+
+def _memo_key(family: Family, parse_key: str) -> str:
+    """By the parse alone: what a memo holds must not depend on the rules (``Memo.FORMAT``: its layout)."""
+    assert family.memo is not None
+    return cache_key(family.name, "memo", str(family.memo.FORMAT), parse_key)
+
+
+def _digest(value: Any) -> str:
+    """What the families reading this result are keyed by; cached with it, so a hit does not recompute it.
+
+    By content, not by pickle bytes: equal results give equal keys downstream however they were built.
+    """
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _load(store: DiskCache, key: str) -> Any:
+    """A cached entry (a family's (digest, result), or a memo), or None when absent or unreadable
+    (then it is discarded and recomputed). A layout change changes the key: family entries are keyed
+    by this module's code, memos by ``Memo.FORMAT``."""
+    payload = store.get(key)
+    if payload is None:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - a stale or foreign pickle: recompute it
+        store.discard(key)
+        return None
+
+
+def _assemble(article_id: str, found: dict[str, Any]) -> Extraction:
+    person_mentions, persons = found["people"]
+    org_mentions, orgs = found["organizations"]
+    return Extraction(article_id, person_mentions + org_mentions, found["dates"], persons, orgs, found["agreements"])
