@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,3 +82,30 @@ class DiskCache:
 
     def discard(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Caches:
+    """The layout of a run's cache folder (``--cache``, default ``.cache``): one sub-folder per stage."""
+
+    root: Path
+
+    @property
+    def prepare(self) -> DiskCache:
+        """Prepared articles: clean text, removals, sentences, MinHash signature."""
+        return DiskCache(self.root / "prepare", ".pickle")
+
+    @property
+    def parse(self) -> Path:
+        """GiNZA parses (``parse.ginza.ParseCache``)."""
+        return self.root / "parse"
+
+    @property
+    def extract(self) -> DiskCache:
+        """Each rule family's result per article, and the per-parse memos."""
+        return DiskCache(self.root / "extract", ".pickle")
+
+    @property
+    def rules_checked(self) -> Path:
+        """One stamp per rule file that passed validation (``rulecheck.check_all``)."""
+        return self.root / "rules-checked"

@@ -108,6 +108,9 @@ class Article:
     def ok(self) -> bool:
         return not self.error
 
+    def sentence_texts(self) -> list[str]:
+        return [self.text[s.start:s.end] for s in self.sentences]
+
 
 @dataclass(frozen=True)
 class DateMention:

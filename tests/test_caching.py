@@ -286,11 +286,10 @@ def test_the_rule_families_do_not_read_ginzas_user_data(parsed_seeds):
 
 
 def _shares_the_servers_model(_: int) -> bool:
-    from pipeline.engine import server
     from pipeline.engine import workers
 
     worker = workers.Worker(Path("unused"), fast=True)
-    return worker.load_model() is getattr(sys.modules.get(server.MODEL), "NLP", None) is not None
+    return worker.load_model() is workers.SHARED_MODEL is not None
 
 
 def test_workers_forked_from_the_parser_server_share_its_model():

@@ -22,7 +22,7 @@ from pipeline.prepare import dedup
 from pipeline.prepare import reading
 from pipeline.output.locking import OutputLock
 from pipeline.records import AlignedText
-from pipeline.engine.runner import prepare
+from pipeline.prepare.stage import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 CP932_TEXT = "①髙～の件で、防衛省は2024年7月28日に在日米軍の再編を発表した。"

@@ -126,7 +126,7 @@ def test_eval_scores_above_floor(seed_run):
 
 def test_repeat_removal_never_double_counts_markup(tmp_path):
     from pipeline.prepare import reading
-    from pipeline.engine.runner import prepare
+    from pipeline.prepare.stage import prepare
 
     block = "日米両政府は<b>作業部会</b>を設置することで一致した。"
     (tmp_path / "a.txt").write_text(f"{block}\n{block}\n", encoding="utf-8")

@@ -6,25 +6,25 @@ never pile up in memory.
 """
 from __future__ import annotations
 
-import json
 import os
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..prepare import dedup, reading
+from .. import rulebook, rulecheck
+from ..cache import DEFAULT_CACHE, Caches
 from ..extract import extraction, facts
 from ..output import manifest
-from ..parse import ginza
-from .. import rulebook
-from . import server, workers
-from ..atomic import write_atomic
-from ..cache import DEFAULT_CACHE, DiskCache, fingerprint
 from ..output.locking import OutputLock
+from ..parse import ginza
+from ..prepare import dedup, reading
 from ..prepare.stage import prepare
-from ..records import Article, ArticleFacts, Extraction, Removal
+from ..records import Article, ArticleFacts, Extraction
+from . import server
+from .pool import Pool, wait_for_exits
+from .progress import ProgressBar
+from .workers import Job
 
 if TYPE_CHECKING:  # the tables stage imports pandas: loaded while the workers parse, not before
     from ..output.tables import Tables
@@ -56,18 +56,6 @@ class RunStats:
     def recorded(cls, summary: dict) -> "RunStats":
         return cls(files=summary["files"], failed=summary["failed"], table_sizes=dict(summary["table_sizes"]),
                    errors=[tuple(e) for e in summary["errors"]], up_to_date=True)
-
-
-def sentence_texts(article: Article) -> list[str]:
-    return [article.text[s.start:s.end] for s in article.sentences]
-
-
-def mark_duplicate(index: dedup.ArticleIndex, article: Article) -> None:
-    """A near-duplicate of an earlier article (a repost) keeps its row but is not parsed."""
-    earlier = index.check_and_add(article.article_id, article.text, article.signature)
-    if earlier:
-        article.duplicate_of = earlier
-        article.removals = [Removal(0, len(article.raw), "article", f"{earlier}:0")]
 
 
 def run(corpus: str | Path, out: str | Path | None = None, jobs: int | None = None,
@@ -106,14 +94,14 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
             manifest.record(out_path, key, written, stats.record())
         return tables, stats
     finally:
-        workers.wait_for_exits()
+        wait_for_exits()
         if lock:
             lock.release()
 
 
 def _run(files: list[reading.InputFile], out: Path | None, jobs: int, cache_root: Path, progress: bool,
          fast: bool) -> tuple[Tables, RunStats, list[Path]]:
-    _check_rules(cache_root)
+    rulecheck.check_all(Caches(cache_root).rules_checked)
     stats = RunStats(files=len(files))
     articles, info, found = _extract_all(files, cache_root, jobs, fast, progress, stats)
     tables, written = _tables(articles, info, found, out)
@@ -123,42 +111,22 @@ def _run(files: list[reading.InputFile], out: Path | None, jobs: int, cache_root
     return tables, stats, written
 
 
-def _check_rules(cache_root: Path) -> None:
-    """Every rule file validated, ids unique across files: a malformed one stops the run here,
-    naming file, rule and reason.
-
-    A file that passed once, unchanged since and checked by the same code, is not parsed again for
-    it: its stamp, named by its fingerprint, keeps its rule ids for the check across files. After an
-    edit only the edited file is parsed (all of them took 0.06 s).
-    """
-    ids: dict[str, list[str]] = {}
-    for name in rulebook.rule_names():
-        stamp = cache_root / "rules-checked" / fingerprint(("rulebook",), (name,))
-        try:
-            ids[name] = json.loads(stamp.read_bytes())
-        except (OSError, ValueError):
-            ids[name] = [rule.id for rule in rulebook.load(name).rules]
-            write_atomic(stamp, json.dumps(ids[name]).encode(), durable=False)
-    rulebook.check_unique_ids(ids)
-
-
 def _extract_all(files: list[reading.InputFile], cache_root: Path, jobs: int, fast: bool, progress: bool,
                  stats: RunStats) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, Extraction]]:
     """Every file prepared, de-duplicated and extracted: here from the caches, else by the workers."""
-    prepared = DiskCache(cache_root / "prepare", ".pickle")
-    results = workers.result_store(cache_root)
+    prepared, results = Caches(cache_root).prepare, Caches(cache_root).extract
     index = dedup.ArticleIndex()
     articles: list[Article] = []
     info: dict[str, ArticleFacts] = {}
     found: dict[str, Extraction] = {}
-    with _progress_bar(progress) as bar, workers.Pool(cache_root, jobs, fast, bar.update) as pool:
+    with ProgressBar(progress) as bar, Pool(cache_root, jobs, fast, bar.update) as pool:
         # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
         for f in files:
             article = prepare(f, prepared, on_miss=pool.preload)
             articles.append(article)
             if not article.ok:
                 continue
-            mark_duplicate(index, article)
+            dedup.mark_duplicate(index, article)
             info[article.article_id] = facts.article_facts(article)
             if article.duplicate_of:
                 continue
@@ -213,33 +181,6 @@ def _tables(articles: list[Article], info: dict[str, ArticleFacts], found: dict[
     return tables, written
 
 
-def _job(article: Article, published: str) -> workers.Job:
-    return workers.Job(article.article_id, ginza.cache_key(sentence_texts(article)), article.text,
+def _job(article: Article, published: str) -> Job:
+    return Job(article.article_id, ginza.cache_key(article.sentence_texts()), article.text,
                        tuple(article.sentences), published or None)
-
-
-class _progress_bar:
-    """A tqdm bar over the characters handed to the workers, on stderr, silent when it is not a terminal."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.bar = None
-        if enabled and sys.stderr.isatty():
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=0, unit="char", unit_scale=True, desc="parsing", file=sys.stderr)
-
-    def grow(self, chars: int) -> None:
-        if self.bar is not None:
-            self.bar.total += chars
-            self.bar.refresh()
-
-    def update(self, chars: int) -> None:
-        if self.bar is not None:
-            self.bar.update(chars)
-
-    def __enter__(self) -> "_progress_bar":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.close()

@@ -1,4 +1,4 @@
-"""Parse and extract, article by article, in one or more worker processes.
+"""The worker side: parse and extract, article by article, in a worker process (or this one).
 
 A worker takes one article and runs the rule families that miss their cache
 (``extraction.extract_cached``); the parse is loaded from the parse cache, or
@@ -10,19 +10,14 @@ loaded lazily: a run after a rule change extracts from cached parses without it.
 from __future__ import annotations
 
 import os
-import queue
-import sys
-import threading
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..extract import extraction
 from ..parse import ginza
 from .. import rulebook
-from . import server
-from ..cache import DiskCache
+from ..cache import Caches
 from ..records import Extraction, ParsedArticle, Sentence
 
 
@@ -51,10 +46,6 @@ class Outcome:
     error: str = ""
 
 
-def result_store(cache_root: Path) -> DiskCache:
-    return DiskCache(Path(cache_root) / "extract", ".pickle")
-
-
 class ParseFailed(Exception):
     """GiNZA could not parse the article."""
 
@@ -64,14 +55,13 @@ class Worker:
 
     def __init__(self, cache_root: Path, fast: bool) -> None:
         self.parses = ginza.ParseCache.under(cache_root)
-        self.results = result_store(cache_root)
+        self.results = Caches(cache_root).extract
         self.fast = fast
         self.nlp = None
 
     def load_model(self):
         if self.nlp is None:
-            preloaded = sys.modules.get(server.MODEL)  # loaded by the parser server this worker was forked from
-            shared = getattr(preloaded, "NLP", None) if self.fast else None
+            shared = SHARED_MODEL if self.fast else None  # loaded by the parser server this worker was forked from
             self.nlp = shared if shared is not None else ginza.load_model(self.fast)
         return self.nlp
 
@@ -112,6 +102,8 @@ class Worker:
 
 
 _worker: Worker | None = None
+# GiNZA as the parser server loaded it before forking this worker (``preload_model``): shared copy-on-write.
+SHARED_MODEL = None
 
 
 def keep_freed_memory() -> None:
@@ -132,7 +124,7 @@ def keep_freed_memory() -> None:
         pass
 
 
-def _init(cache_root: str, fast: bool) -> None:
+def init_process(cache_root: str, fast: bool) -> None:
     global _worker
     keep_freed_memory()
     # Ctrl-C reaches the whole process group: the parent stops the pool cleanly instead.
@@ -142,119 +134,11 @@ def _init(cache_root: str, fast: bool) -> None:
     _worker = Worker(Path(cache_root), fast)
 
 
-def _run(job: Job) -> Outcome:
+def run_job(job: Job) -> Outcome:
     assert _worker is not None
     return _worker.run(job)
 
 
-def _preload() -> None:
+def warm_up() -> None:
     assert _worker is not None
     _worker.load_model()
-
-
-class Pool:
-    """Runs jobs as they are submitted: in this process for one job at a time, else in worker processes.
-
-    The processes are forked from the parser server (``server``; the run starts it, else the first
-    need does) at the first article that is not in the caches (``preload``: each gets GiNZA, the
-    server's copy when it loaded one) or the first submitted job (a rule edit: no model); none
-    starts when nothing needs work. Jobs go through a feeder thread, so the parent never waits for
-    the server: it goes on reading and cleaning the corpus while the server imports spaCy.
-    """
-
-    def __init__(self, cache_root: Path, n_jobs: int = 1, fast: bool = True,
-                 progress: Callable[[int], None] | None = None) -> None:
-        self.cache_root, self.n_jobs, self.fast, self.progress = Path(cache_root), max(1, n_jobs), fast, progress
-        self.outcomes: list[Outcome] = []
-        self._local: Worker | None = None
-        self._executor = None
-        self._futures: dict = {}
-        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
-        self._feeder: threading.Thread | None = None
-        self._feeder_error: BaseException | None = None
-
-    def preload(self) -> None:
-        """New text is coming: start the server with GiNZA loaded and the workers now."""
-        if self.n_jobs > 1:
-            self._feed(load_model=self.fast)
-
-    def submit(self, job: Job) -> None:
-        if self.n_jobs == 1:
-            self._local = self._local or Worker(self.cache_root, self.fast)
-            self._done(self._local.run(job), job)
-            return
-        self._feed(load_model=False)
-        self._jobs.put(job)
-
-    def _feed(self, load_model: bool) -> None:
-        if self._feeder is None:
-            self._feeder = threading.Thread(target=self._feeding, args=(load_model,), daemon=True)
-            self._feeder.start()
-
-    def _feeding(self, load_model: bool) -> None:
-        """The feeder thread: start the server and the workers (this waits for the server), then submit."""
-        try:
-            from concurrent.futures import ProcessPoolExecutor
-
-            server.start(load_model)
-            self._executor = ProcessPoolExecutor(self.n_jobs, mp_context=server.context(), initializer=_init,
-                                                 initargs=(str(self.cache_root), self.fast))
-            for _ in range(self.n_jobs if load_model else 0):  # a failed preload is no error: the job says why
-                self._executor.submit(_preload)
-            while (job := self._jobs.get()) is not None:
-                self._futures[self._executor.submit(_run, job)] = job
-        except BaseException as exc:  # noqa: BLE001 - raised again in the parent's thread by __exit__
-            self._feeder_error = exc
-
-    def _done(self, outcome: Outcome, job: Job) -> None:
-        self.outcomes.append(outcome)
-        if self.progress is not None:
-            self.progress(len(job.text))
-
-    def __enter__(self) -> "Pool":
-        return self
-
-    def __exit__(self, exc_type, *_) -> None:
-        if self._feeder is None:
-            return
-        from concurrent.futures import as_completed
-
-        try:
-            self._jobs.put(None)
-            self._feeder.join()
-            if self._feeder_error is not None:
-                raise self._feeder_error
-            if exc_type is None:
-                for fut in as_completed(self._futures):
-                    self._done(fut.result(), self._futures[fut])
-        except BaseException:
-            exc_type = True
-            raise
-        finally:
-            self._close(clean=exc_type is None)
-
-    def _close(self, clean: bool) -> None:
-        if not clean and self._feeder is not None:
-            self._feeder.join()  # Ctrl-C may have cut the first join short: the executor may be new
-        if self._executor is None:
-            return
-        if clean:
-            # Everything is written: the workers exit while the tables are built (``wait_for_exits``).
-            closing = threading.Thread(target=self._executor.shutdown, kwargs={"wait": True}, daemon=True)
-            closing.start()
-            _exiting.append(closing)
-        else:  # after an error or Ctrl-C, no worker outlives the pool
-            for fut in self._futures:
-                fut.cancel()
-            self._executor.shutdown(wait=True, cancel_futures=True)
-
-
-_exiting: list[threading.Thread] = []  # pools shutting down in the background
-
-
-def wait_for_exits() -> None:
-    """Wait until the worker processes of finished pools, and the parser server, are gone: none may
-    outlive the run."""
-    while _exiting:
-        _exiting.pop().join()
-    server.stop()

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from ..cache import DiskCache
+from ..cache import Caches, DiskCache
 from ..records import ParsedArticle, Sentence
 
 if TYPE_CHECKING:  # spaCy is imported only when something is parsed or loaded: warm runs skip it
@@ -107,7 +107,7 @@ class ParseCache:
     @classmethod
     def under(cls, cache_root: Path) -> "ParseCache":
         """The parse cache of a run's cache folder."""
-        return cls(Path(cache_root) / "parse")
+        return cls(Caches(Path(cache_root)).parse)
 
     def empty(self) -> bool:
         return not self.root.is_dir() or next(self.root.iterdir(), None) is None

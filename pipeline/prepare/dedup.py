@@ -43,7 +43,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ..records import AlignedText, Removal
+from ..records import AlignedText, Article, Removal
 
 MIN_BLOCK = 8  # shorter lines are markers (1, 記, (了)), not blocks
 MIN_NEAR = 30  # below this a few shared words already look "similar"
@@ -355,3 +355,11 @@ class ArticleIndex:
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of two signatures: the share of equal values (as datasketch's)."""
     return float(np.count_nonzero(a == b)) / len(a)
+
+
+def mark_duplicate(index: ArticleIndex, article: Article) -> None:
+    """A near-duplicate of an earlier article (a repost) keeps its row but is not parsed."""
+    earlier = index.check_and_add(article.article_id, article.text, article.signature)
+    if earlier:
+        article.duplicate_of = earlier
+        article.removals = [Removal(0, len(article.raw), "article", f"{earlier}:0")]
