@@ -21,7 +21,7 @@ PYTHON ?= $(or $(find_python),python3)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test eval bench clean venv
+.PHONY: help run test lint eval bench clean venv
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -42,6 +42,11 @@ run: $(STAMP) ## parse every article in CORPUS and write the tables to OUT
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
+
+lint: $(STAMP) ## ruff (lint and format check) and mypy
+	$(PY) -m ruff check pipeline tests
+	$(PY) -m ruff format --check pipeline tests
+	$(PY) -m mypy
 
 eval: $(STAMP) ## score OUT against the seed gold (run `make run` first)
 	@test -f $(OUT)/people.csv || { echo "no tables in $(OUT)/: run 'make run' first" >&2; exit 2; }
