@@ -7,6 +7,7 @@ OUT    ?= outputs
 JOBS   ?=
 VENV   ?= .venv
 GOLD   ?= tests/gold
+DEV    ?= ../shared/dev
 
 # The newest Python >= 3.12 we can find: an explicit PYTHON= wins, then
 # python3.13/python3.12 on PATH (pyenv shims answer only when selected), then
@@ -21,7 +22,7 @@ PYTHON ?= $(or $(find_python),python3)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint eval bench clean venv
+.PHONY: help run test lint eval eval-dev bench clean venv
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -51,6 +52,13 @@ lint: $(STAMP) ## ruff (lint and format check) and mypy
 eval: $(STAMP) ## score OUT against the seed gold (run `make run` first)
 	@test -f $(OUT)/people.csv || { echo "no tables in $(OUT)/: run 'make run' first" >&2; exit 2; }
 	$(PY) tests/eval/score.py --outputs $(OUT) --gold $(GOLD)
+
+eval-dev: $(STAMP) ## run on the development set (DEV=../shared/dev) into a temporary folder and score it
+	@if [ ! -d "$(DEV)/corpus" ] || [ ! -d "$(DEV)/gold" ]; then \
+		echo "eval-dev skipped: no development set at $(DEV) (expects $(DEV)/corpus and $(DEV)/gold; set DEV=...)"; exit 0; fi; \
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PY) -m pipeline run --corpus $(DEV)/corpus --out "$$tmp" --quiet; \
+	$(PY) tests/eval/score.py --outputs "$$tmp" --gold $(DEV)/gold $(if $(DETAILS),--details)
 
 bench: $(STAMP) ## speed and memory against stock GiNZA (writes OUT/bench.json)
 	$(PY) -m pipeline.bench --out $(OUT)
