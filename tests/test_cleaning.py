@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.prepare import cleaning
+from pipeline.prepare import cleaning, sections
 
 from pipeline import rulebook
 from pipeline.records import SECTIONS
@@ -361,10 +361,10 @@ SECTION_RULES = rulebook.load("sections").rules
 def test_section_rule_examples(rule):
     assert rule.get("effect") in ("meta_line", "meta_block", "comments_start")
     for ex in rule.examples:
-        assert cleaning.rule_examples(rule, ex["text"]), f"{rule.id} should match {ex['text']!r}"
-        assert cleaning.rule_examples(rule, cleaned(ex["text"])), "rules run on clean text"
+        assert sections.rule_examples(rule, ex["text"]), f"{rule.id} should match {ex['text']!r}"
+        assert sections.rule_examples(rule, cleaned(ex["text"])), "rules run on clean text"
     for ex in rule.counterexamples:
-        assert not cleaning.rule_examples(rule, ex["text"]), f"{rule.id} should not match {ex['text']!r}"
+        assert not sections.rule_examples(rule, ex["text"]), f"{rule.id} should not match {ex['text']!r}"
 
 
 # ------------------------------------------------------------------ performance

@@ -26,7 +26,7 @@ from ..rulebook import RuleSet
 # Run order: a family comes after every family it reads.
 FAMILY_MODULES = ("dates", "people", "organizations", "agreements")
 # Where the other rule sets are declared (module, attribute).
-RULE_SET_MODULES = (("prepare.cleaning", "SECTION_RULES"), ("extract.facts", "SOURCE_RULES"))
+RULE_SET_MODULES = (("prepare.sections", "SECTION_RULES"), ("extract.facts", "SOURCE_RULES"))
 
 
 @dataclass(frozen=True, kw_only=True)
