@@ -181,6 +181,21 @@ class Agreement:
     instrument: str = ""
 
 
+@dataclass(frozen=True)
+class Amount:
+    """A sum of money, a count of people or things, or a percentage (amounts.csv row before ids are assigned)."""
+
+    start: int
+    end: int
+    text: str  # as written, with its qualifiers (約5万人, 1000億円超)
+    value: str  # the number in plain digits (1200000000000, 1.5); empty when the text gives none (数百億円, 3〜5人)
+    unit: str  # 円, ドル, 人, 機, 隻, か国, % …
+    kind: str  # money | count | ratio
+    approx: bool  # hedged or bounded (約, 以上, 超 …), or no single value
+    sentence_index: int
+    rule: str
+
+
 @dataclass
 class ParsedArticle:
     """What the rule families see: the clean text, its sentences and one GiNZA Doc per sentence."""
@@ -202,6 +217,7 @@ class Extraction:
     people: list[Entity] = field(default_factory=list)
     organizations: list[Entity] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
 
 
 @dataclass

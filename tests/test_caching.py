@@ -148,7 +148,7 @@ def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
     """dates.yaml: the dates rules everywhere, agreements only where a date changed; never a parse."""
     rules, corpus = workspace(tmp_path, ARTICLE_A, ARTICLE_B)
     first = _run(corpus, tmp_path, rules)
-    assert "(dates 2, people 2, organizations 2, agreements 2)" in first.stderr
+    assert "(dates 2, people 2, organizations 2, agreements 2, amounts 2)" in first.stderr
 
     with (rules / "dates.yaml").open("a", encoding="utf-8") as f:
         f.write("\n# a comment changes the file, not a single date\n")

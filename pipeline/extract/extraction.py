@@ -119,4 +119,5 @@ def _load(store: DiskCache, key: str) -> Any:
 def _assemble(article_id: str, found: dict[str, Any]) -> Extraction:
     person_mentions, persons = found["people"]
     org_mentions, orgs = found["organizations"]
-    return Extraction(article_id, person_mentions + org_mentions, found["dates"], persons, orgs, found["agreements"])
+    return Extraction(article_id, person_mentions + org_mentions, found["dates"], persons, orgs, found["agreements"],
+                      found["amounts"])

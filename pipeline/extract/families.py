@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping
 from ..rulebook import RuleSet
 
 # Run order: a family comes after every family it reads.
-FAMILY_MODULES = ("dates", "people", "organizations", "agreements")
+FAMILY_MODULES = ("dates", "people", "organizations", "agreements", "amounts")
 # Where the other rule sets are declared (module, attribute).
 RULE_SET_MODULES = (("prepare.sections", "SECTION_RULES"), ("extract.facts", "SOURCE_RULES"))
 

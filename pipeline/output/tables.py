@@ -22,7 +22,11 @@ COLUMNS: dict[str, list[str]] = {
     "agreements": ["article_id", "agreement_id", "date", "event", "parties", "predicate", "status", "instrument",
                    "content", "sentence", "rule"],
     "duplicates": ["article_id", "start", "end", "chars", "kind", "duplicate_of"],
+    "amounts": ["article_id", "amount_id", "text", "value", "unit", "kind", "approx", "sentence_index", "start", "end",
+                "sentence", "rule"],
 }
+# ``value`` of amounts is not numeric by type: it is written as the rule module spelled it (plain digits, or
+# empty), so that pandas never turns 1200000000000 into a float or 1.2e+12.
 NUMERIC = {"start", "end", "chars", "mentions", "sentence_index", "chars_raw", "chars_clean", "chars_removed"}
 SORT_KEYS: dict[str, list[str]] = {
     "articles": ["article_id"],
@@ -32,12 +36,13 @@ SORT_KEYS: dict[str, list[str]] = {
     "dates": ["article_id", "start", "end"],
     "agreements": ["article_id", "start", "predicate"],
     "duplicates": ["article_id", "start"],
+    "amounts": ["article_id", "start", "end"],
 }
 
 
 @dataclass
 class Tables:
-    """The seven tables of the output contract, as DataFrames."""
+    """The eight tables of the output contract, as DataFrames."""
 
     articles: pd.DataFrame
     mentions: pd.DataFrame
@@ -46,6 +51,7 @@ class Tables:
     dates: pd.DataFrame
     agreements: pd.DataFrame
     duplicates: pd.DataFrame
+    amounts: pd.DataFrame
 
     def items(self) -> Iterable[tuple[str, pd.DataFrame]]:
         return ((f.name, getattr(self, f.name)) for f in fields(self))
@@ -104,10 +110,16 @@ class TableBuilder:
                 "article_id": aid, "start": a.start, "date": a.date, "event": a.event, "parties": SEP.join(a.parties),
                 "predicate": a.predicate, "status": a.status, "instrument": a.instrument, "content": a.content,
                 "sentence": a.sentence, "rule": a.rule})
+        for q in ex.amounts:
+            self.rows["amounts"].append({
+                "article_id": aid, "text": q.text, "value": q.value, "unit": q.unit, "kind": q.kind,
+                "approx": "true" if q.approx else "false", "sentence_index": q.sentence_index, "start": q.start,
+                "end": q.end, "sentence": sentence_text(q.sentence_index), "rule": q.rule})
 
     def build(self) -> Tables:
         frames = {name: _frame(name, rows) for name, rows in self.rows.items()}
         frames["agreements"]["agreement_id"] = _ids(frames["agreements"], "a")
+        frames["amounts"]["amount_id"] = _ids(frames["amounts"], "q")
         return Tables(**{name: df[COLUMNS[name]].reset_index(drop=True) for name, df in frames.items()})
 
 
