@@ -52,6 +52,9 @@ def explain(target: str, corpus: Path = Path("corpus")) -> str:
     for d in found.dates:
         lines.append(f"DATE    {d.text} → {d.value} ({d.kind}, {d.anchor})  [{d.rule}]  s{d.sentence_index}: "
                      f"{where(d.sentence_index, d.start, d.end)}")
+    for q in found.amounts:
+        lines.append(f"AMOUNT  {q.text} → {q.value or '-'} {q.unit} ({q.kind}{', approx' if q.approx else ''})  "
+                     f"[{q.rule}]  s{q.sentence_index}: {where(q.sentence_index, q.start, q.end)}")
     for a in found.agreements:
         lines.append(f"AGREE   {a.predicate} {a.status} {a.date or '-'} parties={'|'.join(a.parties) or '-'} "
                      f"[{a.rule}]  s{a.sentence_index}: {where(a.sentence_index, a.start, a.start + 1)}\n"
