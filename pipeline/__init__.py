@@ -1,9 +1,10 @@
 """Japanese security/defence news articles in, analyst-ready tables out.
 
-    from pipeline import run
-    tables = run("corpus")          # DataFrames: tables.people, tables.agreements, ...
-    run("corpus", out="outputs")    # the same, and the CSVs written as `make run` does
+from pipeline import run
+tables = run("corpus")          # DataFrames: tables.people, tables.agreements, ...
+run("corpus", out="outputs")    # the same, and the CSVs written as `make run` does
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["run"]
 
 
-def run(corpus, out=None, jobs=None, cache_dir=None, progress=False) -> "Tables":
+def run(corpus, out=None, jobs=None, cache_dir=None, progress=False) -> Tables:
     """Process every article under ``corpus``; returns the tables (and writes CSVs to ``out`` if given)."""
     from .engine.runner import run as _run
 

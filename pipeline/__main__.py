@@ -1,4 +1,5 @@
 """``python -m pipeline``: see ``pipeline.cli``."""
+
 import os
 import sys
 

@@ -1,4 +1,5 @@
 """Atomic file replacement, shared by the outputs and the caches."""
+
 from __future__ import annotations
 
 import os

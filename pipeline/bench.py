@@ -22,6 +22,7 @@ shortcut the measurement), then measures, for each size:
 Then it judges each target of the issue on those numbers (``targets``: met or NOT met), and writes
 everything to ``<out>/bench.json`` as well.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,8 +73,9 @@ def stamp(paragraph: str, serial: int) -> str:
     return "".join(f"({serial}-{k}){s}" for k, s in enumerate(sentences))
 
 
-def synth_corpus(dest: Path, n_articles: int, paragraphs: list[str], seed: int = 7, per_article: int = 16,
-                 first: int = 0) -> int:
+def synth_corpus(
+    dest: Path, n_articles: int, paragraphs: list[str], seed: int = 7, per_article: int = 16, first: int = 0
+) -> int:
     """Write ``n_articles`` recombined articles into ``dest``; returns their characters."""
     dest.mkdir(parents=True, exist_ok=True)
     total = 0
@@ -110,7 +112,7 @@ class RssSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
-    def __enter__(self) -> "RssSampler":
+    def __enter__(self) -> RssSampler:
         self._thread.start()
         return self
 
@@ -181,10 +183,15 @@ def run_pipeline(corpus: Path, out: Path, cache: Path, env: dict) -> dict:
         raise RuntimeError(f"pipeline failed ({proc.returncode}): {stderr[-2000:]}")
     parsed = re.search(r"(\d+) chars parsed", stderr)
     ran = re.search(r"articles extracted \(([^)]*)\)", stderr)
-    return {"seconds": seconds, "rss_total_mb": rss.peak_total / 1024, "pss_total_mb": rss.peak_pss / 1024,
-            "rss_parent_mb": rss.peak_parent / 1024,
-            "rss_worker_mb": rss.peak_worker / 1024, "parsed_chars": int(parsed.group(1)) if parsed else None,
-            "families_ran": ran.group(1) if ran else ""}
+    return {
+        "seconds": seconds,
+        "rss_total_mb": rss.peak_total / 1024,
+        "pss_total_mb": rss.peak_pss / 1024,
+        "rss_parent_mb": rss.peak_parent / 1024,
+        "rss_worker_mb": rss.peak_worker / 1024,
+        "parsed_chars": int(parsed.group(1)) if parsed else None,
+        "families_ran": ran.group(1) if ran else "",
+    }
 
 
 def stock_python() -> str:
@@ -205,8 +212,13 @@ def ensure_stock_venv() -> Path:
 
 def run_stock(paths: list[Path]) -> dict:
     py = ensure_stock_venv()
-    res = subprocess.run([str(py), "-c", STOCK_SCRIPT], input=json.dumps([str(p) for p in paths]),
-                         capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [str(py), "-c", STOCK_SCRIPT],
+        input=json.dumps([str(p) for p in paths]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -263,11 +275,20 @@ def measure_size(n: int, paragraphs: list[str], env: dict, rules: Path, startup:
     new_chars = synth_corpus(corpus, 1, paragraphs, first=n)
     added = run_pipeline(corpus, out, cache, env)
     return {
-        "articles": n, "chars": chars, "cold": cold, "warm": warm, "via_caches": via_caches, "rule_edits": edits,
-        "one_new": added, "b_chars_per_s": chars / cold["seconds"], "c_fraction": warm["seconds"] / cold["seconds"],
+        "articles": n,
+        "chars": chars,
+        "cold": cold,
+        "warm": warm,
+        "via_caches": via_caches,
+        "rule_edits": edits,
+        "one_new": added,
+        "b_chars_per_s": chars / cold["seconds"],
+        "c_fraction": warm["seconds"] / cold["seconds"],
         "c_via_caches_fraction": via_caches["seconds"] / cold["seconds"],
-        "d_fraction": max(e["fraction"] for e in edits.values()), "e_extra_s": added["seconds"] - warm["seconds"],
-        "e_new_chars": new_chars, "g_us_per_char": cold["seconds"] / chars * 1e6,
+        "d_fraction": max(e["fraction"] for e in edits.values()),
+        "e_extra_s": added["seconds"] - warm["seconds"],
+        "e_new_chars": new_chars,
+        "g_us_per_char": cold["seconds"] / chars * 1e6,
         "g_marginal_us_per_char": (cold["seconds"] - startup) / chars * 1e6,
     }
 
@@ -277,8 +298,12 @@ def dedup_savings(paragraphs: list[str], env: dict) -> dict:
     repost_corpus(corpus, 60, paragraphs)
     raw = sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt"))
     res = run_pipeline(corpus, out, cache, env)
-    return {"raw_chars": raw, "parsed_chars": res["parsed_chars"], "seconds": res["seconds"],
-            "saved_fraction": 1 - (res["parsed_chars"] or 0) / raw}
+    return {
+        "raw_chars": raw,
+        "parsed_chars": res["parsed_chars"],
+        "seconds": res["seconds"],
+        "saved_fraction": 1 - (res["parsed_chars"] or 0) / raw,
+    }
 
 
 def flatness(us_per_char: list[float]) -> tuple[float, float]:
@@ -290,19 +315,35 @@ def flatness(us_per_char: list[float]) -> tuple[float, float]:
 def targets(result: dict) -> list[tuple[bool, str]]:
     """Each target of the speed issue, judged on the numbers measured: (met, what and the numbers)."""
     sizes = result["sizes"]
-    out = [(result["same_texts"]["ratio"] >= 6,
-            f"(b)/(a) ≥ 6 on the {result['stock_size']}-article corpus: {result['same_texts']['ratio']:.1f}")]
-    out.append((all(s["c_fraction"] <= 0.05 for s in sizes),
-                "(c) ≤ 5 %: " + ", ".join(f"{s['c_fraction']:.1%} at {s['articles']}" for s in sizes)))
+    out = [
+        (
+            result["same_texts"]["ratio"] >= 6,
+            f"(b)/(a) ≥ 6 on the {result['stock_size']}-article corpus: {result['same_texts']['ratio']:.1f}",
+        )
+    ]
+    out.append(
+        (
+            all(s["c_fraction"] <= 0.05 for s in sizes),
+            "(c) ≤ 5 %: " + ", ".join(f"{s['c_fraction']:.1%} at {s['articles']}" for s in sizes),
+        )
+    )
     for s in sizes:
         edits = s["rule_edits"]
-        out.append((all(edits[name]["fraction"] <= 0.10 for name in EDITED_FILES),
-                    f"(d) ≤ 10 % at {s['articles']} articles: "
-                    + ", ".join(f"{name}.yaml {edits[name]['fraction']:.1%}" for name in EDITED_FILES)))
+        out.append(
+            (
+                all(edits[name]["fraction"] <= 0.10 for name in EDITED_FILES),
+                f"(d) ≤ 10 % at {s['articles']} articles: "
+                + ", ".join(f"{name}.yaml {edits[name]['fraction']:.1%}" for name in EDITED_FILES),
+            )
+        )
     largest = max(sizes, key=lambda s: s["articles"])
-    out.append((largest["cold"]["rss_total_mb"] <= 2048,
-                f"(f) ≤ 2 GB at {largest['articles']} articles: {largest['cold']['rss_total_mb']:.0f} MB "
-                f"(RSS of every process; PSS {largest['cold']['pss_total_mb']:.0f} MB)"))
+    out.append(
+        (
+            largest["cold"]["rss_total_mb"] <= 2048,
+            f"(f) ≤ 2 GB at {largest['articles']} articles: {largest['cold']['rss_total_mb']:.0f} MB "
+            f"(RSS of every process; PSS {largest['cold']['pss_total_mb']:.0f} MB)",
+        )
+    )
     band, spread = flatness([s["g_us_per_char"] for s in sizes])
     out.append((band <= 0.20, f"(g) within ±20 % of the sizes' mean time per char: ±{band:.0%}"))
     out.append((spread <= 0.20, f"(g) read as a spread, largest over smallest ≤ +20 %: {spread:+.0%}"))
@@ -311,33 +352,44 @@ def targets(result: dict) -> list[tuple[bool, str]]:
 
 def report(result: dict) -> str:
     a = result["stock"]
-    lines = [f"(a) stock GiNZA (python {a['python']}, defaults, parse only) on {a['chars']} chars "
-             f"({result['stock_articles']} articles) of the {result['stock_size']}-article corpus: "
-             f"{a['chars_per_s']:.0f} chars/s",
-             f"    pipeline, cold, whole run on the same texts: {result['same_texts']['chars_per_s']:.0f} chars/s "
-             f"→ b/a = {result['same_texts']['ratio']:.1f}",
-             "", f"{'articles':>8} {'chars':>9} {'(b) c/s':>9} {'b/a':>6} {'(c) warm':>9} {'caches':>7} "
-             + " ".join(f"{'(d) ' + name[:6]:>10}" for name in EDITED_FILES)
-             + f" {'(e) +1 s':>9} {'(f) RSS MB':>11} {'PSS MB':>7} {'worker MB':>10} {'(g) µs/c':>9} {'net µs/c':>9}"]
+    lines = [
+        f"(a) stock GiNZA (python {a['python']}, defaults, parse only) on {a['chars']} chars "
+        f"({result['stock_articles']} articles) of the {result['stock_size']}-article corpus: "
+        f"{a['chars_per_s']:.0f} chars/s",
+        f"    pipeline, cold, whole run on the same texts: {result['same_texts']['chars_per_s']:.0f} chars/s "
+        f"→ b/a = {result['same_texts']['ratio']:.1f}",
+        "",
+        f"{'articles':>8} {'chars':>9} {'(b) c/s':>9} {'b/a':>6} {'(c) warm':>9} {'caches':>7} "
+        + " ".join(f"{'(d) ' + name[:6]:>10}" for name in EDITED_FILES)
+        + f" {'(e) +1 s':>9} {'(f) RSS MB':>11} {'PSS MB':>7} {'worker MB':>10} {'(g) µs/c':>9} {'net µs/c':>9}",
+    ]
     for s in result["sizes"]:
-        lines.append(f"{s['articles']:>8} {s['chars']:>9} {s['b_chars_per_s']:>9.0f} "
-                     f"{s['b_chars_per_s'] / a['chars_per_s']:>6.1f} {s['c_fraction']:>9.1%} "
-                     f"{s['c_via_caches_fraction']:>7.1%} "
-                     + " ".join(f"{s['rule_edits'][name]['fraction']:>10.1%}" for name in EDITED_FILES)
-                     + f" {s['e_extra_s']:>9.2f} {s['cold']['rss_total_mb']:>11.0f} {s['cold']['pss_total_mb']:>7.0f} "
-                     f"{s['cold']['rss_worker_mb']:>10.0f} "
-                     f"{s['g_us_per_char']:>9.1f} {s['g_marginal_us_per_char']:>9.1f}")
+        lines.append(
+            f"{s['articles']:>8} {s['chars']:>9} {s['b_chars_per_s']:>9.0f} "
+            f"{s['b_chars_per_s'] / a['chars_per_s']:>6.1f} {s['c_fraction']:>9.1%} "
+            f"{s['c_via_caches_fraction']:>7.1%} "
+            + " ".join(f"{s['rule_edits'][name]['fraction']:>10.1%}" for name in EDITED_FILES)
+            + f" {s['e_extra_s']:>9.2f} {s['cold']['rss_total_mb']:>11.0f} {s['cold']['pss_total_mb']:>7.0f} "
+            f"{s['cold']['rss_worker_mb']:>10.0f} "
+            f"{s['g_us_per_char']:>9.1f} {s['g_marginal_us_per_char']:>9.1f}"
+        )
     last = result["sizes"][-1]
-    lines.append(f"(d) rule families re-run after each edit ({last['articles']} articles): "
-                 + "; ".join(f"{name}.yaml → {e['families_ran'] or 'nothing'}" for name, e in last["rule_edits"].items()))
+    lines.append(
+        f"(d) rule families re-run after each edit ({last['articles']} articles): "
+        + "; ".join(f"{name}.yaml → {e['families_ran'] or 'nothing'}" for name, e in last["rule_edits"].items())
+    )
     band, spread = flatness([s["g_us_per_char"] for s in result["sizes"]])
     _, net = flatness([s["g_marginal_us_per_char"] for s in result["sizes"]])
-    lines.append(f"(g) time per char across sizes: within ±{band:.0%} of their mean; largest over smallest "
-                 f"{spread:+.0%} whole run, {net:+.0%} net of the {result['startup_s']:.1f} s start-up "
-                 f"(a cold run on one article)")
+    lines.append(
+        f"(g) time per char across sizes: within ±{band:.0%} of their mean; largest over smallest "
+        f"{spread:+.0%} whole run, {net:+.0%} net of the {result['startup_s']:.1f} s start-up "
+        f"(a cold run on one article)"
+    )
     d = result["dedup"]
-    lines.append(f"de-duplication on a corpus with reposts: {d['raw_chars']} raw chars, {d['parsed_chars']} parsed "
-                 f"→ {d['saved_fraction']:.0%} of the parsing saved")
+    lines.append(
+        f"de-duplication on a corpus with reposts: {d['raw_chars']} raw chars, {d['parsed_chars']} parsed "
+        f"→ {d['saved_fraction']:.0%} of the parsing saved"
+    )
     lines += ["", "targets:"] + [f"  {'met' if met else 'NOT met':<8} {what}" for met, what in targets(result)]
     return "\n".join(lines)
 
@@ -347,8 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "outputs")
     ap.add_argument("--sizes", default="50,200,800")
     ap.add_argument("--stock-size", type=int, default=200, help="corpus whose subset stock GiNZA parses")
-    ap.add_argument("--stock-articles", type=int, default=0,
-                    help="articles of it stock GiNZA parses (default 0: all of them, the same texts as (b))")
+    ap.add_argument(
+        "--stock-articles",
+        type=int,
+        default=0,
+        help="articles of it stock GiNZA parses (default 0: all of them, the same texts as (b))",
+    )
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
     WORK.mkdir(exist_ok=True)
@@ -372,9 +428,17 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(WORK / "cache-stock-fresh", ignore_errors=True)
     same = {**same, "chars_per_s": stock["chars"] / same["seconds"]}
     same["ratio"] = same["chars_per_s"] / stock["chars_per_s"]
-    result = {"stock": stock, "stock_size": args.stock_size, "stock_articles": n_stock, "same_texts": same,
-              "jobs": os.cpu_count(), "python": sys.version.split()[0], "startup_s": startup,
-              "sizes": measured, "dedup": dedup_savings(paragraphs, env)}
+    result = {
+        "stock": stock,
+        "stock_size": args.stock_size,
+        "stock_articles": n_stock,
+        "same_texts": same,
+        "jobs": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "startup_s": startup,
+        "sizes": measured,
+        "dedup": dedup_savings(paragraphs, env),
+    }
     result["targets"] = [{"met": met, "target": what} for met, what in targets(result)]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

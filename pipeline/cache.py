@@ -8,12 +8,13 @@ A key names everything its entry was computed from: input hashes plus a
 ``fingerprint`` of the code, rule files and package versions of the stage that
 computed it, so editing one rule file invalidates only what read that file.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -23,7 +24,7 @@ DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
 PACKAGE_DIR = Path(__file__).parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def fingerprint(modules: tuple[str, ...], rule_files: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> str:
     """Hash of module sources (dotted names under ``pipeline``: ``prepare.reading``; a package stands for
     every module in it), rule files (by name) and installed package versions."""

@@ -3,6 +3,7 @@
 Exit codes: 0 every file processed, 1 some files failed (their rows in
 articles.csv say why; the rest is written), 2 usage error, 130 interrupted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,25 +12,32 @@ import sys
 import time
 from pathlib import Path
 
-from .engine import server
 from .cache import DEFAULT_CACHE
+from .engine import server
 from .output.locking import OutputBusy
 
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser("run", help="process a corpus folder into CSV tables",
-                         description="Read every article under --corpus and write the tables to --out.")
+    run = sub.add_parser(
+        "run",
+        help="process a corpus folder into CSV tables",
+        description="Read every article under --corpus and write the tables to --out.",
+    )
     run.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder of article files (default: corpus)")
     run.add_argument("--out", type=Path, default=Path("outputs"), help="folder for the CSV tables (default: outputs)")
-    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                     help="parser processes (default: number of cores)")
+    run.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="parser processes (default: number of cores)"
+    )
     run.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
-    exp = sub.add_parser("explain", help="show which rule produced each item of an article or a sentence",
-                         description="Parse one article (a file, an article id under --corpus, or a sentence "
-                                     "given as text) and print every extracted item with its rule and tokens.")
+    exp = sub.add_parser(
+        "explain",
+        help="show which rule produced each item of an article or a sentence",
+        description="Parse one article (a file, an article id under --corpus, or a sentence "
+        "given as text) and print every extracted item with its rule and tokens.",
+    )
     exp.add_argument("target", help="file path, article id, or a Japanese sentence")
     exp.add_argument("--corpus", type=Path, default=Path("corpus"), help="where to look up an article id")
     return ap
@@ -54,14 +62,15 @@ def _run(args: argparse.Namespace) -> int:
 
     keep_freed_memory()  # this process parses too with --jobs 1, and prepares every article
     t0 = time.perf_counter()
-    _, stats = run_with_stats(args.corpus, args.out, args.jobs, args.cache, progress=not args.quiet,
-                              reuse_outputs=True)
+    _, stats = run_with_stats(args.corpus, args.out, args.jobs, args.cache, progress=not args.quiet, reuse_outputs=True)
     if not args.quiet:
         sizes = ", ".join(f"{name} {n}" for name, n in stats.table_sizes.items())
         elapsed = time.perf_counter() - t0
         took = f"{elapsed:.1f}s" if elapsed >= 0.1 else f"{elapsed * 1000:.0f}ms"
-        print(f"{stats.files} files, {stats.failed} failed, {stats.summary()} in {took} → {args.out}/ ({sizes})",
-              file=sys.stderr)
+        print(
+            f"{stats.files} files, {stats.failed} failed, {stats.summary()} in {took} → {args.out}/ ({sizes})",
+            file=sys.stderr,
+        )
         for path, error in stats.errors:
             print(f"  {path}: {error}", file=sys.stderr)
     return 1 if stats.failed else 0

@@ -15,6 +15,7 @@ spaCy finds the factory through the package's ``spacy_factories`` entry point, s
 module whenever it builds a ``Language`` anywhere the package is installed: what it imports at the top
 must stay cheap and certain to import. The stages are imported when a component is made.
 """
+
 # No ``from __future__ import annotations``: spaCy reads the factory's annotations to check its config.
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, cast

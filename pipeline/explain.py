@@ -1,19 +1,24 @@
 """``python -m pipeline explain``: which rule produced each item, and over which tokens."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from .prepare import cleaning, stage, reading
 from .extract import extraction, facts
 from .parse import ginza
+from .prepare import cleaning, reading, stage
 from .records import Article, ParsedArticle
 
 
 def _article_for(target: str, corpus: Path) -> Article:
     """A file path, an article id of the corpus, or else the text itself."""
-    path = Path(target)
-    if not path.is_file():
-        path = next((f.path for f in reading.discover(corpus) if f.article_id == target), None) if corpus.is_dir() else None
+    path: Path | None = Path(target)
+    if not Path(target).is_file():
+        path = (
+            next((f.path for f in reading.discover(corpus) if f.article_id == target), None)
+            if corpus.is_dir()
+            else None
+        )
     if path is not None:
         return stage.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
     text, _ = cleaning.clean(target)
@@ -38,7 +43,7 @@ def explain(target: str, corpus: Path = Path("corpus")) -> str:
     if article.error:
         return f"{target}: {article.error}"
     parsed = parse(article, ginza.load_model())
-    docs, published = parsed.docs, parsed.published
+    docs, published = parsed.docs or [], parsed.published
     found = extraction.extract(parsed)
     lines = [f"# {article.article_id}: {len(article.sentences)} sentences, published {published or '-'}"]
 
@@ -47,16 +52,24 @@ def explain(target: str, corpus: Path = Path("corpus")) -> str:
         return _tokens(docs[sentence_index], start - sent.start, end - sent.start)
 
     for m in sorted(found.mentions, key=lambda m: m.start):
-        lines.append(f"{m.label:<7} {m.text} → {m.canonical}  [{m.rule}]  s{m.sentence_index}: "
-                     f"{where(m.sentence_index, m.start, m.end)}")
+        lines.append(
+            f"{m.label:<7} {m.text} → {m.canonical}  [{m.rule}]  s{m.sentence_index}: "
+            f"{where(m.sentence_index, m.start, m.end)}"
+        )
     for d in found.dates:
-        lines.append(f"DATE    {d.text} → {d.value} ({d.kind}, {d.anchor})  [{d.rule}]  s{d.sentence_index}: "
-                     f"{where(d.sentence_index, d.start, d.end)}")
+        lines.append(
+            f"DATE    {d.text} → {d.value} ({d.kind}, {d.anchor})  [{d.rule}]  s{d.sentence_index}: "
+            f"{where(d.sentence_index, d.start, d.end)}"
+        )
     for q in found.amounts:
-        lines.append(f"AMOUNT  {q.text} → {q.value or '-'} {q.unit} ({q.kind}{', approx' if q.approx else ''})  "
-                     f"[{q.rule}]  s{q.sentence_index}: {where(q.sentence_index, q.start, q.end)}")
+        lines.append(
+            f"AMOUNT  {q.text} → {q.value or '-'} {q.unit} ({q.kind}{', approx' if q.approx else ''})  "
+            f"[{q.rule}]  s{q.sentence_index}: {where(q.sentence_index, q.start, q.end)}"
+        )
     for a in found.agreements:
-        lines.append(f"AGREE   {a.predicate} {a.status} {a.date or '-'} parties={'|'.join(a.parties) or '-'} "
-                     f"[{a.rule}]  s{a.sentence_index}: {where(a.sentence_index, a.start, a.start + 1)}\n"
-                     f"        content: {a.content}")
+        lines.append(
+            f"AGREE   {a.predicate} {a.status} {a.date or '-'} parties={'|'.join(a.parties) or '-'} "
+            f"[{a.rule}]  s{a.sentence_index}: {where(a.sentence_index, a.start, a.start + 1)}\n"
+            f"        content: {a.content}"
+        )
     return "\n".join(lines)

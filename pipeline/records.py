@@ -3,11 +3,13 @@
 Every stage takes and returns these (or DataFrames); no stage imports another
 stage. Offsets are Python string indices (code points).
 """
+
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any
 
 SECTIONS = ("body", "comments", "meta")
 
@@ -46,11 +48,11 @@ class AlignedText:
             raise ValueError(f"origin has {len(self.origin)} entries for {len(self.text)} characters")
 
     @classmethod
-    def identity(cls, raw: str) -> "AlignedText":
+    def identity(cls, raw: str) -> AlignedText:
         return cls(raw, array("i", range(len(raw))))
 
     @classmethod
-    def join(cls, parts: Iterable["AlignedText"]) -> "AlignedText":
+    def join(cls, parts: Iterable[AlignedText]) -> AlignedText:
         parts = list(parts)
         origin = array("i")
         for p in parts:
@@ -60,7 +62,7 @@ class AlignedText:
     def __len__(self) -> int:
         return len(self.text)
 
-    def slice(self, start: int, end: int) -> "AlignedText":
+    def slice(self, start: int, end: int) -> AlignedText:
         return AlignedText(self.text[start:end], self.origin[start:end])
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
@@ -98,7 +100,7 @@ class Article:
     duplicate_of: str = ""
     error: str = ""  # why the article could not be processed
     meta_error: str = ""  # why its sidecar was ignored (the text is still processed)
-    signature: object = None  # the de-duplication stage's MinHash of the clean text
+    signature: Any = None  # the de-duplication stage's MinHash of the clean text
 
     @property
     def text(self) -> str:
@@ -109,7 +111,7 @@ class Article:
         return not self.error
 
     def sentence_texts(self) -> list[str]:
-        return [self.text[s.start:s.end] for s in self.sentences]
+        return [self.text[s.start : s.end] for s in self.sentences]
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,9 @@ class ParsedArticle:
     article_id: str
     text: str
     sentences: list[Sentence]
-    docs: list  # list[spacy.tokens.Doc], docs[i].text == text[sentences[i].start:sentences[i].end]
+    docs: (
+        list | None
+    )  # list[spacy.tokens.Doc] (None: not loaded yet), docs[i].text == text[sentences[i].start:sentences[i].end]
     published: str | None = None
 
 

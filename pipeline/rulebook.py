@@ -19,13 +19,14 @@ Dictionary files (``kind: dictionary``) hold ``entries`` instead of ``rules``.
 A file may define ``macros``: ``{NAME}`` in a pattern stands for the macro's regex.
 A malformed file fails at load time with the file, the rule id and the reason.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -87,7 +88,7 @@ class RuleFile:
         return self._by_id[rule_id]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compile(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
@@ -130,7 +131,9 @@ def _check_pattern(path: Path, rule_id: str, pattern: Any, macros: dict[str, str
         if not pattern or not all(isinstance(p, (dict, list)) for p in pattern):
             raise RuleError(path, rule_id, "a token pattern must be a non-empty list of token dicts")
     elif pattern is not None:
-        raise RuleError(path, rule_id, f"pattern must be a regex string or a token-pattern list, not {type(pattern).__name__}")
+        raise RuleError(
+            path, rule_id, f"pattern must be a regex string or a token-pattern list, not {type(pattern).__name__}"
+        )
 
 
 def _parse_rule(path: Path, family: str, raw: Any, index: int, macros: dict[str, str]) -> Rule:
@@ -186,7 +189,7 @@ def parse_rule_file(path: Path) -> RuleFile:
     return RuleFile(family, path, rules, tuple(entries), settings)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str, rules_dir: Path = RULES_DIR) -> RuleFile:
     """Load ``rules/<name>.yaml`` (cached per process)."""
     return parse_rule_file(rules_dir / f"{name}.yaml")

@@ -1,4 +1,5 @@
 """The check every run makes of the rule files before it starts, remembered per file between runs."""
+
 from __future__ import annotations
 
 import json

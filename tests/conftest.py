@@ -1,4 +1,5 @@
 """Shared fixtures: GiNZA is loaded once per session, the seeds are run once."""
+
 from __future__ import annotations
 
 import shutil
@@ -35,8 +36,8 @@ def seed_run(tmp_path_factory):
 def parse_article(nlp, path: Path):
     """One corpus file through read → clean → dedup → parse, as the rule families see it."""
     from pipeline import explain
-    from pipeline.prepare import stage as preparing
     from pipeline.prepare import reading
+    from pipeline.prepare import stage as preparing
 
     article = preparing.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
     assert article.ok, article.error

@@ -1,4 +1,5 @@
 """Amounts: numeral values, the seeds, no overlap with dates, the amounts table, and the family contract."""
+
 from __future__ import annotations
 
 import shutil
@@ -23,12 +24,31 @@ KANJI = "〇一二三四五六七八九"
 
 # ------------------------------------------------------------------------- values
 
-@pytest.mark.parametrize("numeral,value", [
-    ("1兆2000億", "1200000000000"), ("3億5000万", "350000000"), ("5万5千", "55000"), ("2千万", "20000000"),
-    ("5,000億", "500000000000"), ("1.5兆", "1500000000000"), ("十億", "1000000000"), ("二十五", "25"),
-    ("二〇〇", "200"), ("千", "1000"), ("一千", "1000"), ("5千5百", "5500"), ("1億2345万6789", "123456789"),
-    ("0.5", "0.5"), ("12000万", "120000000"), ("数百億", ""), ("十数", ""), ("百数十", ""), ("10数", ""),
-])
+
+@pytest.mark.parametrize(
+    "numeral,value",
+    [
+        ("1兆2000億", "1200000000000"),
+        ("3億5000万", "350000000"),
+        ("5万5千", "55000"),
+        ("2千万", "20000000"),
+        ("5,000億", "500000000000"),
+        ("1.5兆", "1500000000000"),
+        ("十億", "1000000000"),
+        ("二十五", "25"),
+        ("二〇〇", "200"),
+        ("千", "1000"),
+        ("一千", "1000"),
+        ("5千5百", "5500"),
+        ("1億2345万6789", "123456789"),
+        ("0.5", "0.5"),
+        ("12000万", "120000000"),
+        ("数百億", ""),
+        ("十数", ""),
+        ("百数十", ""),
+        ("10数", ""),
+    ],
+)
 def test_numeral_values(numeral, value):
     assert amounts.plain(amounts.to_value(numeral)) == value
 
@@ -77,30 +97,64 @@ def found(text: str) -> list[tuple[str, str, str, str, bool]]:
 
 
 def test_the_analysts_examples():
-    text = ("総額1兆円、約5万円、100億ドル、3億5000万円、1兆2000億円、5,000億円、約1.5兆円、2千万ドル、数百億円。"
-            "約5万人、5万5千人、米兵約2万人、F35戦闘機105機、護衛艦2隻、ミサイル400発、3個大隊。")
+    text = (
+        "総額1兆円、約5万円、100億ドル、3億5000万円、1兆2000億円、5,000億円、約1.5兆円、2千万ドル、数百億円。"
+        "約5万人、5万5千人、米兵約2万人、F35戦闘機105機、護衛艦2隻、ミサイル400発、3個大隊。"
+    )
     assert found(text) == [
-        ("総額1兆円", "1000000000000", "円", "money", False), ("約5万円", "50000", "円", "money", True),
-        ("100億ドル", "10000000000", "ドル", "money", False), ("3億5000万円", "350000000", "円", "money", False),
-        ("1兆2000億円", "1200000000000", "円", "money", False), ("5,000億円", "500000000000", "円", "money", False),
-        ("約1.5兆円", "1500000000000", "円", "money", True), ("2千万ドル", "20000000", "ドル", "money", False),
-        ("数百億円", "", "円", "money", True), ("約5万人", "50000", "人", "count", True),
-        ("5万5千人", "55000", "人", "count", False), ("約2万人", "20000", "人", "count", True),
-        ("105機", "105", "機", "count", False), ("2隻", "2", "隻", "count", False),
-        ("400発", "400", "発", "count", False), ("3個大隊", "3", "大隊", "count", False),
+        ("総額1兆円", "1000000000000", "円", "money", False),
+        ("約5万円", "50000", "円", "money", True),
+        ("100億ドル", "10000000000", "ドル", "money", False),
+        ("3億5000万円", "350000000", "円", "money", False),
+        ("1兆2000億円", "1200000000000", "円", "money", False),
+        ("5,000億円", "500000000000", "円", "money", False),
+        ("約1.5兆円", "1500000000000", "円", "money", True),
+        ("2千万ドル", "20000000", "ドル", "money", False),
+        ("数百億円", "", "円", "money", True),
+        ("約5万人", "50000", "人", "count", True),
+        ("5万5千人", "55000", "人", "count", False),
+        ("約2万人", "20000", "人", "count", True),
+        ("105機", "105", "機", "count", False),
+        ("2隻", "2", "隻", "count", False),
+        ("400発", "400", "発", "count", False),
+        ("3個大隊", "3", "大隊", "count", False),
     ]
 
 
-@pytest.mark.parametrize("text", [
-    "5月3日", "2026年5月3日", "9時50分から約85分間", "2026年", "10年以上", "第2次補正予算", "一人ひとり", "万一の場合",
-    "一時的に", "電話03-1234-5678", "3.1節", "図表III-2-3-1", "2人目", "1人当たり", "同一人物", "4つ星指揮官",
-    "東京から6,200km", "2国間", "3日間", "2プラス2", "T-4後継機", "MQ-9", "令和7年3月30日9時50分",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5月3日",
+        "2026年5月3日",
+        "9時50分から約85分間",
+        "2026年",
+        "10年以上",
+        "第2次補正予算",
+        "一人ひとり",
+        "万一の場合",
+        "一時的に",
+        "電話03-1234-5678",
+        "3.1節",
+        "図表III-2-3-1",
+        "2人目",
+        "1人当たり",
+        "同一人物",
+        "4つ星指揮官",
+        "東京から6,200km",
+        "2国間",
+        "3日間",
+        "2プラス2",
+        "T-4後継機",
+        "MQ-9",
+        "令和7年3月30日9時50分",
+    ],
+)
 def test_not_amounts(text):
     assert found(text) == []
 
 
 # -------------------------------------------------------------------------- seeds
+
 
 def _prepared(path: Path) -> Article:
     article = preparing.prepare(reading.InputFile(path, path.name, reading.article_id_for(path.name)))
@@ -130,7 +184,7 @@ def test_seed_amounts_are_the_real_ones(seeds):
     for aid, qs in rows.items():
         text, sentences = seeds[aid].text, seeds[aid].sentences
         for q in qs:
-            assert text[q.start:q.end] == q.text
+            assert text[q.start : q.end] == q.text
             s = sentences[q.sentence_index]
             assert s.start <= q.start and q.end <= s.end
 
@@ -146,9 +200,17 @@ def test_no_amount_overlaps_a_date(seeds):
 
 # -------------------------------------------------------------------------- table
 
+
 def _table(text: str):
-    art = Article("a1", "a1.txt", "0" * 64, "utf-8", raw=text, clean=AlignedText.identity(text),
-                  sentences=[Sentence(0, 0, len(text), "body")])
+    art = Article(
+        "a1",
+        "a1.txt",
+        "0" * 64,
+        "utf-8",
+        raw=text,
+        clean=AlignedText.identity(text),
+        sentences=[Sentence(0, 0, len(text), "body")],
+    )
     ex = Extraction("a1", amounts=amounts.extract_amounts(text, art.sentences))
     builder = TableBuilder()
     builder.add_article(art, ArticleFacts())
@@ -160,12 +222,34 @@ def test_amounts_table_rows_and_csv():
     df = _table("予算は1兆2000億円、隊員は約5万人。")
     assert list(df.columns) == COLUMNS["amounts"]
     assert df.to_dict("records") == [
-        {"article_id": "a1", "amount_id": "q0001", "text": "1兆2000億円", "value": "1200000000000", "unit": "円",
-         "kind": "money", "approx": "false", "sentence_index": 0, "start": 3, "end": 11,
-         "sentence": "予算は1兆2000億円、隊員は約5万人。", "rule": "amount.money"},
-        {"article_id": "a1", "amount_id": "q0002", "text": "約5万人", "value": "50000", "unit": "人",
-         "kind": "count", "approx": "true", "sentence_index": 0, "start": 15, "end": 19,
-         "sentence": "予算は1兆2000億円、隊員は約5万人。", "rule": "amount.people"},
+        {
+            "article_id": "a1",
+            "amount_id": "q0001",
+            "text": "1兆2000億円",
+            "value": "1200000000000",
+            "unit": "円",
+            "kind": "money",
+            "approx": "false",
+            "sentence_index": 0,
+            "start": 3,
+            "end": 11,
+            "sentence": "予算は1兆2000億円、隊員は約5万人。",
+            "rule": "amount.money",
+        },
+        {
+            "article_id": "a1",
+            "amount_id": "q0002",
+            "text": "約5万人",
+            "value": "50000",
+            "unit": "人",
+            "kind": "count",
+            "approx": "true",
+            "sentence_index": 0,
+            "start": 15,
+            "end": 19,
+            "sentence": "予算は1兆2000億円、隊員は約5万人。",
+            "rule": "amount.people",
+        },
     ]
     csv = export.csv_bytes(df).decode("utf-8-sig")
     assert ",1200000000000,円,money,false," in csv and "e+" not in csv.lower()
@@ -176,6 +260,7 @@ def test_amounts_table_is_empty_but_has_its_columns():
 
 
 # ----------------------------------------------------------------------- contract
+
 
 def test_amounts_is_a_family_that_reads_the_clean_text_only():
     family = families.by_name("amounts")

@@ -1,13 +1,18 @@
 """``make bench`` judges the speed targets on what it measured: the judgement itself is checked here."""
+
 from __future__ import annotations
 
 from pipeline import bench
 
 
 def _size(articles: int, us_per_char: float, d: float, rss_mb: float = 1500) -> dict:
-    return {"articles": articles, "c_fraction": 0.02, "g_us_per_char": us_per_char,
-            "rule_edits": {name: {"fraction": d} for name in bench.EDITED_FILES},
-            "cold": {"rss_total_mb": rss_mb, "pss_total_mb": rss_mb / 2}}
+    return {
+        "articles": articles,
+        "c_fraction": 0.02,
+        "g_us_per_char": us_per_char,
+        "rule_edits": {name: {"fraction": d} for name in bench.EDITED_FILES},
+        "cold": {"rss_total_mb": rss_mb, "pss_total_mb": rss_mb / 2},
+    }
 
 
 def _result(*sizes: dict, ratio: float = 6.5) -> dict:
@@ -15,8 +20,9 @@ def _result(*sizes: dict, ratio: float = 6.5) -> dict:
 
 
 def test_every_target_met_on_the_boundaries():
-    judged = bench.targets(_result(_size(50, 60.0, 0.10), _size(200, 60.0, 0.05), _size(800, 50.0, 0.05, rss_mb=2048),
-                                   ratio=6.0))
+    judged = bench.targets(
+        _result(_size(50, 60.0, 0.10), _size(200, 60.0, 0.05), _size(800, 50.0, 0.05, rss_mb=2048), ratio=6.0)
+    )
     assert all(met for met, _ in judged), judged
 
 

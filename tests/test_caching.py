@@ -1,4 +1,5 @@
 """Incremental runs: what each cached stage declares it depends on, and what a rule edit re-runs."""
+
 from __future__ import annotations
 
 import ast
@@ -9,19 +10,16 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
 
+from pipeline.engine import runner, server
 from pipeline.extract import extraction, families
-
 from pipeline.prepare import stage as preparing
-
-from pipeline.engine import runner
-
-from pipeline.engine import server
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
@@ -29,8 +27,9 @@ PACKAGE = ROOT / "pipeline"
 
 def _outside_examples(tree: ast.Module):
     """Every node of a module except the bodies of ``example`` (which parses its own examples)."""
-    skip = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "example"
-            for n in ast.walk(f)}
+    skip = {
+        id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "example" for n in ast.walk(f)
+    }
     return [n for n in ast.walk(tree) if id(n) not in skip]
 
 
@@ -53,7 +52,7 @@ def package_imports(module: str) -> set[str]:
         for node in _outside_examples(tree):
             if isinstance(node, ast.ImportFrom) and node.level:
                 base = package.split(".") if package else []
-                base = base[:len(base) - (node.level - 1)] if node.level > 1 else base
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
                 prefix = ".".join(base + ([node.module] if node.module else []))
                 found |= {prefix} if node.module else {f"{prefix}.{a.name}".lstrip(".") for a in node.names}
     return found
@@ -70,8 +69,13 @@ def rule_files_loaded(module: str) -> set[str]:
     names = set()
     for _, tree in _trees(module):
         for node in _outside_examples(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "load"
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "rulebook"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "load"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "rulebook"
+            ):
                 arg = node.args[0]
                 names.add(arg.value if isinstance(arg, ast.Constant) else getattr(mod, arg.id))
     return names
@@ -95,8 +99,7 @@ def test_prepare_declares_every_rule_file_and_module_it_reads():
 
 
 def test_a_family_key_changes_with_its_own_rule_files_only(tmp_path, monkeypatch):
-    from pipeline import cache
-    from pipeline import rulebook
+    from pipeline import cache, rulebook
 
     rules = tmp_path / "rules"
     shutil.copytree(PACKAGE / "rules", rules)
@@ -116,9 +119,23 @@ def test_a_family_key_changes_with_its_own_rule_files_only(tmp_path, monkeypatch
 
 def _run(corpus: Path, tmp_path: Path, rules: Path, jobs: int = 1, code: int = 0) -> subprocess.CompletedProcess:
     """The command line on ``corpus`` with the rule files in ``rules``; it must exit with ``code``."""
-    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(tmp_path / "out"),
-           "--cache", str(tmp_path / "cache"), "--jobs", str(jobs)]
-    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PIPELINE_RULES": str(rules)})
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "run",
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(tmp_path / "out"),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--jobs",
+        str(jobs),
+    ]
+    res = subprocess.run(
+        cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PIPELINE_RULES": str(rules)}
+    )
     assert res.returncode == code, res.stderr
     return res
 
@@ -205,8 +222,11 @@ def test_an_unchanged_run_is_up_to_date_and_anything_changed_is_not(tmp_path):
     assert redone(lambda: (out / "people.csv").write_bytes((out / "people.csv").read_bytes() + b"x"))
     assert redone(lambda: next((out / "clean").iterdir()).unlink())
     assert redone(lambda: (corpus / "a.meta.json").write_text('{"published": "2025-02-08"}', encoding="utf-8"))
-    assert redone(lambda: (rules / "offices.yaml").write_text((rules / "offices.yaml").read_text(encoding="utf-8")
-                                                               + "\n# reviewed\n", encoding="utf-8"))
+    assert redone(
+        lambda: (rules / "offices.yaml").write_text(
+            (rules / "offices.yaml").read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8"
+        )
+    )
     assert redone(lambda: (corpus / "b.txt").write_text(ARTICLE_B, encoding="utf-8"))
     assert not redone(lambda: None)
     assert json.loads((out / ".manifest.json").read_text(encoding="utf-8"))["summary"]["table_sizes"]["articles"] == 2

@@ -1,4 +1,5 @@
 """Clean stage: markup, character normalisation, PDF repair, sentences and sections."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.prepare import cleaning, sections
-
 from pipeline import rulebook
+from pipeline.prepare import cleaning, sections
 from pipeline.records import SECTIONS
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -56,9 +56,27 @@ def check_sentences(text: str) -> None:
 
 
 MESSY = st.sampled_from(
-    list("あをのにはガｶﾞﾟ゙漢字令和年月日 \n\t\r\f\u3000０１23ABＣ<>/=\"'&;#!-。、「」『』“”?！（）()～〜①・…\u200b\ufeffé\u0301")
-    + ["<br>", "<a href='x'>", "</a>", "<p>", "<!--", "-->", "&amp;", "&#x3042;", "<script>", "</script>",
-       "https://x.jp/a.jpg", '<img src="https://i.jp/x.png"', "関連記事:", "この記事へのコメント", "https://a.jp"]
+    list(
+        "あをのにはガｶﾞﾟ゙漢字令和年月日 \n\t\r\f\u3000０１23ABＣ<>/=\"'&;#!-。、「」『』“”"
+        "?！（）()～〜①・…\u200b\ufeffé\u0301"
+    )
+    + [
+        "<br>",
+        "<a href='x'>",
+        "</a>",
+        "<p>",
+        "<!--",
+        "-->",
+        "&amp;",
+        "&#x3042;",
+        "<script>",
+        "</script>",
+        "https://x.jp/a.jpg",
+        '<img src="https://i.jp/x.png"',
+        "関連記事:",
+        "この記事へのコメント",
+        "https://a.jp",
+    ]
 )
 
 
@@ -111,8 +129,12 @@ def test_plain_text_fragments_and_ordinary_angle_brackets():
     assert "a < b" in text and "<注>" in text and "<関連記事>" in text
     assert "本文\n次行リンクです。" in text
     assert "https" not in text
-    assert [raw[r.start : r.end] for r in removals] == ["<br>", '<a href="https://x.jp/a">', "</a>",
-                                                         '<img src="https://i.jp/p.png">']
+    assert [raw[r.start : r.end] for r in removals] == [
+        "<br>",
+        '<a href="https://x.jp/a">',
+        "</a>",
+        '<img src="https://i.jp/p.png">',
+    ]
 
 
 def test_unknown_tag_names_stay_in_plain_text():
@@ -181,27 +203,42 @@ def test_merged_halfwidth_voiced_kana_points_at_its_first_character():
     "raw,want",
     [
         ("令和 7 年 3 月 3 0 日", "令和7年3月30日"),
-        ("令和 7 年 3 月 3 0 日 9 時 5 0 分から約 8 5 分間、会談した。", "令和7年3月30日9時50分から約85分間、会談した。"),
+        (
+            "令和 7 年 3 月 3 0 日 9 時 5 0 分から約 8 5 分間、会談した。",
+            "令和7年3月30日9時50分から約85分間、会談した。",
+        ),
         ("防 衛 省", "防衛省"),
         ("別紙 1 及び別紙 2 のとおり", "別紙1及び別紙2のとおり"),
         ("協議（D I C A S）の枠組み", "協議(DICAS)の枠組み"),
         ("次回協議に向けてA M R A A M等のミサイル", "次回協議に向けてAMRAAM等のミサイル"),
-        ("在日米軍の統合軍司令部への アップグレードの開始について", "在日米軍の統合軍司令部へのアップグレードの開始について"),
+        (
+            "在日米軍の統合軍司令部への アップグレードの開始について",
+            "在日米軍の統合軍司令部へのアップグレードの開始について",
+        ),
         ("「 令和5年1月12日", "「令和5年1月12日"),
         ("同盟調整メカニズム (ACM) の構成", "同盟調整メカニズム(ACM)の構成"),
         ("指針(ガイドライン) に基づき", "指針(ガイドライン)に基づき"),
         ("米 側 在日米軍副司令官", "米側 在日米軍副司令官"),
         # Real word separators stay.
-        ("ケリー・ボンドラン 防衛政策局 フェロー VORNDRAN KELLY", "ケリー・ボンドラン 防衛政策局 フェロー VORNDRAN KELLY"),
+        (
+            "ケリー・ボンドラン 防衛政策局 フェロー VORNDRAN KELLY",
+            "ケリー・ボンドラン 防衛政策局 フェロー VORNDRAN KELLY",
+        ),
         ("Financial Timesは25日", "Financial Timesは25日"),
         ("出典:U.S. Marine Corps photo by Cpl. Tyler Andrews", "出典:U.S. Marine Corps photo by Cpl. Tyler Andrews"),
-        ("浜田防衛相 米国防長官と会談 「反撃能力」運用の集中議論確認", "浜田防衛相 米国防長官と会談 「反撃能力」運用の集中議論確認"),
+        (
+            "浜田防衛相 米国防長官と会談 「反撃能力」運用の集中議論確認",
+            "浜田防衛相 米国防長官と会談 「反撃能力」運用の集中議論確認",
+        ),
         ("「大将の寿司 台湾事変編」ですか。", "「大将の寿司 台湾事変編」ですか。"),
         ("1 総論", "1 総論"),
         ("- (1) 日米の指揮・統制", "- (1) 日米の指揮・統制"),
         ("1. 概要", "1. 概要"),
         ("図表 II -2-3-1", "図表 II -2-3-1"),
-        ("US and Japan plan biggest upgrade in more than 60 years", "US and Japan plan biggest upgrade in more than 60 years"),
+        (
+            "US and Japan plan biggest upgrade in more than 60 years",
+            "US and Japan plan biggest upgrade in more than 60 years",
+        ),
     ],
 )
 def test_pdf_spacing(raw, want):
@@ -209,11 +246,16 @@ def test_pdf_spacing(raw, want):
 
 
 def test_wrapped_pdf_paragraph_loses_its_wrap_spaces():
-    raw = ("2015年、日米両政府は、日米防衛協力のための指針(ガ イドライン) に基づき、わが国の平和および安全に影響を "
-           "与える状況や、そのほかの同盟としての対応を必要とする 可能性があるあらゆる状況に切れ目のない形で実効的に対処する。")
-    assert cleaned(raw) == ("2015年、日米両政府は、日米防衛協力のための指針(ガイドライン)に基づき、わが国の平和および安全に"
-                            "影響を与える状況や、そのほかの同盟としての対応を必要とする可能性があるあらゆる状況に切れ目のない形で"
-                            "実効的に対処する。")
+    raw = (
+        "2015年、日米両政府は、日米防衛協力のための指針(ガ イドライン) に基づき、わが国の平和および安全に影響を "
+        "与える状況や、そのほかの同盟としての対応を必要とする "
+        "可能性があるあらゆる状況に切れ目のない形で実効的に対処する。"
+    )
+    assert cleaned(raw) == (
+        "2015年、日米両政府は、日米防衛協力のための指針(ガイドライン)に基づき、わが国の平和および安全に"
+        "影響を与える状況や、そのほかの同盟としての対応を必要とする可能性があるあらゆる状況に切れ目のない形で"
+        "実効的に対処する。"
+    )
 
 
 # ------------------------------------------------------------------ lines
@@ -222,19 +264,28 @@ def test_wrapped_pdf_paragraph_loses_its_wrap_spaces():
 @pytest.mark.parametrize(
     "raw,want",
     [
-        ("2025年3月末、統合作戦司令部の創設とタイミング\n\t\nを合わせる形で開始した。",
-         "2025年3月末、統合作戦司令部の創設とタイミングを合わせる形で開始した。"),
+        (
+            "2025年3月末、統合作戦司令部の創設とタイミング\n\t\nを合わせる形で開始した。",
+            "2025年3月末、統合作戦司令部の創設とタイミングを合わせる形で開始した。",
+        ),
         ("わが国の平和および安全に影響を\n与える状況", "わが国の平和および安全に影響を与える状況"),
         ("日米間で\nは、ACMも活用しながら", "日米間では、ACMも活用しながら"),
         ("新たなアセットの配\n備をする", "新たなアセットの配\n備をする"),  # cannot tell: left alone
         # Separate lines stay separate: comments, headings, list items, titles.
-        ("米軍の大将の総人数が法的に定められているなかで\n新たに対中国専用に1人欲しいとなると",
-         "米軍の大将の総人数が法的に定められているなかで\n新たに対中国専用に1人欲しいとなると"),
-        ("米国の選挙結果でどうなるかわからないが\nとりあえず日本側としては手を打っておこう",
-         "米国の選挙結果でどうなるかわからないが\nとりあえず日本側としては手を打っておこう"),
+        (
+            "米軍の大将の総人数が法的に定められているなかで\n新たに対中国専用に1人欲しいとなると",
+            "米軍の大将の総人数が法的に定められているなかで\n新たに対中国専用に1人欲しいとなると",
+        ),
+        (
+            "米国の選挙結果でどうなるかわからないが\nとりあえず日本側としては手を打っておこう",
+            "米国の選挙結果でどうなるかわからないが\nとりあえず日本側としては手を打っておこう",
+        ),
         ("練習機の共同開発\n在日米軍の再編", "練習機の共同開発\n在日米軍の再編"),
         ("◆ 米側からは、\n\n- 今般の開始は", "◆ 米側からは、\n\n- 今般の開始は"),
-        ("会談のあと両大臣は日米の防衛当局間で、\n▽迎撃が難しい", "会談のあと両大臣は日米の防衛当局間で、\n▽迎撃が難しい"),
+        (
+            "会談のあと両大臣は日米の防衛当局間で、\n▽迎撃が難しい",
+            "会談のあと両大臣は日米の防衛当局間で、\n▽迎撃が難しい",
+        ),
         ("4 米軍再編等\n\nなお、詳細は未定", "4 米軍再編等\n\nなお、詳細は未定"),
         ("まぁ\n\n\n\n次の行   \n\n", "まぁ\n\n次の行"),
         ("セルA\t\t\tを含む\t\n次の行", "セルA\nを含む\n次の行"),  # a table cell is never glued to its neighbour
@@ -258,7 +309,13 @@ def test_corpus_pdf_artefacts_are_gone():
     for want in ("令和7年3月30日9時50分から約85分間", "(DICAS)", "AMRAAM等", "\n防衛省\n", "本年2月7日"):
         assert want in t002
     t003 = cleaned(corpus_file("003"))
-    for want in ("指針(ガイドライン)に基づき", "影響を与える", "タイミングを合わせる形で", "VORNDRAN KELLY", "防衛省と米国政府"):
+    for want in (
+        "指針(ガイドライン)に基づき",
+        "影響を与える",
+        "タイミングを合わせる形で",
+        "VORNDRAN KELLY",
+        "防衛省と米国政府",
+    ):
         assert want in t003
 
 
@@ -279,17 +336,28 @@ def test_corpus_000_comments_stay_one_per_line():
 
 def test_split_at_terminators_and_line_ends():
     assert sentences("日米は合意した。両氏は会談した!本当か?\n見出し\n次の文。") == [
-        "日米は合意した。", "両氏は会談した!", "本当か?", "見出し", "次の文。"]
+        "日米は合意した。",
+        "両氏は会談した!",
+        "本当か?",
+        "見出し",
+        "次の文。",
+    ]
 
 
 def test_quoted_speech_stays_in_one_sentence():
     text = "長官は「日米同盟にとってことしは転換の年だ。日本の防衛費増額を歓迎する」と述べました。次の文。"
-    assert sentences(text) == ["長官は「日米同盟にとってことしは転換の年だ。日本の防衛費増額を歓迎する」と述べました。", "次の文。"]
+    assert sentences(text) == [
+        "長官は「日米同盟にとってことしは転換の年だ。日本の防衛費増額を歓迎する」と述べました。",
+        "次の文。",
+    ]
 
 
 def test_unclosed_or_overlong_quote_is_ignored():
     assert sentences("「令和5年の会談は終わった。概要は次のとおり。\n(了)」") == [
-        "「令和5年の会談は終わった。", "概要は次のとおり。", "(了)」"]
+        "「令和5年の会談は終わった。",
+        "概要は次のとおり。",
+        "(了)」",
+    ]
     long_quote = "「" + "あ" * 300 + "。" + "い" * 300 + "」と述べた。"
     assert len(sentences(long_quote)) == 2
 
@@ -351,7 +419,11 @@ def test_meta_block_ends_at_running_text():
 def test_comments_marker_needs_body_before_it():
     assert {s.section for s in cleaning.segment("コメント一覧\n本文。")} == {"meta", "body"}
     assert [s.section for s in cleaning.segment("本文。\nコメント一覧\nいいね\nhttps://x.jp")] == [
-        "body", "meta", "comments", "meta"]
+        "body",
+        "meta",
+        "comments",
+        "meta",
+    ]
 
 
 SECTION_RULES = rulebook.load("sections").rules
@@ -388,4 +460,4 @@ def test_one_long_line_is_handled(line):
     aligned, _ = cleaning.clean(line)
     sentences = cleaning.segment(aligned.text)
     assert len(aligned.origin) == len(aligned.text)
-    assert all(aligned.text[s.start:s.end].strip() for s in sentences)
+    assert all(aligned.text[s.start : s.end].strip() for s in sentences)

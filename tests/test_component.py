@@ -1,4 +1,5 @@
 """The rules as a spaCy component: its records are the rows a run writes for the same article."""
+
 from __future__ import annotations
 
 import json
@@ -58,7 +59,7 @@ def test_offsets_point_into_the_clean_text(seed_doc, seed_tables):
     text = seed_doc._.jpnews_text
     assert len(text) == seed_tables.articles.loc[0, "chars_clean"]
     for row in seed_doc._.dates:
-        assert text[row["start"]:row["end"]] == row["text"]
+        assert text[row["start"] : row["end"]] == row["text"]
     for row in seed_doc._.agreements:
         assert row["sentence"] in text
 
@@ -105,8 +106,9 @@ print(json.dumps({"dates": doc._.dates, "organizations": doc._.organizations}, e
 
 def test_factory_found_through_entry_points(tmp_path):
     """A fresh Python, outside the repository, that never imports pipeline itself."""
-    done = subprocess.run([sys.executable, "-c", SCRIPT, TEXT], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, TEXT], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.splitlines()[-1])
     assert [d["text"] for d in found["dates"]] == ["3日"]

@@ -1,4 +1,5 @@
 """De-duplication: repeated blocks inside an article, near-duplicate articles across the corpus."""
+
 from __future__ import annotations
 
 import random
@@ -31,7 +32,7 @@ def run(raw: str, article_id: str = "a") -> tuple[str, list[Removal]]:
 def cut(raw: str, removals: list[Removal]) -> str:
     out, pos = [], 0
     for r in sorted(removals, key=lambda r: r.start):
-        out.append(raw[pos:r.start])
+        out.append(raw[pos : r.start])
         pos = r.end
     return "".join(out) + raw[pos:]
 
@@ -70,9 +71,15 @@ def test_004_no_long_line_twice(a004):
 
 def test_004_one_copy_of_story_and_summary(a004):
     raw, kept, _ = a004
-    for marker in ("2023年1月13日のNHKニュースより転載", "令和5年1月12日16時", "浜田防衛相 “反撃能力を行使する目標",
-                   "[日米防衛相会談] 1月12日", "https://www3.nhk.or.jp/news/html/20230113/k10013948441000.html",
-                   "(了)」", "参考リンク"):
+    for marker in (
+        "2023年1月13日のNHKニュースより転載",
+        "令和5年1月12日16時",
+        "浜田防衛相 “反撃能力を行使する目標",
+        "[日米防衛相会談] 1月12日",
+        "https://www3.nhk.or.jp/news/html/20230113/k10013948441000.html",
+        "(了)」",
+        "参考リンク",
+    ):
         assert raw.count(marker) >= 2 and kept.count(marker) == 1, marker
     assert kept.endswith("\nこの記事へのコメント")
 
@@ -85,7 +92,7 @@ def test_004_first_copies_kept(a004):
     links = raw.index("参考リンク\n") + len("参考リンク\n")  # the first 参考リンク repeats the summary's header + URL
     comments = raw.index("この記事へのコメント")
     assert raw.startswith(title * 2)
-    assert kept == title + raw[2 * len(title):lede_start] + raw[lede_end:links] + raw[comments:]
+    assert kept == title + raw[2 * len(title) : lede_start] + raw[lede_end:links] + raw[comments:]
     for r in removals:
         assert r.duplicate_of.startswith(f"{A004}:")
 
@@ -94,7 +101,7 @@ def test_004_near_duplicate_lede(a004):
     raw, kept, removals = a004
     near = [r for r in removals if r.kind == "near_block"]
     assert len(near) == 1
-    assert raw[near[0].start:near[0].end].startswith(LEDE_MOD) and raw[near[0].start - 1] == "\n"
+    assert raw[near[0].start : near[0].end].startswith(LEDE_MOD) and raw[near[0].start - 1] == "\n"
     assert int(near[0].duplicate_of.split(":")[1]) == raw.index(LEDE_NHK)
     assert LEDE_NHK in kept and f"\n{LEDE_MOD}" not in kept
 
@@ -106,7 +113,7 @@ def test_004_repeated_block_is_one_removal(a004):
     big = [r for r in exact if r.start == second_story]
     assert len(big) == 1 and big[0].end == raw.index("この記事へのコメント")
     assert big[0].duplicate_of == f"{A004}:{raw.index('浜田防衛相 米国防長官と会談')}"
-    assert any(raw[r.start:r.end] == raw.splitlines(keepends=True)[1] for r in exact)  # title line
+    assert any(raw[r.start : r.end] == raw.splitlines(keepends=True)[1] for r in exact)  # title line
 
 
 def test_004_every_distinct_sentence_kept(a004):
@@ -134,11 +141,11 @@ def test_other_seeds_remove_only_real_repeats(name):
     kept_keys = {key(line) for line in kept.splitlines()}
     for r in removals:
         assert r.kind == "exact_block"
-        for line in raw[r.start:r.end].splitlines():
+        for line in raw[r.start : r.end].splitlines():
             assert not key(line) or key(line) in kept_keys
     if name == "002":
         header = "在日米軍の統合軍司令部へのアップグレードの開始について"
-        assert len(removals) == 3 and all(key(raw[r.start:r.end]) == header for r in removals)
+        assert len(removals) == 3 and all(key(raw[r.start : r.end]) == header for r in removals)
         assert kept.count(header) == 1 and "防 衛 省" in kept
     else:
         assert removals == []
@@ -146,14 +153,29 @@ def test_other_seeds_remove_only_real_repeats(name):
 
 # ---------------------------------------------------------------- small cases
 
-STORY = ["浜田防衛大臣は記者団に対し日米間の議論について述べた。", "記", "1", "両閣僚は同盟の抑止力を強化することで一致した。", "(了)"]
+STORY = [
+    "浜田防衛大臣は記者団に対し日米間の議論について述べた。",
+    "記",
+    "1",
+    "両閣僚は同盟の抑止力を強化することで一致した。",
+    "(了)",
+]
 
 
 def test_repasted_story_disappears_whole_and_markers_stay_elsewhere():
-    raw = "\n".join(["タイトル行です、ここは一度だけ", *STORY, "1", "別の話題についての段落がここに来る。", *STORY, "おわり"]) + "\n"
+    raw = (
+        "\n".join(
+            ["タイトル行です、ここは一度だけ", *STORY, "1", "別の話題についての段落がここに来る。", *STORY, "おわり"]
+        )
+        + "\n"
+    )
     kept, removals = run(raw)
     check_invariants(raw, kept, removals)
-    assert kept == "\n".join(["タイトル行です、ここは一度だけ", *STORY, "1", "別の話題についての段落がここに来る。", "おわり"]) + "\n"
+    assert (
+        kept
+        == "\n".join(["タイトル行です、ここは一度だけ", *STORY, "1", "別の話題についての段落がここに来る。", "おわり"])
+        + "\n"
+    )
     assert len(removals) == 1 and removals[0].duplicate_of == f"a:{raw.index(STORY[0])}"
 
 
@@ -204,7 +226,11 @@ def test_near_needs_length_and_similarity():
 
 def test_raw_offsets_follow_the_alignment():
     # a cleaner dropped 5 raw characters (markup) in front of every line
-    lines = ["最初の行は十分な長さがあります。", "二番目の行も十分な長さがあります。", "最初の行は十分な長さがあります。"]
+    lines = [
+        "最初の行は十分な長さがあります。",
+        "二番目の行も十分な長さがあります。",
+        "最初の行は十分な長さがあります。",
+    ]
     text, origin, raw_pos = "", [], 0
     for line in lines:
         raw_pos += 5
@@ -214,7 +240,7 @@ def test_raw_offsets_follow_the_alignment():
             raw_pos += 1
     kept, removals = dedup_blocks("x", AlignedText(text, origin))
     assert kept.text == "".join(line + "\n" for line in lines[:2])
-    assert list(kept.origin) == origin[:len(kept.text)]
+    assert list(kept.origin) == origin[: len(kept.text)]
     third = origin[len(kept.text)]
     assert removals == [Removal(third, third + len(lines[2]) + 1, "exact_block", "x:5")]
 
@@ -326,7 +352,9 @@ def test_lsh_bands_are_datasketchs_optimum_and_agree_with_its_index():
     verdicts = []
     for name, sig in sigs.items():
         mh = MinHash(num_perm=dedup.NUM_PERM, hashvalues=sig, scheme="affine32")
-        near = [c for c in theirs.query(mh) if MinHash(hashvalues=sigs[c], scheme="affine32").jaccard(mh) >= dedup.THRESHOLD]
+        near = [
+            c for c in theirs.query(mh) if MinHash(hashvalues=sigs[c], scheme="affine32").jaccard(mh) >= dedup.THRESHOLD
+        ]
         if not near:
             theirs.insert(name, mh)
         verdicts.append((ours.check_and_add(name, texts[name], sig) != "", bool(near)))

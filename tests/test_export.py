@@ -1,4 +1,5 @@
 """Tables and export: contract columns, sorting, formula neutralisation, atomic writes."""
+
 from __future__ import annotations
 
 import csv
@@ -6,20 +7,30 @@ import csv
 import pytest
 
 from pipeline import atomic
-
 from pipeline.output import export
-from pipeline.records import Article, AlignedText, ArticleFacts, Entity, Extraction, Mention, Removal, Sentence
 from pipeline.output.tables import COLUMNS, TableBuilder
+from pipeline.records import AlignedText, Article, ArticleFacts, Entity, Extraction, Mention, Removal, Sentence
 
 
-def small_tables(text: str = "=HYPERLINK(\"http://x\",\"y\")と@SUM(A1)を浜田防衛相が述べた。"):
-    art = Article("a1", "a1.txt", "0" * 64, "utf-8", raw=text, clean=AlignedText.identity(text),
-                  sentences=[Sentence(0, 0, len(text), "body")], removals=[Removal(0, 1, "markup")])
+def small_tables(text: str = '=HYPERLINK("http://x","y")と@SUM(A1)を浜田防衛相が述べた。'):
+    art = Article(
+        "a1",
+        "a1.txt",
+        "0" * 64,
+        "utf-8",
+        raw=text,
+        clean=AlignedText.identity(text),
+        sentences=[Sentence(0, 0, len(text), "body")],
+        removals=[Removal(0, 1, "markup")],
+    )
     start = text.index("浜田")
     m = Mention("PERSON", "浜田", start, start + 2, 0, "浜田", "person.title_suffix")
     formula = Mention("ORG", text[:5], 0, 5, 0, "-1+1", "org.test")
-    ex = Extraction("a1", [m, formula], people=[Entity("PERSON", "浜田", [m], title="防衛相", country="JP",
-                                                       rule="person.title_suffix")])
+    ex = Extraction(
+        "a1",
+        [m, formula],
+        people=[Entity("PERSON", "浜田", [m], title="防衛相", country="JP", rule="person.title_suffix")],
+    )
     builder = TableBuilder()
     builder.add_article(art, ArticleFacts(title="@title", published="2024-01-02", published_from="metadata"))
     builder.add_extraction(art, ex)
@@ -31,8 +42,15 @@ def test_columns_and_rule_names():
     for name, df in tables.items():
         assert list(df.columns) == COLUMNS[name]
     assert tables.people.iloc[0].to_dict() | {"first_sentence": ""} == {
-        "article_id": "a1", "person": "浜田", "title": "防衛相", "country": "JP", "surfaces": "浜田",
-        "mentions": 1, "first_sentence": "", "rule": "person.title_suffix"}
+        "article_id": "a1",
+        "person": "浜田",
+        "title": "防衛相",
+        "country": "JP",
+        "surfaces": "浜田",
+        "mentions": 1,
+        "first_sentence": "",
+        "rule": "person.title_suffix",
+    }
     assert list(tables.mentions["mention_id"]) == ["m0001", "m0002"]
 
 

@@ -4,6 +4,7 @@ No stage folder imports from a later one (at module level or inside a function),
 the shared modules (records, rulebook, rulecheck, cache, atomic) import no stage at all, so data
 can only flow one way. Checked on the source, every import resolved to its module.
 """
+
 from __future__ import annotations
 
 import ast
@@ -30,7 +31,7 @@ def _imports(path: Path) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level:
-            base = package[:len(package) - (node.level - 1)]
+            base = package[: len(package) - (node.level - 1)]
             prefix = ".".join(base + ([node.module] if node.module else []))
             found |= {prefix} if node.module else {f"{prefix}.{a.name}".strip(".") for a in node.names}
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline."):

@@ -1,4 +1,5 @@
 """Parse stage: Sudachi's size limit, the DocBin cache, and annotations identical to stock GiNZA."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,10 @@ print(json.dumps(out, ensure_ascii=False))
 
 
 def annotations(doc):
-    return [[t.text, t.tag_, t.pos_, t.lemma_, t.norm_, str(t.morph), t.dep_, t.head.i, t.ent_iob_, t.ent_type_]
-            for t in doc]
+    return [
+        [t.text, t.tag_, t.pos_, t.lemma_, t.norm_, str(t.morph), t.dep_, t.head.i, t.ent_iob_, t.ent_type_]
+        for t in doc
+    ]
 
 
 def test_long_text_is_split_under_sudachi_limit(nlp):
@@ -86,10 +89,15 @@ def test_cache_entry_for_other_texts_is_not_trusted(nlp, tmp_path):
 
 
 def test_annotations_identical_to_stock_ginza_on_the_seeds(nlp):
-    lines = [line for p in sorted((ROOT / "corpus").glob("*.txt"))
-             for line in p.read_text(encoding="utf-8").splitlines() if line.strip() and "<" not in line]
-    res = subprocess.run([sys.executable, "-c", STOCK], input=json.dumps(lines), capture_output=True, text=True,
-                         check=True)
+    lines = [
+        line
+        for p in sorted((ROOT / "corpus").glob("*.txt"))
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.strip() and "<" not in line
+    ]
+    res = subprocess.run(
+        [sys.executable, "-c", STOCK], input=json.dumps(lines), capture_output=True, text=True, check=True
+    )
     stock = json.loads(res.stdout)
     ours = [annotations(d) for d in parsing.parse_texts(nlp, lines)]
     assert len(ours) == len(stock) == len(lines)

@@ -1,7 +1,7 @@
 """Read stage: discovery, encodings, sidecars, bad files."""
+
 from __future__ import annotations
 
-import codecs
 import os
 
 import pytest
@@ -17,9 +17,15 @@ def write(path, data: bytes):
     return path
 
 
-@pytest.mark.parametrize("codec,name", [
-    ("utf-8", "utf-8"), ("cp932", "cp932"), ("utf-16", "utf-16"), ("utf-8-sig", "utf-8-sig"),
-])
+@pytest.mark.parametrize(
+    "codec,name",
+    [
+        ("utf-8", "utf-8"),
+        ("cp932", "cp932"),
+        ("utf-16", "utf-16"),
+        ("utf-8-sig", "utf-8-sig"),
+    ],
+)
 def test_japanese_encodings_decode_exactly(codec, name):
     text, found = reading.decode(TEXT.encode(codec))
     assert (text, found) == (TEXT, name)
@@ -30,11 +36,14 @@ def test_euc_jp_is_not_mistaken_for_cp932():
     assert reading.decode(text.encode("euc_jp")) == (text, "euc-jp")
 
 
-@pytest.mark.parametrize("data,reason", [
-    (b"", "empty file"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
-    ("防衛".encode("utf-16-le")[:3] + b"\x00", "binary content"),
-])
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b"", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
+        ("防衛".encode("utf-16-le")[:3] + b"\x00", "binary content"),
+    ],
+)
 def test_bad_bytes_give_a_reason(data, reason):
     with pytest.raises(reading.ReadError, match=reason):
         reading.decode(data)

@@ -1,4 +1,5 @@
 """Bad input, crashes, concurrent runs, Ctrl-C and spreadsheet safety (README: Reliability)."""
+
 from __future__ import annotations
 
 import csv
@@ -14,14 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import bench
-
-from pipeline.prepare import cleaning
-
-from pipeline.prepare import dedup
-
-from pipeline.prepare import reading
 from pipeline.output.locking import OutputLock
-from pipeline.records import AlignedText
+from pipeline.prepare import cleaning, dedup, reading
 from pipeline.prepare.stage import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +29,20 @@ def read_csv(path: Path) -> list[dict]:
 
 
 def cli(corpus: Path, out: Path, cache: Path, *extra: str, **kw) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(out), "--cache",
-           str(cache), "--quiet", *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "run",
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+        "--quiet",
+        *extra,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, **kw)
 
 
@@ -103,7 +110,11 @@ def test_bad_files_get_an_error_row_and_the_run_goes_on(bad_run):
 def test_japanese_encodings_decode_correctly(bad_run):
     _, rows, root = bad_run
     assert {rows[p]["encoding"] for p in ("sjis.txt", "eucjp.txt", "utf16.txt", "bom.txt")} == {
-        "cp932", "euc-jp", "utf-16", "utf-8-sig"}
+        "cp932",
+        "euc-jp",
+        "utf-16",
+        "utf-8-sig",
+    }
     clean = (root / "out" / "clean" / "sjis.txt").read_text(encoding="utf-8")
     assert "①髙〜" in clean and "2024年7月28日" in clean
 
@@ -158,9 +169,25 @@ def test_arbitrary_bytes_decode_or_give_a_reason(data):
         assert isinstance(text, str) and encoding
 
 
-LINES = st.lists(st.one_of(st.text(max_size=60), st.sampled_from([
-    "<p>防衛省</p>", "令和 7 年 3 月 3 0 日", "D I C A S", "ｶﾞｲﾄﾞﾗｲﾝ", "浜田防衛相は会談した。", "",
-    "https://example.com/a.jpg", "「引用。", "※アイキャッチ画像の出典:x"])), max_size=12)
+LINES = st.lists(
+    st.one_of(
+        st.text(max_size=60),
+        st.sampled_from(
+            [
+                "<p>防衛省</p>",
+                "令和 7 年 3 月 3 0 日",
+                "D I C A S",
+                "ｶﾞｲﾄﾞﾗｲﾝ",
+                "浜田防衛相は会談した。",
+                "",
+                "https://example.com/a.jpg",
+                "「引用。",
+                "※アイキャッチ画像の出典:x",
+            ]
+        ),
+    ),
+    max_size=12,
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,7 +202,7 @@ def test_clean_and_dedup_keep_offsets_honest(lines, html):
     assert all(0 <= o < len(raw) for o in kept.origin)
     for s in cleaning.segment(kept.text):
         assert 0 <= s.start < s.end <= len(kept.text)
-        assert kept.text[s.start:s.end].strip() == kept.text[s.start:s.end]
+        assert kept.text[s.start : s.end].strip() == kept.text[s.start : s.end]
 
 
 # ---------------------------------------------------------------- crashes and concurrency
@@ -193,10 +220,24 @@ def wait_for(predicate, timeout: float = 120) -> None:
 
 
 def start_run(corpus: Path, out: Path, cache: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(out), "--cache",
-           str(cache), "--quiet", "--jobs", "1"]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "run",
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+        "--quiet",
+        "--jobs",
+        "1",
+    ]
+    return subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
 
 
 def leftovers(*folders: Path) -> list[Path]:
@@ -210,7 +251,7 @@ def test_sigkill_mid_parse_keeps_previous_outputs_and_next_run_reuses_cache(tmp_
     before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
     synthetic(corpus, 8, first=2)
     proc = start_run(corpus, out, cache)
-    entries = lambda: len(list((cache / "parse").rglob("*.spacy")))  # noqa: E731
+    entries = lambda: len(list((cache / "parse").rglob("*.spacy")))
     wait_for(lambda: entries() >= 3)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -255,8 +296,11 @@ def test_second_run_on_the_same_output_folder_refuses(tmp_path):
 def test_formula_cells_are_neutralised_in_every_table(tmp_path):
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     corpus.mkdir()
-    (corpus / "=evil.txt").write_text('=HYPERLINK("http://x","y")\n@SUM(A1) 2024年7月28日に防衛省で会談した。\n'
-                                      "+浜田防衛相と-オースティン国防長官は覚書に署名した。\n", encoding="utf-8")
+    (corpus / "=evil.txt").write_text(
+        '=HYPERLINK("http://x","y")\n@SUM(A1) 2024年7月28日に防衛省で会談した。\n'
+        "+浜田防衛相と-オースティン国防長官は覚書に署名した。\n",
+        encoding="utf-8",
+    )
     assert cli(corpus, out, tmp_path / "cache").returncode == 0
     seen = 0
     for path in out.glob("*.csv"):

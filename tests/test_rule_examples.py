@@ -6,6 +6,7 @@ rule set (``extract.families``), which runs an example with
 each expected dict is contained in one of them, a counterexample when the rule
 produces nothing. Rule sets that read the parse get GiNZA through ``nlp``.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -63,14 +64,25 @@ def test_every_rule_has_examples_both_ways():
 RULE = "  - id: {id}\n    description: x\n    pattern: '{pattern}'\n    examples: [a]\n    counterexamples: [b]\n"
 
 
-@pytest.mark.parametrize("text,message", [
-    ("family: dates\nrules:\n" + RULE.format(id="date.broken", pattern="(unclosed"),
-     r"bad\.yaml: rule date\.broken: bad regex"),
-    ("family: dates\nrules:\n  - id: date.noexamples\n    description: x\n    pattern: 'a'\n",
-     r"bad\.yaml: rule date\.noexamples: missing 'examples'"),
-    ("family: dates\nmacros: {DAY: '\\d{1,2}'}\nrules:\n" + RULE.format(id="date.typo", pattern="{DAY}日{MONHT}"),
-     r"bad\.yaml: rule date\.typo: bad pattern: unknown macro \{MONHT\}"),
-], ids=["bad-regex", "no-examples", "unknown-macro"])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        (
+            "family: dates\nrules:\n" + RULE.format(id="date.broken", pattern="(unclosed"),
+            r"bad\.yaml: rule date\.broken: bad regex",
+        ),
+        (
+            "family: dates\nrules:\n  - id: date.noexamples\n    description: x\n    pattern: 'a'\n",
+            r"bad\.yaml: rule date\.noexamples: missing 'examples'",
+        ),
+        (
+            "family: dates\nmacros: {DAY: '\\d{1,2}'}\nrules:\n"
+            + RULE.format(id="date.typo", pattern="{DAY}日{MONHT}"),
+            r"bad\.yaml: rule date\.typo: bad pattern: unknown macro \{MONHT\}",
+        ),
+    ],
+    ids=["bad-regex", "no-examples", "unknown-macro"],
+)
 def test_malformed_rule_file_names_file_rule_and_reason(tmp_path, text, message):
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")

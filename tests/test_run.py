@@ -1,4 +1,5 @@
 """The whole run on the seed corpus: contract, determinism, cache, de-duplication, cleaning."""
+
 from __future__ import annotations
 
 import csv
@@ -10,11 +11,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from pipeline.parse import ginza as parsing
 from pipeline.engine.runner import run_with_stats
 from pipeline.output.tables import COLUMNS
+from pipeline.parse import ginza as parsing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +58,7 @@ def test_offsets_point_into_clean_text(seed_run):
     out, _, tables, *_ = seed_run
     for row in tables.mentions.itertuples():
         text = clean_text(out, row.article_id.split("_")[0])
-        assert text[row.start:row.end] == row.text
+        assert text[row.start : row.end] == row.text
 
 
 def test_004_repeated_blocks_removed_and_accounted(seed_run):
@@ -112,13 +111,27 @@ def test_second_run_is_byte_identical_and_does_not_parse(seed_run, monkeypatch):
 def test_corpus_never_modified(seed_run):
     *_, corpus = seed_run
     for p in corpus.iterdir():
-        assert hashlib.sha256(p.read_bytes()).digest() == hashlib.sha256((ROOT / "corpus" / p.name).read_bytes()).digest()
+        assert (
+            hashlib.sha256(p.read_bytes()).digest() == hashlib.sha256((ROOT / "corpus" / p.name).read_bytes()).digest()
+        )
 
 
 def test_eval_scores_above_floor(seed_run):
     out, *_ = seed_run
-    res = subprocess.run([sys.executable, str(ROOT / "tests/eval/score.py"), "--outputs", str(out), "--gold",
-                          str(ROOT / "tests/gold"), "--json"], capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tests/eval/score.py"),
+            "--outputs",
+            str(out),
+            "--gold",
+            str(ROOT / "tests/gold"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     scores = json.loads(res.stdout)
     for table in ("people", "organizations", "dates"):
         assert scores[table]["f1"] > 0.3, (table, scores[table])
@@ -148,8 +161,19 @@ def test_cli_exit_codes_and_failed_rows(tmp_path):
     corpus.mkdir()
     (corpus / "good.txt").write_text("浜田防衛相は2023年1月12日、オースティン国防長官と会談した。", encoding="utf-8")
     (corpus / "empty.txt").write_bytes(b"")
-    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(out),
-           "--cache", str(tmp_path / "cache"), "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "run",
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--quiet",
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 1, res.stderr
     rows = {r["article_id"]: r for r in read_csv(out / "articles.csv")}
@@ -158,8 +182,9 @@ def test_cli_exit_codes_and_failed_rows(tmp_path):
     assert any(r["value"] == "2023-01-12" for r in read_csv(out / "dates.csv"))
     res = subprocess.run(cmd[:4] + ["--corpus", str(tmp_path / "missing")], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 2 and "corpus folder not found" in res.stderr
-    res = subprocess.run([sys.executable, "-m", "pipeline", "run", "--jobs", "x"], capture_output=True, text=True,
-                         cwd=ROOT)
+    res = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", "--jobs", "x"], capture_output=True, text=True, cwd=ROOT
+    )
     assert res.returncode == 2
 
 
@@ -184,8 +209,20 @@ def test_rule_edit_reruns_extraction_without_parsing(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("浜田防衛相は2023年1月12日、オースティン国防長官と覚書に署名した。", encoding="utf-8")
-    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(tmp_path / "out"),
-           "--cache", str(tmp_path / "cache"), "--jobs", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "run",
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(tmp_path / "out"),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--jobs",
+        "1",
+    ]
     env = {**os.environ, "PIPELINE_RULES": str(rules)}
     first = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     assert "1 articles extracted" in first.stderr and " 0 chars parsed" not in first.stderr
@@ -198,8 +235,13 @@ def test_rule_edit_reruns_extraction_without_parsing(tmp_path):
 
 
 def test_explain_names_the_rule_and_tokens():
-    res = subprocess.run([sys.executable, "-m", "pipeline", "explain", "木原防衛相は2024年7月28日、共同声明に署名した。"],
-                         capture_output=True, text=True, cwd=ROOT, check=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "pipeline", "explain", "木原防衛相は2024年7月28日、共同声明に署名した。"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     assert "[person.title_suffix]" in res.stdout and "木原/名詞-固有名詞-人名-姓" in res.stdout
     assert "2024-07-28" in res.stdout and "AGREE   署名" in res.stdout
 

@@ -1,13 +1,18 @@
 """The parent side of the worker processes: a pool fed from a thread, forked from the parser server."""
+
 from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from . import server
-from .workers import Job, Outcome, Worker, init_process, warm_up, run_job
+from .workers import Job, Outcome, Worker, init_process, run_job, warm_up
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 class Pool:
@@ -20,12 +25,13 @@ class Pool:
     the server: it goes on reading and cleaning the corpus while the server imports spaCy.
     """
 
-    def __init__(self, cache_root: Path, n_jobs: int = 1, fast: bool = True,
-                 progress: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self, cache_root: Path, n_jobs: int = 1, fast: bool = True, progress: Callable[[int], None] | None = None
+    ) -> None:
         self.cache_root, self.n_jobs, self.fast, self.progress = Path(cache_root), max(1, n_jobs), fast, progress
         self.outcomes: list[Outcome] = []
         self._local: Worker | None = None
-        self._executor = None
+        self._executor: ProcessPoolExecutor | None = None
         self._futures: dict = {}
         self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._feeder: threading.Thread | None = None
@@ -55,8 +61,12 @@ class Pool:
             from concurrent.futures import ProcessPoolExecutor
 
             server.start(load_model)
-            self._executor = ProcessPoolExecutor(self.n_jobs, mp_context=server.context(), initializer=init_process,
-                                                 initargs=(str(self.cache_root), self.fast))
+            self._executor = ProcessPoolExecutor(
+                self.n_jobs,
+                mp_context=server.context(),
+                initializer=init_process,
+                initargs=(str(self.cache_root), self.fast),
+            )
             for _ in range(self.n_jobs if load_model else 0):  # a failed preload is no error: the job says why
                 self._executor.submit(warm_up)
             while (job := self._jobs.get()) is not None:
@@ -69,7 +79,7 @@ class Pool:
         if self.progress is not None:
             self.progress(len(job.text))
 
-    def __enter__(self) -> "Pool":
+    def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, exc_type, *_) -> None:

@@ -1,10 +1,11 @@
 """Imported by the parser server (``server``) only, before it forks a worker: what every worker needs."""
+
 import signal
 
 # Ctrl-C reaches the whole process group: the parent stops the run; the server must not die mid-import.
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-import spacy.lang.ja  # noqa: E402,F401 - the vocabulary cached parses are loaded into
+import spacy.lang.ja  # noqa: E402 - the vocabulary cached parses are loaded into
 import spacy.tokens  # noqa: E402,F401 - DocBin
 
 from . import workers  # noqa: E402 - the worker code, the rule families and their rule files

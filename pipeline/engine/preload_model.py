@@ -4,8 +4,9 @@ Every worker forked afterwards uses it (``workers.SHARED_MODEL``) and shares its
 others. A failure leaves it None: each worker then loads the model itself, and the article that
 needs it reports the error on its row.
 """
-from . import preload, workers  # noqa: F401 - preload first: Ctrl-C ignored, spaCy imported
+
 from ..parse import ginza
+from . import preload, workers  # noqa: F401 - preload: Ctrl-C ignored and spaCy imported before the model loads
 
 try:
     workers.SHARED_MODEL = ginza.load_model(fast=True)

@@ -1,4 +1,5 @@
 """The progress bar a run shows on a terminal while the workers parse."""
+
 from __future__ import annotations
 
 import sys
@@ -23,7 +24,7 @@ class ProgressBar:
         if self.bar is not None:
             self.bar.update(chars)
 
-    def __enter__(self) -> "ProgressBar":
+    def __enter__(self) -> ProgressBar:
         return self
 
     def __exit__(self, *exc) -> None:

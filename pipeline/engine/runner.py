@@ -4,6 +4,7 @@ Data flows one way; each stage is a module of its own and this one only wires
 them. Articles stream through extraction one at a time, so parsed documents
 never pile up in memory.
 """
+
 from __future__ import annotations
 
 import os
@@ -49,26 +50,47 @@ class RunStats:
 
     def record(self) -> dict:
         """What the manifest keeps of this run, to report it again when nothing changes."""
-        return {"files": self.files, "failed": self.failed, "table_sizes": self.table_sizes,
-                "errors": [list(e) for e in self.errors]}
+        return {
+            "files": self.files,
+            "failed": self.failed,
+            "table_sizes": self.table_sizes,
+            "errors": [list(e) for e in self.errors],
+        }
 
     @classmethod
-    def recorded(cls, summary: dict) -> "RunStats":
-        return cls(files=summary["files"], failed=summary["failed"], table_sizes=dict(summary["table_sizes"]),
-                   errors=[tuple(e) for e in summary["errors"]], up_to_date=True)
+    def recorded(cls, summary: dict) -> RunStats:
+        return cls(
+            files=summary["files"],
+            failed=summary["failed"],
+            table_sizes=dict(summary["table_sizes"]),
+            errors=[tuple(e) for e in summary["errors"]],
+            up_to_date=True,
+        )
 
 
-def run(corpus: str | Path, out: str | Path | None = None, jobs: int | None = None,
-        cache_dir: str | Path | None = None, progress: bool = True, fast: bool = True) -> Tables:
+def run(
+    corpus: str | Path,
+    out: str | Path | None = None,
+    jobs: int | None = None,
+    cache_dir: str | Path | None = None,
+    progress: bool = True,
+    fast: bool = True,
+) -> Tables:
     """Run the whole pipeline on ``corpus``; write CSVs to ``out`` when given; return the tables."""
     tables, _ = run_with_stats(corpus, out, jobs, cache_dir, progress, fast)
     assert tables is not None
     return tables
 
 
-def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int | None = None,
-                   cache_dir: str | Path | None = None, progress: bool = True, fast: bool = True,
-                   reuse_outputs: bool = False) -> tuple[Tables | None, RunStats]:
+def run_with_stats(
+    corpus: str | Path,
+    out: str | Path | None = None,
+    jobs: int | None = None,
+    cache_dir: str | Path | None = None,
+    progress: bool = True,
+    fast: bool = True,
+    reuse_outputs: bool = False,
+) -> tuple[Tables | None, RunStats]:
     """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules and packages
     are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
     at once (``stats.up_to_date``) instead of rebuilding identical tables."""
@@ -83,14 +105,14 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
     try:
         files = reading.discover(corpus)
         key = manifest.run_key(corpus, files) if out_path is not None else None
-        summary = manifest.current(out_path, key) if reuse_outputs and key else None
+        summary = manifest.current(out_path, key) if out_path is not None and reuse_outputs and key else None
         if summary is not None:
             return None, RunStats.recorded(summary)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1:
             server.start_for(cache_root)  # the parsers get ready while the corpus is read
         tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast)
-        if key:
+        if out_path is not None and key:
             manifest.record(out_path, key, written, stats.record())
         return tables, stats
     finally:
@@ -99,8 +121,9 @@ def run_with_stats(corpus: str | Path, out: str | Path | None = None, jobs: int 
             lock.release()
 
 
-def _run(files: list[reading.InputFile], out: Path | None, jobs: int, cache_root: Path, progress: bool,
-         fast: bool) -> tuple[Tables, RunStats, list[Path]]:
+def _run(
+    files: list[reading.InputFile], out: Path | None, jobs: int, cache_root: Path, progress: bool, fast: bool
+) -> tuple[Tables, RunStats, list[Path]]:
     rulecheck.check_all(Caches(cache_root).rules_checked)
     stats = RunStats(files=len(files))
     articles, info, found = _extract_all(files, cache_root, jobs, fast, progress, stats)
@@ -111,8 +134,9 @@ def _run(files: list[reading.InputFile], out: Path | None, jobs: int, cache_root
     return tables, stats, written
 
 
-def _extract_all(files: list[reading.InputFile], cache_root: Path, jobs: int, fast: bool, progress: bool,
-                 stats: RunStats) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, Extraction]]:
+def _extract_all(
+    files: list[reading.InputFile], cache_root: Path, jobs: int, fast: bool, progress: bool, stats: RunStats
+) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, Extraction]]:
     """Every file prepared, de-duplicated and extracted: here from the caches, else by the workers."""
     prepared, results = Caches(cache_root).prepare, Caches(cache_root).extract
     index = dedup.ArticleIndex()
@@ -160,8 +184,9 @@ def _extract_all(files: list[reading.InputFile], cache_root: Path, jobs: int, fa
     return articles, info, found
 
 
-def _tables(articles: list[Article], info: dict[str, ArticleFacts], found: dict[str, Extraction],
-            out: Path | None) -> tuple[Tables, list[Path]]:
+def _tables(
+    articles: list[Article], info: dict[str, ArticleFacts], found: dict[str, Extraction], out: Path | None
+) -> tuple[Tables, list[Path]]:
     """The tables, and with ``out`` the clean texts and CSVs written there (returned, for the manifest)."""
     from ..output import export
     from ..output.tables import TableBuilder
@@ -182,5 +207,10 @@ def _tables(articles: list[Article], info: dict[str, ArticleFacts], found: dict[
 
 
 def _job(article: Article, published: str) -> Job:
-    return Job(article.article_id, ginza.cache_key(article.sentence_texts()), article.text,
-                       tuple(article.sentences), published or None)
+    return Job(
+        article.article_id,
+        ginza.cache_key(article.sentence_texts()),
+        article.text,
+        tuple(article.sentences),
+        published or None,
+    )

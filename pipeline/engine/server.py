@@ -9,6 +9,7 @@ ready when the first article reaches a worker; on a warm cache it imports spaCy 
 reloads cached parses, a new article's worker loads GiNZA itself). This module stays light: the
 command line imports it before anything else.
 """
+
 from __future__ import annotations
 
 import multiprocessing

@@ -7,17 +7,19 @@ returns the article's extraction (rows, not parsed documents), so the parent
 never holds a parse and memory stays flat however large the corpus. GiNZA is
 loaded lazily: a run after a rule change extracts from cached parses without it.
 """
+
 from __future__ import annotations
 
 import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..extract import extraction
-from ..parse import ginza
 from .. import rulebook
 from ..cache import Caches
+from ..extract import extraction
+from ..parse import ginza
 from ..records import Extraction, ParsedArticle, Sentence
 
 
@@ -30,7 +32,7 @@ class Job:
     published: str | None
 
     def texts(self) -> list[str]:
-        return [self.text[s.start:s.end] for s in self.sentences]
+        return [self.text[s.start : s.end] for s in self.sentences]
 
     def unparsed(self) -> ParsedArticle:
         """The article as the rule families see it, its docs not loaded yet."""
@@ -74,7 +76,7 @@ class Worker:
                 return docs, 0
         try:
             docs = ginza.parse_texts(self.load_model(), texts)
-        except Exception as exc:  # noqa: BLE001 - reported on the article's row
+        except Exception as exc:
             raise ParseFailed(f"{type(exc).__name__}: {exc}") from exc
         self.parses.save(job.parse_key, docs)
         return docs, sum(map(len, texts))
@@ -96,14 +98,17 @@ class Worker:
         except Exception as exc:  # noqa: BLE001 - the article's row says why; the run goes on
             if os.environ.get("PIPELINE_DEBUG"):
                 traceback.print_exc()
-            return Outcome(job.article_id, parsed_chars=parsed_chars,
-                           error=f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0])
+            return Outcome(
+                job.article_id,
+                parsed_chars=parsed_chars,
+                error=f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0],
+            )
         return Outcome(job.article_id, found, tuple(ran), parsed_chars)
 
 
 _worker: Worker | None = None
 # GiNZA as the parser server loaded it before forking this worker (``preload_model``): shared copy-on-write.
-SHARED_MODEL = None
+SHARED_MODEL: Any = None
 
 
 def keep_freed_memory() -> None:

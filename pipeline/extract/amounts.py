@@ -16,6 +16,7 @@ The rules live in ``rules/amounts.yaml``; this module holds the mechanics:
 and is true whenever the value is unknown. The value is kept as a ``Decimal`` while
 computing and written in plain digits, never in scientific notation.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -53,6 +54,7 @@ KINDS = ("money", "count", "ratio")
 
 
 # ----------------------------------------------------------------------------- rules
+
 
 @dataclass(frozen=True)
 class AmountRule:
@@ -103,6 +105,7 @@ def load_rules() -> tuple[tuple[AmountRule, ...], Settings]:
 
 
 # ------------------------------------------------------------------------- numbers
+
 
 def _literal(token: str) -> Decimal:
     """One literal: Arabic digits (1,200 / 1.5) or kanji digits read one by one (二〇〇 → 200)."""
@@ -166,6 +169,7 @@ def plain(value: Decimal | None) -> str:
 
 # -------------------------------------------------------------------- candidates
 
+
 @dataclass
 class Candidate:
     rule: AmountRule
@@ -196,6 +200,7 @@ def _candidate(rule: AmountRule, m: re.Match) -> Candidate | None:
 
 # ------------------------------------------------------------------------ guards
 
+
 def guard_bare_one(text: str, c: Candidate) -> bool:
     """Reject a lone kanji 一 (一人ひとり, 一発逆転, 一円も): an idiom far more often than a count."""
     return c.groups["num"] != "一"
@@ -215,6 +220,7 @@ GUARDS: dict[str, Callable[[str, Candidate], bool]] = {
 
 
 # ------------------------------------------------------------------- extraction
+
 
 def mask(text: str) -> str:
     """URLs, domain paths and e-mail addresses blanked out (same length)."""
@@ -263,24 +269,43 @@ def extract_amounts(text: str, sentences: list[Sentence]) -> list[Amount]:
     out = []
     for c in select(candidates(text)):
         unit = c.groups["unit"]
-        out.append(Amount(
-            start=c.start, end=c.end, text=text[c.start:c.end], value=plain(c.value),
-            unit=settings.units.get(unit, unit), kind=c.rule.kind, approx=_approx(c, settings),
-            sentence_index=_sentence_index(starts, indexes, c.start), rule=c.rule.id))
+        out.append(
+            Amount(
+                start=c.start,
+                end=c.end,
+                text=text[c.start : c.end],
+                value=plain(c.value),
+                unit=settings.units.get(unit, unit),
+                kind=c.rule.kind,
+                approx=_approx(c, settings),
+                sentence_index=_sentence_index(starts, indexes, c.start),
+                rule=c.rule.id,
+            )
+        )
     return out
 
 
 # ----------------------------------------------------------------- rule examples
 
+
 def example(rule_id: str, text: str, nlp: Any, published: str | None) -> list[dict]:
     """What one rule produces on an example text: [{'text', 'value', 'unit', 'kind', 'approx'}]."""
-    return [{"text": a.text, "value": a.value, "unit": a.unit, "kind": a.kind, "approx": a.approx}
-            for a in extract_amounts(text, []) if a.rule == rule_id]
+    return [
+        {"text": a.text, "value": a.value, "unit": a.unit, "kind": a.kind, "approx": a.approx}
+        for a in extract_amounts(text, [])
+        if a.rule == rule_id
+    ]
 
 
 def _family_extract(parsed: ParsedArticle, _inputs: Mapping[str, Any], _memo: None) -> list[Amount]:
     return extract_amounts(parsed.text, parsed.sentences)
 
 
-FAMILY = Family(name="amounts", module="extract.amounts", rule_files=(RULE_FILE,), reads_parse=False,
-                extract=_family_extract, example=example)
+FAMILY = Family(
+    name="amounts",
+    module="extract.amounts",
+    rule_files=(RULE_FILE,),
+    reads_parse=False,
+    extract=_family_extract,
+    example=example,
+)

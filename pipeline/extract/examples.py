@@ -1,4 +1,5 @@
 """Rule examples as the rule families see real articles: sentences split by the cleaner, one Doc each."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -10,12 +10,14 @@ reads it. A family may also keep a memo per parse that outlives rule edits
 (agreements: each dependency pattern's matches), so that an edit re-does only
 the work it changes.
 """
+
 from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from ..cache import DiskCache, cache_key, fingerprint
 from ..records import Extraction, ParsedArticle
@@ -47,8 +49,9 @@ def extract(parsed: ParsedArticle) -> Extraction:
     return _assemble(parsed.article_id, run_all(parsed))
 
 
-def extract_cached(parsed: ParsedArticle, parse_key: str, store: DiskCache,
-                   load_docs: Callable[[], list] | None = None) -> tuple[Extraction, list[str]]:
+def extract_cached(
+    parsed: ParsedArticle, parse_key: str, store: DiskCache, load_docs: Callable[[], list] | None = None
+) -> tuple[Extraction, list[str]]:
     """The article's extraction from the family caches, running only the families that miss.
 
     ``parsed.docs`` may be None: ``load_docs`` is then called once, when a family that reads the
@@ -119,5 +122,6 @@ def _load(store: DiskCache, key: str) -> Any:
 def _assemble(article_id: str, found: dict[str, Any]) -> Extraction:
     person_mentions, persons = found["people"]
     org_mentions, orgs = found["organizations"]
-    return Extraction(article_id, person_mentions + org_mentions, found["dates"], persons, orgs, found["agreements"],
-                      found["amounts"])
+    return Extraction(
+        article_id, person_mentions + org_mentions, found["dates"], persons, orgs, found["agreements"], found["amounts"]
+    )

@@ -1,12 +1,13 @@
 """Article-level facts for articles.csv: title, source (publisher) and published date."""
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from . import dates
 from .. import rulebook
 from ..records import Article, ArticleFacts
+from . import dates
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MEANINGFUL = re.compile(r"[\w\u3040-\u30ff\u3400-\u9fff]{4,}")
@@ -15,7 +16,7 @@ MEANINGFUL = re.compile(r"[\w\u3040-\u30ff\u3400-\u9fff]{4,}")
 def title(article: Article) -> str:
     """The first body line with some words in it."""
     for s in article.sentences:
-        line = article.text[s.start:s.end].strip()
+        line = article.text[s.start : s.end].strip()
         if s.section == "body" and MEANINGFUL.search(line):
             return line[:200]
     return ""

@@ -14,12 +14,14 @@ A new family is one module plus one entry in ``FAMILY_MODULES``. Rule files that
 not read by an extraction family (section markers, publisher names) are declared as a
 ``rulebook.RuleSet`` next to the code that reads them and listed in ``RULE_SET_MODULES``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..rulebook import RuleSet
 
@@ -36,7 +38,7 @@ class Family(RuleSet):
     extract: Callable[[Any, Mapping[str, Any], Any], Any]  # (ParsedArticle, results read, memo) → result
     reads: tuple[str, ...] = ()  # families whose results it takes as input
     packages: tuple[str, ...] = ()  # installed packages whose version its results depend on
-    memo: type | None = None  # kept per parse across rule edits (a dict subclass with ``FORMAT``, ``changed``)
+    memo: Any = None  # kept per parse across rule edits (a dict subclass with ``FORMAT``, ``changed``)
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@
 UTF-8 with BOM, RFC 4180 quoting, formula injection neutralised, each file
 replaced atomically (temp file in the same folder, fsync, rename).
 """
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """One run per output folder at a time: a lock file that a second run refuses on."""
+
 from __future__ import annotations
 
 import fcntl
@@ -25,7 +26,9 @@ class OutputLock:
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
             os.close(fd)
-            raise OutputBusy(f"{self.path.parent} is in use by another run (pid {holder}); try again when it ends") from None
+            raise OutputBusy(
+                f"{self.path.parent} is in use by another run (pid {holder}); try again when it ends"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self.fd = fd

@@ -8,6 +8,7 @@ run wrote, and the run's summary. ``current`` gives that summary back only when 
 recorded file still match; anything else (no manifest, an edited CSV, a deleted clean text, one
 byte of one article) means the run does its work, from its caches.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,11 @@ def run_key(corpus: Path, files: list[InputFile]) -> str | None:
     try:
         for f in files:
             meta = sidecar_path(f.path)
-            digest.update(f"{f.rel}\0{f.article_id}\0".encode() + hashlib.sha256(f.path.read_bytes()).digest()
-                          + (hashlib.sha256(meta.read_bytes()).digest() if meta.exists() else b"-"))
+            digest.update(
+                f"{f.rel}\0{f.article_id}\0".encode()
+                + hashlib.sha256(f.path.read_bytes()).digest()
+                + (hashlib.sha256(meta.read_bytes()).digest() if meta.exists() else b"-")
+            )
     except OSError:
         return None  # the run reports the file; it is not worth remembering
     modules = tuple(".".join(p.relative_to(PACKAGE_DIR).with_suffix("").parts) for p in PACKAGE_DIR.rglob("*.py"))

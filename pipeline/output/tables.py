@@ -1,8 +1,9 @@
 """Tables stage: plain records in, the contract's DataFrames out (spec/outputs.md)."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from typing import Iterable
 
 import pandas as pd
 
@@ -11,19 +12,75 @@ from ..records import Article, ArticleFacts, Entity, Extraction, Sentence
 SEP = " | "
 
 COLUMNS: dict[str, list[str]] = {
-    "articles": ["article_id", "path", "sha256", "encoding", "title", "source", "published", "published_from",
-                 "chars_raw", "chars_clean", "chars_removed", "duplicate_of", "status", "error"],
-    "mentions": ["article_id", "mention_id", "label", "text", "start", "end", "sentence_index", "section",
-                 "canonical", "rule"],
+    "articles": [
+        "article_id",
+        "path",
+        "sha256",
+        "encoding",
+        "title",
+        "source",
+        "published",
+        "published_from",
+        "chars_raw",
+        "chars_clean",
+        "chars_removed",
+        "duplicate_of",
+        "status",
+        "error",
+    ],
+    "mentions": [
+        "article_id",
+        "mention_id",
+        "label",
+        "text",
+        "start",
+        "end",
+        "sentence_index",
+        "section",
+        "canonical",
+        "rule",
+    ],
     "people": ["article_id", "person", "title", "country", "surfaces", "mentions", "first_sentence", "rule"],
-    "organizations": ["article_id", "organization", "abbreviation", "kind", "country", "surfaces", "mentions",
-                      "first_sentence", "rule"],
+    "organizations": [
+        "article_id",
+        "organization",
+        "abbreviation",
+        "kind",
+        "country",
+        "surfaces",
+        "mentions",
+        "first_sentence",
+        "rule",
+    ],
     "dates": ["article_id", "start", "end", "text", "value", "kind", "anchor", "sentence", "rule"],
-    "agreements": ["article_id", "agreement_id", "date", "event", "parties", "predicate", "status", "instrument",
-                   "content", "sentence", "rule"],
+    "agreements": [
+        "article_id",
+        "agreement_id",
+        "date",
+        "event",
+        "parties",
+        "predicate",
+        "status",
+        "instrument",
+        "content",
+        "sentence",
+        "rule",
+    ],
     "duplicates": ["article_id", "start", "end", "chars", "kind", "duplicate_of"],
-    "amounts": ["article_id", "amount_id", "text", "value", "unit", "kind", "approx", "sentence_index", "start", "end",
-                "sentence", "rule"],
+    "amounts": [
+        "article_id",
+        "amount_id",
+        "text",
+        "value",
+        "unit",
+        "kind",
+        "approx",
+        "sentence_index",
+        "start",
+        "end",
+        "sentence",
+        "rule",
+    ],
 }
 # ``value`` of amounts is not numeric by type: it is written as the rule module spelled it (plain digits, or
 # empty), so that pandas never turns 1200000000000 into a float or 1.2e+12.
@@ -65,56 +122,127 @@ class TableBuilder:
 
     def add_article(self, article: Article, facts: ArticleFacts) -> None:
         removed = sum(r.chars for r in article.removals)
-        self.rows["articles"].append({
-            "article_id": article.article_id, "path": article.path, "sha256": article.sha256,
-            "encoding": article.encoding, "title": facts.title, "source": facts.source,
-            "published": facts.published, "published_from": facts.published_from,
-            "chars_raw": len(article.raw), "chars_clean": len(article.text), "chars_removed": removed,
-            "duplicate_of": article.duplicate_of,
-            "status": "error" if article.error or article.meta_error else "ok",
-            "error": article.error or (f"{article.meta_error} (text processed without it)" if article.meta_error else ""),
-        })
+        self.rows["articles"].append(
+            {
+                "article_id": article.article_id,
+                "path": article.path,
+                "sha256": article.sha256,
+                "encoding": article.encoding,
+                "title": facts.title,
+                "source": facts.source,
+                "published": facts.published,
+                "published_from": facts.published_from,
+                "chars_raw": len(article.raw),
+                "chars_clean": len(article.text),
+                "chars_removed": removed,
+                "duplicate_of": article.duplicate_of,
+                "status": "error" if article.error or article.meta_error else "ok",
+                "error": article.error
+                or (f"{article.meta_error} (text processed without it)" if article.meta_error else ""),
+            }
+        )
         for r in article.removals:
-            self.rows["duplicates"].append({
-                "article_id": article.article_id, "start": r.start, "end": r.end, "chars": r.chars,
-                "kind": r.kind, "duplicate_of": r.duplicate_of,
-            })
+            self.rows["duplicates"].append(
+                {
+                    "article_id": article.article_id,
+                    "start": r.start,
+                    "end": r.end,
+                    "chars": r.chars,
+                    "kind": r.kind,
+                    "duplicate_of": r.duplicate_of,
+                }
+            )
 
     def add_extraction(self, article: Article, ex: Extraction) -> None:
         aid, text, sents = article.article_id, article.text, article.sentences
-        sentence_text = lambda i: _sentence(text, sents, i)  # noqa: E731
+        sentence_text = lambda i: _sentence(text, sents, i)
         section = {s.index: s.section for s in sents}
         mentions = sorted(
             [(m.start, m.end, m.label, m.text, m.sentence_index, m.canonical, m.rule) for m in ex.mentions]
             + [(d.start, d.end, "DATE", d.text, d.sentence_index, d.value, d.rule) for d in ex.dates]
         )
         for n, (start, end, label, surface, si, canonical, rule) in enumerate(mentions, 1):
-            self.rows["mentions"].append({
-                "article_id": aid, "mention_id": f"m{n:04d}", "label": label, "text": surface, "start": start,
-                "end": end, "sentence_index": si, "section": section.get(si, "body"), "canonical": canonical,
-                "rule": rule,
-            })
+            self.rows["mentions"].append(
+                {
+                    "article_id": aid,
+                    "mention_id": f"m{n:04d}",
+                    "label": label,
+                    "text": surface,
+                    "start": start,
+                    "end": end,
+                    "sentence_index": si,
+                    "section": section.get(si, "body"),
+                    "canonical": canonical,
+                    "rule": rule,
+                }
+            )
         for e in ex.people:
-            self.rows["people"].append({"article_id": aid, "person": e.name, "title": e.title, "country": e.country,
-                                        **_entity_common(e, sentence_text)})
+            self.rows["people"].append(
+                {
+                    "article_id": aid,
+                    "person": e.name,
+                    "title": e.title,
+                    "country": e.country,
+                    **_entity_common(e, sentence_text),
+                }
+            )
         for e in ex.organizations:
-            self.rows["organizations"].append({
-                "article_id": aid, "organization": e.name, "abbreviation": e.abbreviation, "kind": e.kind,
-                "country": e.country, **_entity_common(e, sentence_text)})
+            self.rows["organizations"].append(
+                {
+                    "article_id": aid,
+                    "organization": e.name,
+                    "abbreviation": e.abbreviation,
+                    "kind": e.kind,
+                    "country": e.country,
+                    **_entity_common(e, sentence_text),
+                }
+            )
         for d in ex.dates:
-            self.rows["dates"].append({
-                "article_id": aid, "start": d.start, "end": d.end, "text": d.text, "value": d.value, "kind": d.kind,
-                "anchor": d.anchor, "sentence": sentence_text(d.sentence_index), "rule": d.rule})
+            self.rows["dates"].append(
+                {
+                    "article_id": aid,
+                    "start": d.start,
+                    "end": d.end,
+                    "text": d.text,
+                    "value": d.value,
+                    "kind": d.kind,
+                    "anchor": d.anchor,
+                    "sentence": sentence_text(d.sentence_index),
+                    "rule": d.rule,
+                }
+            )
         for a in ex.agreements:
-            self.rows["agreements"].append({
-                "article_id": aid, "start": a.start, "date": a.date, "event": a.event, "parties": SEP.join(a.parties),
-                "predicate": a.predicate, "status": a.status, "instrument": a.instrument, "content": a.content,
-                "sentence": a.sentence, "rule": a.rule})
+            self.rows["agreements"].append(
+                {
+                    "article_id": aid,
+                    "start": a.start,
+                    "date": a.date,
+                    "event": a.event,
+                    "parties": SEP.join(a.parties),
+                    "predicate": a.predicate,
+                    "status": a.status,
+                    "instrument": a.instrument,
+                    "content": a.content,
+                    "sentence": a.sentence,
+                    "rule": a.rule,
+                }
+            )
         for q in ex.amounts:
-            self.rows["amounts"].append({
-                "article_id": aid, "text": q.text, "value": q.value, "unit": q.unit, "kind": q.kind,
-                "approx": "true" if q.approx else "false", "sentence_index": q.sentence_index, "start": q.start,
-                "end": q.end, "sentence": sentence_text(q.sentence_index), "rule": q.rule})
+            self.rows["amounts"].append(
+                {
+                    "article_id": aid,
+                    "text": q.text,
+                    "value": q.value,
+                    "unit": q.unit,
+                    "kind": q.kind,
+                    "approx": "true" if q.approx else "false",
+                    "sentence_index": q.sentence_index,
+                    "start": q.start,
+                    "end": q.end,
+                    "sentence": sentence_text(q.sentence_index),
+                    "rule": q.rule,
+                }
+            )
 
     def build(self) -> Tables:
         frames = {name: _frame(name, rows) for name, rows in self.rows.items()}
@@ -126,13 +254,18 @@ class TableBuilder:
 def _sentence(text: str, sentences: list[Sentence], index: int) -> str:
     """Sentence ``index`` (the cleaner numbers sentences in order, so it is ``sentences[index]``)."""
     s = sentences[index] if 0 <= index < len(sentences) else None
-    return text[s.start:s.end] if s else ""
+    return text[s.start : s.end] if s else ""
 
 
 def _entity_common(e: Entity, sentence_text) -> dict:
     first = e.first
-    return {"surfaces": SEP.join(e.surfaces), "mentions": len(e.mentions),
-            "first_sentence": sentence_text(first.sentence_index), "rule": e.rule, "first_start": first.start}
+    return {
+        "surfaces": SEP.join(e.surfaces),
+        "mentions": len(e.mentions),
+        "first_sentence": sentence_text(first.sentence_index),
+        "rule": e.rule,
+        "first_start": first.start,
+    }
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:

@@ -7,13 +7,15 @@ keeps its bunsetu data), keyed by the sentence texts and
 the model's name and version: unchanged text is never parsed twice, and a
 changed rule file re-runs extraction only.
 """
+
 from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ..cache import Caches, DiskCache
 from ..records import ParsedArticle, Sentence
@@ -105,7 +107,7 @@ class ParseCache:
         self.store = DiskCache(self.root, ".spacy")
 
     @classmethod
-    def under(cls, cache_root: Path) -> "ParseCache":
+    def under(cls, cache_root: Path) -> ParseCache:
         """The parse cache of a run's cache folder."""
         return cls(Caches(Path(cache_root)).parse)
 
@@ -168,12 +170,15 @@ def parse_texts(nlp: Language, texts: list[str]) -> list[Doc]:
     for (i, _), doc in zip(jobs, parsed):
         grouped.setdefault(i, []).append(doc)
     # GiNZA's bunsetu user data cannot be merged across pieces; only over-long sentences lose it.
-    return [g[0] if len(g) == 1 else Doc.from_docs(g, ensure_whitespace=False, exclude=["user_data"])
-            for _, g in sorted(grouped.items())]
+    return [
+        g[0] if len(g) == 1 else Doc.from_docs(g, ensure_whitespace=False, exclude=["user_data"])  # type: ignore[call-arg]
+        for _, g in sorted(grouped.items())
+    ]
 
 
-def parse_article(article_id: str, text: str, sentences: list[Sentence], nlp: Language,
-                  published: str | None = None) -> ParsedArticle:
+def parse_article(
+    article_id: str, text: str, sentences: list[Sentence], nlp: Language, published: str | None = None
+) -> ParsedArticle:
     """An article parsed in this process, no cache (``explain``, rule examples, the spaCy component)."""
-    docs = parse_texts(nlp, [text[s.start:s.end] for s in sentences])
+    docs = parse_texts(nlp, [text[s.start : s.end] for s in sentences])
     return ParsedArticle(article_id, text, list(sentences), docs, published)

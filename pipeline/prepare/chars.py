@@ -1,4 +1,5 @@
 """Character classes shared by the clean passes (markup whitespace, PDF repair)."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -6,8 +7,13 @@ import unicodedata
 
 def is_kanji(c: str) -> bool:
     o = ord(c)
-    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF
-            or c in "々〆〇")
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0xF900 <= o <= 0xFAFF
+        or 0x20000 <= o <= 0x3FFFF
+        or c in "々〆〇"
+    )
 
 
 def is_hiragana(c: str) -> bool:

@@ -7,7 +7,10 @@ raw input. ``segment(text)`` (``sentences``) splits the clean text into ``Senten
 records and labels each with a section (``body``, ``comments`` or ``meta``) using
 the rules in ``rules/sections.yaml`` (``sections``).
 """
+
 from __future__ import annotations
+
+from array import array
 
 from ..records import AlignedText, Removal
 from .markup import strip_markup
@@ -25,4 +28,4 @@ def clean(raw: str, *, html: bool = False) -> tuple[AlignedText, list[Removal]]:
     text, origin, removals = strip_markup(raw, html)
     text, origin = normalize(text, origin)
     text, origin = repair(text, origin)
-    return AlignedText(text, origin), removals
+    return AlignedText(text, array("i", origin)), removals

@@ -32,14 +32,15 @@ Only an article whose signature is not cached yet needs datasketch.
 Line breaks are ``\\n`` (the cleaner normalises them); a removed block takes
 its line break and any blank lines after it, so no empty gaps pile up.
 """
+
 from __future__ import annotations
 
 import math
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 import numpy as np
 
@@ -110,7 +111,7 @@ def _bigrams(words: list[str]) -> list[str]:
     n = WORD_SHINGLE
     if len(words) <= n:
         return ["\x1f".join(words)]
-    return ["\x1f".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+    return ["\x1f".join(words[i : i + n]) for i in range(len(words) - n + 1)]
 
 
 def _prefix_len(size: int) -> int:
@@ -123,7 +124,7 @@ def _shingle_sets(text: str, lines: list[_Line], todo: list[int]) -> tuple[dict[
     ids: dict[str, int] = {}  # numbered in text order, so ranks do not depend on hash seeds
     sets: dict[int, set[int]] = {}
     for i in todo:
-        words = _words(text[lines[i].start:lines[i].end])
+        words = _words(text[lines[i].start : lines[i].end])
         if words:  # a line of nothing MeCab can read has nothing to compare
             sets[i] = {ids.setdefault(b, len(ids)) for b in _bigrams(words)}
     freq = [0] * len(ids)
@@ -144,7 +145,7 @@ def _near(text: str, lines: list[_Line], kinds: list[str], targets: list[int]) -
     sets, rank = _shingle_sets(text, lines, todo)
     index: dict[int, list[int]] = {}
     for i in sets:  # in line order: earlier lines are indexed first
-        prefix = sorted(sets[i], key=rank.__getitem__)[:_prefix_len(len(sets[i]))]
+        prefix = sorted(sets[i], key=rank.__getitem__)[: _prefix_len(len(sets[i]))]
         match = _first_match(sets[i], prefix, index, sets)
         if match >= 0:
             kinds[i], targets[i] = NEAR, match
@@ -206,9 +207,9 @@ def _mark(kinds: list[str], targets: list[int], align: list[int], i: int, copy: 
     kinds[i], targets[i], align[i] = EXACT, copy, copy
 
 
-def _absorb_gap(lines: list[_Line], kinds: list[str], targets: list[int], align: list[int],
-                i: int, prev: int) -> int:
-    """Remove the short lines from i on if they match the kept copy and the run resumes after them (or the text ends)."""
+def _absorb_gap(lines: list[_Line], kinds: list[str], targets: list[int], align: list[int], i: int, prev: int) -> int:
+    """Remove the short lines from i on if they match the kept copy and the run resumes after them
+    (or the text ends)."""
     k = i
     while k < len(lines) and kinds[k] == KEEP and _short(lines[k]):
         k += 1
@@ -283,7 +284,7 @@ def _char_shingles(text: str, size: int) -> set[str]:
     norm = _WS.sub(" ", text).strip()
     if len(norm) <= size:
         return {norm} if norm else set()
-    return {norm[i:i + size] for i in range(len(norm) - size + 1)}
+    return {norm[i : i + size] for i in range(len(norm) - size + 1)}
 
 
 def _hash32(data: bytes) -> int:
@@ -339,7 +340,7 @@ class ArticleIndex:
         mh = signature if signature is not None else self.signature(text)
         if mh is None:
             return ""  # nothing to compare: an empty text duplicates nothing
-        keys = [mh[b * ROWS:(b + 1) * ROWS].tobytes() for b in range(BANDS)]
+        keys = [mh[b * ROWS : (b + 1) * ROWS].tobytes() for b in range(BANDS)]
         found = {c for band, k in zip(self._bands, keys) for c in band.get(k, ())}
         candidates = [c for c in found if c != article_id and _jaccard(self._hashes[c], mh) >= self.threshold]
         if candidates:

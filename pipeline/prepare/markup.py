@@ -11,6 +11,7 @@
   ``Removal(kind="markup")``; a block tag (``<p>``, ``<br>``, ``<td>``) is still
   removed whole and its line break points at the tag's first character.
 """
+
 from __future__ import annotations
 
 import html
@@ -154,7 +155,9 @@ class _Tags:
         at = self.find(closer, pos)
         if at < 0:
             return len(self.raw) if self.html else pos
-        return closer.match(self.raw, at).end()
+        found = closer.match(self.raw, at)  # find() stopped where it matches
+        assert found is not None
+        return found.end()
 
 
 @dataclass

@@ -4,6 +4,7 @@ NFKC would rewrite a whole string without telling where each character came from
 character (or cluster) the mapping to raw offsets survives. A few characters are kept as they
 are (``〜``, ``①``), control and zero-width characters are dropped.
 """
+
 from __future__ import annotations
 
 import re

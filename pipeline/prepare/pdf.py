@@ -4,6 +4,7 @@
   break: a cell is a unit of its own and is never glued to its neighbour.
 - Lines are stripped; runs of blank lines become one blank line.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,10 +38,16 @@ def _repair_cell(cell: str, origin: list[int]) -> tuple[str, list[int]]:
     gaps = list(_GAP.finditer(cell))
     if not gaps:
         return cell, origin
-    letter_spaced = {m.start() + i for r in (_SPACED_CAPS, _SPACED_DIGITS) for m in r.finditer(cell)
-                     for i in range(1, m.end() - m.start(), 2)}
+    letter_spaced = {
+        m.start() + i
+        for r in (_SPACED_CAPS, _SPACED_DIGITS)
+        for m in r.finditer(cell)
+        for i in range(1, m.end() - m.start(), 2)
+    }
     wrapped = _is_wrapped(cell, gaps)
-    head_end = _BULLETS_ONLY.match(cell).end()  # bullets before the first real token
+    bullets = _BULLETS_ONLY.match(cell)  # bullets before the first real token (matches the empty string too)
+    assert bullets is not None
+    head_end = bullets.end()
     parts, out_origin, pos = [], [], 0
     for k, gap in enumerate(gaps):
         left_start = gaps[k - 1].end() if k else 0
@@ -60,8 +67,11 @@ def _repair_cell(cell: str, origin: list[int]) -> tuple[str, list[int]]:
 
 def _is_wrapped(cell: str, gaps: list[re.Match]) -> bool:
     """A line re-flowed from a PDF: spaces between Japanese characters at a regular, long interval."""
-    cuts = [g.start() for g in gaps if 0 < g.start() and g.end() < len(cell)
-            and is_jp(cell[g.start() - 1]) and is_jp(cell[g.end()])]
+    cuts = [
+        g.start()
+        for g in gaps
+        if 0 < g.start() and g.end() < len(cell) and is_jp(cell[g.start() - 1]) and is_jp(cell[g.end()])
+    ]
     if len(cuts) < 2:
         return False
     bounds = [0, *cuts, len(cell)]

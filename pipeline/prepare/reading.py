@@ -3,6 +3,7 @@
 Never writes to the corpus. Every problem becomes a one-line reason on the
 article (``Article.error``), never an exception that stops the run.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -90,8 +91,9 @@ def decode(data: bytes) -> tuple[str, str]:
             # A file cut short inside its last character: the partial character carries nothing.
             return data[: exc.start].decode("utf-8"), "utf-8"
         if _utf8_multibyte_chars(data[: exc.start]) >= 3:
-            raise ReadError(f"mixed encodings: valid UTF-8 Japanese up to byte {exc.start}, then bytes that are not "
-                            f"UTF-8") from None
+            raise ReadError(
+                f"mixed encodings: valid UTF-8 Japanese up to byte {exc.start}, then bytes that are not UTF-8"
+            ) from None
     candidates = []
     for codec, name in LEGACY_CODECS.items():
         try:

@@ -1,4 +1,5 @@
 """Sections: each line of clean text is ``body``, ``comments`` or ``meta``, by the rules in ``rules/sections.yaml``."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -22,9 +23,8 @@ def rule_examples(rule: rulebook.Rule, example_text: str) -> bool:
 def example(rule_id: str, text: str, nlp: object, published: str | None) -> list[dict]:
     """The section rule's effect when it matches the line (``rulebook.RuleSet.example``)."""
     rule = rulebook.load("sections").by_id(rule_id)
-    if not rule_examples(rule, text):
-        return []
-    return [{"effect": rule.get("effect"), "text": rule.regex.search(text.strip()).group(0)}]
+    match = rule.regex.search(text.strip()) if rule_examples(rule, text) else None
+    return [{"effect": rule.get("effect"), "text": match.group(0)}] if match else []
 
 
 def _line_effect(line: str) -> str | None:

@@ -1,4 +1,5 @@
 """Sentence split of clean text: at terminators outside quotes and at line ends, each sentence with its section."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,9 @@ _TERMINATORS = "。!?！？"
 _QUOTE_PAIRS = {"「": "」", "『": "』", "“": "”"}
 _TRAILING = "」』)）】〕”’]"
 MAX_QUOTE_CHARS = 500  # a quote that does not close this soon (or on its line) is ignored
-_SPECIAL_CHARS = re.compile("[" + re.escape(_TERMINATORS + "".join(_QUOTE_PAIRS) + "".join(_QUOTE_PAIRS.values()))
-                            + "]")
+_SPECIAL_CHARS = re.compile(
+    "[" + re.escape(_TERMINATORS + "".join(_QUOTE_PAIRS) + "".join(_QUOTE_PAIRS.values())) + "]"
+)
 
 
 def _quoted_spans(line: str) -> list[tuple[int, int]]:

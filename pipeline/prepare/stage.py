@@ -3,22 +3,22 @@
 A prepared article (clean text, removals, sentences, MinHash) is reused until the file's bytes,
 one of ``PREPARE_CODE``'s modules, ``sections.yaml`` or the tokeniser behind de-duplication change.
 """
+
 from __future__ import annotations
 
 import pickle
-from typing import Callable
+from collections.abc import Callable
 
-from . import cleaning, dedup, reading
 from ..cache import DiskCache, cache_key, fingerprint
 from ..records import Article, Removal
+from . import cleaning, dedup, reading
 
 PREPARE_CODE = ("prepare", "records", "rulebook", "cache", "atomic")  # the whole prepare stage, and what it reads
 PREPARE_RULES = ("sections",)
 PREPARE_PACKAGES = ("fugashi", "unidic-lite", "datasketch")
 
 
-def prepare(f: reading.InputFile, cache: DiskCache | None = None,
-            on_miss: Callable[[], None] | None = None) -> Article:
+def prepare(f: reading.InputFile, cache: DiskCache | None = None, on_miss: Callable[[], None] | None = None) -> Article:
     """Read, clean, de-duplicate blocks and split sentences; errors land on the article.
 
     With a cache, an unchanged file (same bytes, same code and rules) skips straight to its result;
@@ -28,10 +28,14 @@ def prepare(f: reading.InputFile, cache: DiskCache | None = None,
     if article.error:
         return article
     # The id is part of the key: removals name their article ("id:offset"), and two files may share bytes.
-    key = cache_key(article.article_id, article.sha256, str(reading.is_html(f)),
-                    fingerprint(PREPARE_CODE, PREPARE_RULES, PREPARE_PACKAGES))
+    key = cache_key(
+        article.article_id,
+        article.sha256,
+        str(reading.is_html(f)),
+        fingerprint(PREPARE_CODE, PREPARE_RULES, PREPARE_PACKAGES),
+    )
     payload = cache.get(key) if cache is not None else None
-    if payload is not None:
+    if cache is not None and payload is not None:
         try:
             article.clean, article.removals, article.sentences, article.signature = pickle.loads(payload)
             return article
