@@ -4,6 +4,7 @@ The seed test uses the scorer's matching (tests/eval/score.py): a predicted pers
 person when its canonical name or one of its surfaces equals a gold alias after NFKC and space
 removal; a second row for the same gold person is a false positive.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,12 +13,12 @@ import sys
 import unicodedata
 
 import pytest
+from conftest import GOLD, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import GOLD, ROOT
-from pipeline.extract import people
 from pipeline import rulebook
+from pipeline.extract import people
 
 RULE_IDS = {r.id for r in rulebook.load("people").rules}
 
@@ -84,7 +85,7 @@ def test_seed_mentions_are_exact_clean_spans(seed_people, parsed_seeds):
         text = parsed_seeds[aid].text
         names = {e.name for e in entities}
         for m in mentions:
-            assert text[m.start:m.end] == m.text
+            assert text[m.start : m.end] == m.text
             assert m.label == "PERSON" and m.rule in RULE_IDS and m.canonical in names
         assert sum(len(e.mentions) for e in entities) == len(mentions)
 
@@ -142,8 +143,11 @@ def test_unrelated_latin_name_on_the_line_is_not_paired(extract_text):
 def test_two_people_in_one_sentence_stay_apart(extract_text):
     ents = extract_text("林芳正官房長官とブリンケン国務長官、上川外相、王毅中国外相が出席した。")
     assert {n: (e.title, e.country) for n, e in ents.items()} == {
-        "林芳正": ("官房長官", "JP"), "ブリンケン": ("国務長官", "US"),
-        "上川": ("外相", "JP"), "王毅": ("外相", "CN")}
+        "林芳正": ("官房長官", "JP"),
+        "ブリンケン": ("国務長官", "US"),
+        "上川": ("外相", "JP"),
+        "王毅": ("外相", "CN"),
+    }
 
 
 def test_name_split_from_title_and_space_removed(extract_text):
@@ -175,19 +179,22 @@ def test_latin_titles_and_ranks(extract_text):
 # ------------------------------------------------------------------ what is not a person
 
 
-@pytest.mark.parametrize("text", [
-    "両閣僚は会談した。国防長官と首相が出席した。",
-    "4つ星指揮官(大将)の常時駐留については米議会が反対している。委員長は欠席した。",
-    "普段から意思疎通を行っている在米軍司令官ではなくインド太平洋軍司令部と調整する。",
-    "関連記事:バイデン政権、限定的なAUKUSへの日本招待について英豪と協議を開始",
-    "バイデン民主党にはどうにかする自信があるのでしょう",
-    "マンスフィールドフェローとして防衛省の各部署で働いた。",
-    "日米共同統合演習「キーン・ソード25」に参加した。赤坂プレス・センターのサテライト・オフィス",
-    "Nikkei Asiaは18日、Financial Timesの取材に応じた。出典:U.S. Marine Corps photo",
-    "ペンタゴン報道官とホワイトハウスの報道官が会見した。アメリカ大統領の権限",
-    "キャンプ・シュワブで訓練した。トランプ関税の影響が広がる。",
-    "(了)",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "両閣僚は会談した。国防長官と首相が出席した。",
+        "4つ星指揮官(大将)の常時駐留については米議会が反対している。委員長は欠席した。",
+        "普段から意思疎通を行っている在米軍司令官ではなくインド太平洋軍司令部と調整する。",
+        "関連記事:バイデン政権、限定的なAUKUSへの日本招待について英豪と協議を開始",
+        "バイデン民主党にはどうにかする自信があるのでしょう",
+        "マンスフィールドフェローとして防衛省の各部署で働いた。",
+        "日米共同統合演習「キーン・ソード25」に参加した。赤坂プレス・センターのサテライト・オフィス",
+        "Nikkei Asiaは18日、Financial Timesの取材に応じた。出典:U.S. Marine Corps photo",
+        "ペンタゴン報道官とホワイトハウスの報道官が会見した。アメリカ大統領の権限",
+        "キャンプ・シュワブで訓練した。トランプ関税の影響が広がる。",
+        "(了)",
+    ],
+)
 def test_not_people(extract_text, text):
     assert extract_text(text) == {}
 
@@ -195,11 +202,22 @@ def test_not_people(extract_text, text):
 # ------------------------------------------------------------------ romanisation (pure functions)
 
 
-@pytest.mark.parametrize("kana,word", [
-    ("ケリー", "KELLY"), ("ボンドラン", "VORNDRAN"), ("タイラー", "Tyler"), ("アンドリュース", "Andrews"),
-    ("オースティン", "Austin"), ("ヘグセス", "Hegseth"), ("チャールズ", "Charles"), ("キャンベル", "Campbell"),
-    ("ケネディ", "Kennedy"), ("ブリンケン", "Blinken"), ("浜田", "HAMADA"),
-])
+@pytest.mark.parametrize(
+    "kana,word",
+    [
+        ("ケリー", "KELLY"),
+        ("ボンドラン", "VORNDRAN"),
+        ("タイラー", "Tyler"),
+        ("アンドリュース", "Andrews"),
+        ("オースティン", "Austin"),
+        ("ヘグセス", "Hegseth"),
+        ("チャールズ", "Charles"),
+        ("キャンベル", "Campbell"),
+        ("ケネディ", "Kennedy"),
+        ("ブリンケン", "Blinken"),
+        ("浜田", "HAMADA"),
+    ],
+)
 def test_part_matches_romanisation(kana, word):
     assert people.part_matches(kana, word)
 
@@ -210,8 +228,14 @@ def test_part_does_not_match_other_names(kana, word):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガギグゲゴ"
-               "ザジズゼゾダデドバビブベボパピプペポヴァィゥェォャュョッー", min_size=1, max_size=12))
+@given(
+    st.text(
+        alphabet="アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガギグゲゴ"
+        "ザジズゼゾダデドバビブベボパピプペポヴァィゥェォャュョッー",
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_romanize_is_plain_ascii(kana):
     roman = people.romanize(kana)
     assert roman == roman.lower() and roman.isascii() and all(c.isalpha() for c in roman)

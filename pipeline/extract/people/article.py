@@ -1,0 +1,117 @@
+"""The article-level steps: every rule over the sentences, then name pairing and repeats of found names."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+
+from ... import rulebook
+from ...records import ParsedArticle
+from .lexicon import alternation, people_rules, rule_regex
+from .merging import name_key
+from .romaji import scripts_match
+from .rules import SENTENCE_RULES, resolve
+from .sentence import Hit, Sent, make_hit
+
+# ------------------------------------------------------------------ name pairing
+
+
+def name_pairing(sents: list[Sent], hits: list[Hit], rule: rulebook.Rule) -> list[tuple[Hit, Hit]]:
+    """(latin hit, partner): existing Latin hits are linked, unfound runs become new hits."""
+    by_sent: dict[int, list[Hit]] = {}
+    for h in hits:
+        by_sent.setdefault(h.sent, []).append(h)
+    pairs = []
+    for s in sents:
+        jp = [h for h in by_sent.get(s.index, []) if h.script != "latin"]
+        for m in rule_regex(rule).finditer(s.text) if jp else ():
+            partner = next((h for h in jp if scripts_match(h, m.group(0).split())), None)
+            if partner is not None:
+                pairs.append((_latin_hit(s, rule, m, by_sent.get(s.index, [])), partner))
+    return pairs
+
+
+def _latin_hit(s: Sent, rule: rulebook.Rule, m: re.Match, hits: list[Hit]) -> Hit:
+    a, b = s.offset + m.start(), s.offset + m.end()
+    known = next((h for h in hits if h.script == "latin" and h.start <= a and b <= h.end), None)
+    return known or make_hit(s, rule.id, m.start(), m.end(), m.start(), m.end())
+
+
+# ------------------------------------------------------------------ repeats
+
+
+def name_repeat(sents: list[Sent], hits: list[Hit], rule: rulebook.Rule) -> list[Hit]:
+    """Bare re-mentions of found names (and their surnames or katakana parts) not covered yet."""
+    names = {n for h in hits if h.script != "latin" for n in _repeat_forms(h)}
+    if not names:
+        return []
+    regex, covered = rule_regex(rule, NAME=alternation(names)), _coverage(hits)
+    out = []
+    for s in sents:
+        for m in regex.finditer(s.text):
+            a, b = m.span("name")
+            if a in s.starts and b in s.ends and not covered(s.offset + a, s.offset + b):
+                out.append(make_hit(s, rule.id, a, b, a, b))
+    return out
+
+
+def _repeat_forms(h: Hit) -> set[str]:
+    if h.script == "kana":
+        return {h.name} | {p for p in h.parts if len(p) >= 3}
+    return {h.name} | ({h.parts[0]} if len(h.parts) > 1 and len(h.parts[0]) >= 2 else set())
+
+
+def _covered(hits: list[Hit], start: int, end: int) -> bool:
+    return any(h.start < end and start < h.end for h in hits)
+
+
+def _coverage(hits: list[Hit]) -> Callable[[int, int], bool]:
+    """A fast ``_covered`` for many look-ups against the same disjoint, sorted hits."""
+    spans = sorted((h.start, h.end) for h in hits)
+    starts = [a for a, _ in spans]
+
+    def covered(start: int, end: int) -> bool:
+        i = bisect_right(starts, start)
+        return any(a < end and start < b for a, b in spans[max(0, i - 1) : i + 1])
+
+    return covered
+
+
+# ------------------------------------------------------------------ article
+
+
+def sentences(parsed: ParsedArticle) -> list[Sent]:
+    assert parsed.docs is not None, "the people rules read the parse: extraction loads the docs first"
+    return [Sent(s.index, s.start, parsed.text[s.start : s.end], doc) for s, doc in zip(parsed.sentences, parsed.docs)]
+
+
+def run_rules(sents: list[Sent], only: str | None = None) -> tuple[list[Hit], list[Hit], list[tuple[Hit, Hit]]]:
+    """(raw hits, resolved hits, name pairs). ``only`` runs one sentence rule; name pairing and
+    repeats always run every rule, since they work from the names the others found."""
+    rules = people_rules()
+    everything = only in (None, "person.name_pairing", "person.name_repeat")
+    raw = [
+        h
+        for rid, fn in SENTENCE_RULES.items()
+        if rid in rules and (everything or rid == only)
+        for s in sents
+        for h in fn(s, rules[rid])
+    ]
+    kept = resolve(raw)
+    pairs = name_pairing(sents, kept, rules["person.name_pairing"]) if "person.name_pairing" in rules else []
+    for latin, partner in pairs:
+        latin.link = partner.name
+    new = [latin for latin, _ in pairs if latin.rule == "person.name_pairing"]
+    kept += [h for h in new if not _covered(kept, h.start, h.end)]
+    repeats = name_repeat(sents, kept, rules["person.name_repeat"]) if "person.name_repeat" in rules else []
+    return raw + new + repeats, kept + repeats, pairs
+
+
+def name_links(hits: list[Hit]) -> dict[str, set[str]]:
+    links: dict[str, set[str]] = {}
+    for h in hits:
+        if h.link:
+            links.setdefault(name_key(h.name), set()).add(name_key(h.link))
+            links.setdefault(name_key(h.link), set()).add(name_key(h.name))
+    return links

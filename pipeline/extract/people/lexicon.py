@@ -1,0 +1,150 @@
+"""What the person rules know about words: the rule-file dictionaries and UniDic through fugashi.
+
+The dictionaries are ``rules/offices.yaml`` (offices, titles, country prefixes) and the settings of
+``rules/people.yaml`` (word lists, known figures, regex macros). fugashi with UniDic-lite is a second,
+independent tokeniser and dictionary beside GiNZA; both load on first use, not at import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from ... import rulebook
+
+KANA_RE = re.compile(r"^[ァ-ヺー・･＝=A-Z.]+$")
+KANJI_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
+LATIN_RE = re.compile(r"[A-Za-z]")
+SEP_RE = re.compile(r"[・･＝=]")
+KIND_RANK = {"office": 3, "rank": 2, "role": 1, "honorific": 0, "": -1}
+
+
+# ------------------------------------------------------------------ dictionaries
+
+
+@dataclass(frozen=True)
+class Office:
+    text: str
+    country: str = ""
+    kind: str = "office"
+    glued: bool = True  # False: written right after a name it names a programme (マンスフィールドフェロー)
+    alone: bool = True  # False: too generic to follow a common katakana word without a 人名 tag
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    offices: dict[str, Office]
+    prefixes: dict[str, str]  # country word → ISO code
+    latin: dict[str, Office]
+    not_names: frozenset[str]
+    latin_not_names: frozenset[str]
+    known: dict[str, str]  # known figure → country
+    macros: dict[str, str]
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Regex alternation, longest first so that 防衛大臣政務官 wins over 防衛大臣."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _office(entry: dict, key: str) -> Office:
+    return Office(
+        str(entry[key]),
+        str(entry.get("country") or ""),
+        str(entry.get("kind", "office")),
+        bool(entry.get("glued", True)),
+        bool(entry.get("alone", True)),
+    )
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Offices, prefixes and word lists from the rule files (loaded once)."""
+    offices_file, people_file = rulebook.load("offices"), rulebook.load("people")
+    entries = offices_file.entries
+    offices = {str(e["office"]): _office(e, "office") for e in entries if "office" in e}
+    latin = {str(e["latin"]): _office(e, "latin") for e in entries if "latin" in e}
+    prefixes = {str(e["prefix"]): str(e.get("country") or "") for e in entries if "prefix" in e}
+    settings = people_file.settings
+    known = {str(k["name"]): str(k.get("country", "")) for k in settings.get("known_people", [])}
+    macros = {k: str(v) for k, v in (settings.get("macros") or {}).items()}
+    macros |= {
+        "OFFICE": alternation(offices),
+        "PREFIX": alternation(prefixes),
+        "LATIN_TITLE": alternation(latin),
+        "KNOWN": alternation(known) or "(?!)",
+    }
+    return Lexicon(
+        offices,
+        prefixes,
+        latin,
+        frozenset(settings.get("not_names", [])),
+        frozenset(w.lower() for w in settings.get("latin_not_names", [])),
+        known,
+        macros,
+    )
+
+
+@lru_cache(maxsize=256)  # bounded: name_repeat compiles one pattern per article
+def _compiled(pattern: str, extra: tuple[tuple[str, str], ...] = ()) -> re.Pattern:
+    return re.compile(rulebook.expand(pattern, lexicon().macros | dict(extra)))
+
+
+def macro_re(template: str) -> re.Pattern:
+    """A regex over the macros (``{OFFICE}``, ``{PREFIX}``, …), compiled once per template."""
+    return _compiled(template)
+
+
+def rule_regex(rule: rulebook.Rule, **extra: str) -> re.Pattern:
+    return _compiled(rule.pattern, tuple(sorted(extra.items())))
+
+
+@lru_cache(maxsize=1)
+def people_rules() -> dict[str, rulebook.Rule]:
+    return {r.id: r for r in rulebook.load("people").rules}
+
+
+# ------------------------------------------------------------------ second opinion: fugashi
+
+
+class Word(NamedTuple):
+    """One fugashi (UniDic-lite) word with sentence-relative offsets."""
+
+    start: int
+    end: int
+    pos2: str  # 固有名詞, 普通名詞, …
+    pos3: str  # 人名, 地名, …
+    lemma: str | None  # None for words UniDic does not know
+    kana: str
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import fugashi  # imported on first use: the module must import fast
+
+    return fugashi.Tagger()
+
+
+def fugashi_words(text: str) -> list[Word]:
+    out, pos = [], 0
+    for w in _tagger()(text):
+        start = text.find(w.surface, pos)
+        if start < 0:
+            continue
+        pos = start + len(w.surface)
+        f = w.feature
+        lemma = None if getattr(f, "lemma", None) in (None, "*") or f.pos1 == "記号" else f.lemma
+        kana = getattr(f, "kana", None) or ""
+        out.append(Word(start, pos, f.pos2 or "", f.pos3 or "", lemma, "" if kana == "*" else kana))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def reading(text: str) -> str:
+    """Katakana reading of a name part (UniDic), or the part itself when it is katakana."""
+    if not KANJI_RE.search(text):
+        return text
+    return "".join(w.kana or text[w.start : w.end] for w in fugashi_words(text))

@@ -1,0 +1,170 @@
+"""Where a name starts or ends next to an office, whether a run of tokens is a name, and whose country."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import KANJI_RE, LATIN_RE, Office, lexicon, macro_re
+from .sentence import (
+    Sent,
+    glued_blocker,
+    in_person_ent,
+    is_brand,
+    is_person_tag,
+    is_place,
+    is_unknown,
+    tag_has,
+)
+
+# ------------------------------------------------------------------ names before / after a position
+
+
+def part_spans(s: Sent, start: int, end: int) -> list[tuple[int, int]]:
+    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^・･＝=\s]+", s.text[start:end])]
+
+
+def kana_name_ok(s: Sent, start: int, end: int, office: Office | None = None) -> bool:
+    """A katakana run is a name: no place or institution part; a 人名 tag or unknown, unless the office vouches."""
+    tagged, unknown = False, True
+    for a, b in part_spans(s, start, end):
+        part = s.text[a:b]
+        if re.fullmatch(r"[A-Z]\.?", part):
+            continue
+        if part in lexicon().not_names or len(part) < 2 or is_place(s, a, b):
+            return False
+        if office is None and is_brand(s, a, b):
+            return False
+        tagged |= is_person_tag(s, a, b)
+        unknown &= is_unknown(s, a, b)
+    return tagged or unknown or (office is not None and office.alone)
+
+
+def kanji_token_ok(s: Sent, tok) -> bool:
+    if not re.fullmatch(r"[\u3400-\u9fff\uf900-\ufaff々ヶ]+[ぁ-ゖ]*[\u3400-\u9fff\uf900-\ufaff々]*", tok.text):
+        return False
+    a, b = tok.idx, tok.idx + len(tok.text)
+    if is_person_tag(s, a, b):
+        return True
+    # GiNZA's Person entity vouches for a place-like proper noun (上川 is 地名 to Sudachi), not for
+    # an organisation name it swallowed (バイデン民主党: 民主党 is 固有名詞-一般).
+    return tag_has(tok, "固有名詞") and tok.tag_ != "名詞-固有名詞-一般" and in_person_ent(s, a, b)
+
+
+def kanji_name_before(s: Sent, end: int) -> int | None:
+    """Start of the kanji name tokens ending exactly at ``end`` (at most three: 浜田|靖一)."""
+    toks = s.before(end)
+    if not toks or toks[-1].idx + len(toks[-1].text) != end:
+        return None
+    taken: list = []
+    for tok in reversed(toks):
+        if len(taken) == 3 or not kanji_token_ok(s, tok):
+            break
+        if taken and tok.whitespace_ and not (tag_has(tok, "人名") and tag_has(taken[0], "人名")):
+            break  # a space only separates the two halves of a tagged full name (八川 桃子)
+        taken.insert(0, tok)
+    starts = [taken[0].idx] if taken else []
+    starts += [a for a in [fugashi_name_before(s, end)] if a is not None and a in s.starts]
+    return min(starts, default=None)
+
+
+def fugashi_name_before(s: Sent, end: int) -> int | None:
+    """Start of UniDic 人名 words ending at ``end``: the second opinion where Sudachi cuts a name
+    apart (安倍|晋|三 with 三 a numeral; UniDic reads 安倍|晋三)."""
+    by_end = {w.end: w for w in s.words.values()}
+    start, pos = None, end
+    for _ in range(3):
+        word = by_end.get(pos)
+        if word is None or word.pos3 != "人名" or not KANJI_RE.search(s.text[word.start : word.end]):
+            break
+        start = pos = word.start
+    return start
+
+
+def name_before(s: Sent, end: int, office: Office) -> int | None:
+    """Start of the name written directly before sentence-relative ``end`` (no space in between)."""
+    window = max(0, end - 40)  # a bounded look-back keeps long sentences linear
+    kana = re.search(r"(?:[ァ-ヺー]+[・･＝])*[ァ-ヺー]+$", s.text[window:end])
+    if kana:
+        a = window + kana.start()
+        if a > 0 and re.match(r"[A-Za-z0-9]", s.text[a - 1]):
+            return None
+        mixed = kanji_name_before(s, a) if a > 0 else None  # 玉城デニー知事
+        return mixed if mixed is not None else (a if kana_name_ok(s, a, end, office) else None)
+    mid = s.containing(end)
+    if mid is not None:  # the office starts inside a token: only a 人名 token may carry it (…首相 in one token)
+        return mid.idx if tag_has(mid, "人名") and KANJI_RE.search(s.text[mid.idx : end]) else None
+    return kanji_name_before(s, end)
+
+
+def dotted_name_before(s: Sent, end: int) -> int | None:
+    """Newspaper style 中谷元・防衛相: the ・ marks where a full name ends, even when the given name
+    is not tagged 人名 (元 reads as "former"); the name must open with a 人名-姓 token."""
+    toks = s.before(end)
+    if not toks or toks[-1].idx + len(toks[-1].text) != end:
+        return None
+    for tok in reversed(toks[-3:]):
+        if tok.whitespace_ or not all(KANJI_RE.match(c) for c in tok.text):
+            return None
+        if tag_has(tok, "人名-姓"):
+            return tok.idx if end - tok.idx <= 6 else None  # a surname and a short given name
+    return None
+
+
+LATIN_RUN = re.compile(r"[A-Z][A-Za-z'’\-]+(?:[ \t]+[A-Z][A-Za-z'’\-]+){1,2}(?![A-Za-z])")
+
+
+def name_after(s: Sent, start: int) -> int | None:
+    """End of a name starting at ``start``: 人名 kanji tokens, a katakana name or a Latin name."""
+    latin = LATIN_RUN.match(s.text, start)
+    if latin:
+        return latin.end() if latin_name_ok(s, start, latin.end(), titled=False) else None
+    kana = re.compile(r"[ァ-ヺー]+(?:[・･＝][ァ-ヺー]+)*").match(s.text, start)
+    if kana:
+        end = kana.end()
+        return end if kana_name_ok(s, start, end) and not glued_blocker(s, end) else None
+    taken: list = []
+    for tok in s.doc[s.starts[start] :] if start in s.starts else ():
+        if len(taken) == 3 or not tag_has(tok, "人名") or not kanji_token_ok(s, tok):
+            break
+        if taken and tok.idx != taken[-1].idx + len(taken[-1].text) + len(taken[-1].whitespace_):
+            break
+        taken.append(tok)
+    if not taken or taken[0].idx != start:
+        return None
+    end = taken[-1].idx + len(taken[-1].text)
+    return None if glued_blocker(s, end) else end
+
+
+def latin_name_ok(s: Sent, start: int, end: int, titled: bool) -> bool:
+    """Capitalised words are a name: no organisation word; a 人名 tag on one of them unless a title vouches."""
+    full = [w for w in re.findall(r"[A-Za-z'’\-]+", s.text[start:end]) if len(w) > 1]
+    if not full or any(w.lower() in lexicon().latin_not_names for w in full):
+        return False
+    if titled:
+        return len(full) <= 3
+    if not 2 <= len(full) <= 3:
+        return False
+    return any(tag_has(t, "人名") for t in s.tokens(start, end) if LATIN_RE.search(t.text))
+
+
+# ------------------------------------------------------------------ country
+
+
+def country_before(s: Sent, start: int) -> str:
+    """The country of 「<country…>の」 right before the name
+    (ロシアのプーチン大統領, 米インド太平洋軍のパパロ司令官)."""
+    m = re.search(r"([^\s、。「」『』()（）の]{1,15})の$", s.text[max(0, start - 16) : start])
+    if not m:
+        return ""
+    phrase = re.sub(r"^(?:在日|駐日)", "", m.group(1))  # 在日米軍: where a force is based, not whose it is
+    first = macro_re("(?:{PREFIX})").match(phrase)
+    pair = first and len(first.group(0)) == 1 and re.match(r"[日米中韓露英豪仏独比台]", phrase[1:2])
+    if not first or pair:
+        return ""  # no country, or a pair (日米の, 米中の) that names no one's country
+    return lexicon().prefixes.get(first.group(0), "")
+
+
+def office_country(office: Office, prefix: str, s: Sent, start: int, script: str) -> str:
+    """Prefix, then the office — a JP office only for a kanji name (ラブロフ外相) — then 「Xの」 context."""
+    own = "" if office.country == "JP" and script != "kanji" else office.country
+    return lexicon().prefixes.get(prefix, "") or own or country_before(s, start)

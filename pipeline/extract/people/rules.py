@@ -1,0 +1,275 @@
+"""The sentence rules of ``rules/people.yaml`` (one function per rule id) and how their hits overlap."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+
+from ... import rulebook
+from .lexicon import KIND_RANK, LATIN_RE, SEP_RE, Office, lexicon, macro_re, people_rules, rule_regex
+from .names import (
+    dotted_name_before,
+    kana_name_ok,
+    kanji_token_ok,
+    latin_name_ok,
+    name_after,
+    name_before,
+    office_country,
+    part_spans,
+)
+from .sentence import (
+    Hit,
+    Sent,
+    glued_blocker,
+    is_person_tag,
+    is_person_tag_ginza,
+    is_place,
+    is_unknown,
+    make_hit,
+    script_of,
+)
+
+# ------------------------------------------------------------------ sentence rules
+
+
+def title_suffix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
+    hits = []
+    for m in rule_regex(rule).finditer(s.text):
+        office = lexicon().offices[m.group("office")]
+        if not office.glued or m.end() not in s.ends:
+            continue
+        # 久米防衛相: a "prefix" that starts inside a token belongs to the name.
+        cuts = [c for c in dict.fromkeys([m.start(), m.start("office")]) if c == m.start("office") or c in s.starts]
+        for cut in cuts:
+            name_end = cut - 1 if s.text[cut - 1 : cut] == "・" else cut
+            start = name_before(s, cut, office) if name_end == cut else dotted_name_before(s, name_end)
+            if start is not None:
+                qualified = cut == m.start()
+                prefix = (m.group("prefix") or "") if qualified else ""
+                former = m.group("former0") or m.group("former") or ""
+                title = (former if qualified else "") + office.text
+                hits.append(_office_hit(s, rule.id, (start, name_end, m.end()), office, prefix, title))
+                break
+    return hits
+
+
+def _office_hit(s: Sent, rule: str, span: tuple[int, int, int], office: Office, prefix: str, title: str) -> Hit:
+    """``span``: name start, name end, mention end (after the office)."""
+    start, name_end, end = span
+    country = office_country(office, prefix, s, start, script_of(s.text[start:name_end]))
+    return make_hit(s, rule, start, end, start, name_end, title=title, kind=office.kind, country=country)
+
+
+def title_prefix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
+    hits = []
+    for m in rule_regex(rule).finditer(s.text):
+        office = lexicon().offices[m.group("office")]
+        if m.start() not in s.starts or name_before(s, m.start(), office) is not None:
+            continue
+        end = name_after(s, m.end())
+        if end is not None:
+            prefix = m.group("prefix") or ""
+            country = office_country(office, prefix, s, m.start(), script_of(s.text[m.end() : end]))
+            hits.append(
+                make_hit(s, rule.id, m.end(), end, m.end(), end, title=office.text, kind=office.kind, country=country)
+            )
+    return hits
+
+
+@lru_cache(maxsize=32)
+def _matcher_for(rule_id: str, vocab):
+    from spacy.matcher import Matcher  # spaCy is only imported when a document is there
+
+    pattern = people_rules()[rule_id].pattern
+    patterns = pattern if isinstance(pattern[0], list) else [pattern]
+    matcher = Matcher(vocab)
+    matcher.add(rule_id, patterns, greedy="LONGEST")
+    return matcher
+
+
+def token_spans(s: Sent, rule: rulebook.Rule) -> list[tuple[int, int]]:
+    """Token-pattern matches as sentence-relative character spans, in order."""
+    spans = [s.doc[a:b] for _, a, b in _matcher_for(rule.id, s.doc.vocab)(s.doc)]
+    return sorted((sp.start_char, sp.end_char) for sp in spans)
+
+
+def _leading_name_end(s: Sent, start: int, end: int) -> int | None:
+    """End of the name-like tokens at the start of a span (GiNZA glues titles onto names)."""
+    last = None
+    for tok in s.tokens(start, end):
+        kana = re.fullmatch(r"[ァ-ヺー]+|[・･＝]", tok.text)
+        if not (kana or kanji_token_ok(s, tok)):
+            break
+        if last is not None and tok.idx > last.idx + len(last.text) + len(last.whitespace_):
+            break
+        last = tok
+    if last is None:
+        return None
+    name_end = min(last.idx + len(last.text), end)
+    return name_end if not SEP_RE.fullmatch(s.text[name_end - 1]) else None
+
+
+def _rest_title(s: Sent, start: int, end: int) -> tuple[str, str, Office | None] | None:
+    """What GiNZA glued after a name: nothing, an office, or a short unit name ending in an office
+    (ジョン・カービー戦略広報調整官) — as (title, country prefix, office); None for anything else."""
+    rest = "".join(s.text[start:end].split())
+    if not rest:
+        return "", "", None
+    m = macro_re("(?P<prefix>{PREFIX})?(?P<unit>[\u4e00-\u9fff々]{0,10}?)(?P<office>{OFFICE})").fullmatch(rest)
+    if not m:
+        return None
+    office = lexicon().offices[m.group("office")]
+    return (m.group("unit") + office.text, m.group("prefix") or "", office) if office.glued else None
+
+
+def inside_dotted(s: Sent, start: int, end: int) -> bool:
+    """The span is one part of a ・-joined run (キャンプ・シュワブ): the run decides, not its part."""
+    return bool(SEP_RE.fullmatch(s.text[start - 1 : start] or "x") or SEP_RE.fullmatch(s.text[end : end + 1] or "x"))
+
+
+def ginza_person(s: Sent, rule: rulebook.Rule) -> list[Hit]:
+    hits = []
+    for start, end in token_spans(s, rule):
+        if LATIN_RE.search(s.text[start:end]) or inside_dotted(s, start, end):
+            continue  # Latin names are person.latin_name's job
+        name_end = _leading_name_end(s, start, end)
+        rest = _rest_title(s, name_end, end) if name_end is not None else None
+        if name_end is None or rest is None or not _names_ok(s, start, name_end):
+            continue
+        title, prefix, office = rest
+        if office is None:
+            if not glued_blocker(s, name_end):
+                hits.append(make_hit(s, rule.id, start, name_end, start, name_end))
+            continue
+        country = office_country(office, prefix, s, start, script_of(s.text[start:name_end]))
+        hits.append(make_hit(s, rule.id, start, end, start, name_end, title=title, kind=office.kind, country=country))
+    return hits
+
+
+def _names_ok(s: Sent, start: int, end: int) -> bool:
+    if script_of(s.text[start:end]) == "kana":
+        return kana_name_ok(s, start, end)
+    toks = s.tokens(start, end)
+    return not is_place(s, start, end) and any(is_person_tag(s, t.idx, t.idx + len(t.text)) for t in toks)
+
+
+def name_tag(s: Sent, rule: rulebook.Rule) -> list[Hit]:
+    hits = []
+    for start, end in token_spans(s, rule):
+        toks = s.tokens(start, end)
+        if (
+            LATIN_RE.search(s.text[start:end])
+            or inside_dotted(s, start, end)
+            or glued_blocker(s, end)
+            or not _tags_agree(s, toks)
+        ):
+            continue
+        if script_of(s.text[start:end]) == "kana" and not kana_name_ok(s, start, end):
+            continue
+        hits.append(make_hit(s, rule.id, start, end, start, end))
+    return hits
+
+
+def _tags_agree(s: Sent, toks: list) -> bool:
+    """姓 then 名 (Sudachi's own full name), or fugashi also reads every token as 人名."""
+    if [t.tag_.rsplit("-", 1)[-1] for t in toks] == ["姓", "名"]:
+        return True
+    if len("".join(t.text for t in toks)) < 2:
+        return False  # a one-character 人名 (了, 元) is a word far more often than a name
+    return all((w := s.word_at(t.idx, t.idx + len(t.text))) is not None and w.pos3 == "人名" for t in toks)
+
+
+def katakana_dot_name(s: Sent, rule: rulebook.Rule) -> list[Hit]:
+    hits = []
+    for m in rule_regex(rule).finditer(s.text):
+        a, b = m.span()
+        if (
+            glued_blocker(s, b)
+            or not kana_name_ok(s, a, b)
+            or not _all_parts_named(s, a, b)
+            or not any(is_person_tag(s, x, y) for x, y in part_spans(s, a, b))
+        ):  # レイセオン・テクノロジーズ
+            continue
+        hits.append(make_hit(s, rule.id, a, b, a, b))
+    return hits
+
+
+def _all_parts_named(s: Sent, start: int, end: int) -> bool:
+    """Every katakana part is a 人名 (either tagger) or a word fugashi does not know — or the name opens
+    with a given name both taggers agree on, which vouches for a surname that is also a common noun
+    (ジョン・カービー: カービー is "curvy" to UniDic)."""
+    spans = [(a, b) for a, b in part_spans(s, start, end) if not re.fullmatch(r"[A-Z]\.?", s.text[a:b])]
+    if all(is_person_tag(s, a, b) or is_unknown(s, a, b) for a, b in spans):
+        return True
+    a, b = spans[0]
+    word = s.word_at(a, b)
+    return is_person_tag_ginza(s, a, b) and word is not None and word.pos3 == "人名"
+
+
+def latin_name(s: Sent, rule: rulebook.Rule) -> list[Hit]:
+    regex, hits, pos = rule_regex(rule), [], 0
+    for start in (m.start() for m in re.finditer(r"(?<![A-Za-z])[A-Z]", s.text)):
+        m = regex.match(s.text, start) if start >= pos else None
+        if m is None or not latin_name_ok(s, m.start("name"), m.end("name"), titled=bool(m.group("title"))):
+            continue
+        title = lexicon().latin.get(m.group("title") or "", Office("", kind=""))
+        hits.append(
+            make_hit(
+                s,
+                rule.id,
+                m.start(),
+                m.end(),
+                m.start("name"),
+                m.end("name"),
+                title=title.text,
+                kind=title.kind,
+                country=title.country,
+            )
+        )
+        pos = m.end()
+    return hits
+
+
+def known_figure(s: Sent, rule: rulebook.Rule) -> list[Hit]:
+    hits = []
+    for m in rule_regex(rule).finditer(s.text):
+        a, b = m.span("name")
+        if a in s.starts:
+            hits.append(make_hit(s, rule.id, a, b, a, b, country=lexicon().known[m.group("name")]))
+    return hits
+
+
+SENTENCE_RULES: dict[str, Callable[[Sent, rulebook.Rule], list[Hit]]] = {
+    "person.title_suffix": title_suffix,
+    "person.title_prefix": title_prefix,
+    "person.latin_name": latin_name,
+    "person.katakana_dot_name": katakana_dot_name,
+    "person.ginza_person": ginza_person,
+    "person.name_tag": name_tag,
+    "person.known_figure": known_figure,
+}
+PRIORITY = [*SENTENCE_RULES, "person.name_pairing", "person.name_repeat"]
+
+
+# ------------------------------------------------------------------ overlaps
+
+
+def resolve(hits: list[Hit]) -> list[Hit]:
+    """Leftmost, then longest span wins, then the earlier rule; a kept hit takes a better title from a loser
+    with the same name (浜田 from ginza_person, 浜田防衛大臣 from title_suffix)."""
+    order = sorted(hits, key=lambda h: (h.start, -(h.end - h.start), PRIORITY.index(h.rule)))
+    kept: list[Hit] = []
+    for h in order:
+        # kept hits are sorted and disjoint: only the last one can reach into h
+        clash = kept[-1] if kept and kept[-1].end > h.start else None
+        if clash is None:
+            kept.append(replace(h))
+        elif KIND_RANK[h.kind] > KIND_RANK[clash.kind] and _same_name_span(clash, h):
+            clash.title, clash.kind, clash.country = h.title, h.kind, h.country or clash.country
+    return kept
+
+
+def _same_name_span(a: Hit, b: Hit) -> bool:
+    return a.name == b.name and a.start <= b.start and b.end <= a.end
