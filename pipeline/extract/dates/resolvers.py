@@ -1,0 +1,235 @@
+"""Resolving a kept match to its value, in text order: one resolver per ``resolve`` of dates.yaml."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from ...records import DateMention
+from .values import _iso, _valid, fiscal_year, parse_iso
+
+if TYPE_CHECKING:
+    from .mentions import Candidate
+
+# Between a date and a bare day/month that shares its year (4月10日から12日, 2024年7月と9月).
+CHAIN_RE = re.compile(
+    r"^[)）]?[ \t\u3000]*(?:と|や|、|,|，|から|より|〜|~|～|-|－|–|—|・"
+    r"|及び|および|並びに|ならびに|または|又は|ないし|乃至)?"
+    r"[ \t\u3000]*(?:[(（][^()（）\n]{0,8}?時間[ \t\u3000]*)?$"
+)
+RECURRING_RE = re.compile(r"(?:毎年|毎月|例年)$")  # 毎年4月1日 is no calendar date
+
+
+@dataclass
+class Context:
+    """What a resolver may look at: the article date and the dates already resolved before it."""
+
+    text: str
+    published: tuple[int | None, int | None, int | None]
+    found: list[DateMention] = field(default_factory=list)
+
+    @property
+    def has_published(self) -> bool:
+        return self.published[0] is not None
+
+    def previous(self, need: str) -> DateMention | None:
+        """Closest preceding non-time mention that has the part a back-reference needs.
+
+        同年/同年度 need a known year, 同月 a month, 同日 a day (an unresolved
+        antecedent such as XXXX-XX-25 is copied as it is).
+        """
+        for dm in reversed(self.found):
+            if dm.kind == "time":
+                continue
+            y, m, d = parse_iso(dm.value)
+            if (need in ("year", "fy") and y is not None) or (need == "month" and m is not None) \
+                    or (need == "day" and d is not None):
+                return dm
+        return None
+
+    def chained(self, c: Candidate) -> DateMention | None:
+        """The mention just before c when only a connector (と, から, 、 …) stands between them."""
+        for dm in reversed(self.found):
+            if dm.kind == "time":
+                continue
+            if dm.end <= c.start and CHAIN_RE.match(self.text[dm.end:c.start]):
+                return dm
+            return None
+        return None
+
+
+Resolved = tuple[str, str] | None  # (value, anchor)
+
+
+def res_absolute(c: Candidate, ctx: Context) -> Resolved:
+    y = c.year
+    if y is None and c.year2 is not None:
+        y = 2000 + c.year2
+        py = ctx.published[0]
+        if py is not None and y > py + 20:
+            y -= 100
+    if y is None or not _valid(y, c.month, c.day):
+        return None
+    return _iso(y, c.month, c.day), "explicit"
+
+
+def res_fiscal(c: Candidate, ctx: Context) -> Resolved:
+    r = res_absolute(c, ctx)
+    return (f"FY{r[0][:4]}", "explicit") if r else None
+
+
+def _year_for_month(m: int, pub: tuple) -> int:
+    """Year of a bare month seen from the article date: up to 6 months ahead, else the past year."""
+    py, pm, _ = pub
+    if pm is None:
+        return py
+    delta = m - pm
+    if delta > 6:
+        return py - 1
+    if delta < -9:
+        return py + 1
+    return py
+
+
+def _recurring(c: Candidate, ctx: Context) -> bool:
+    return bool(RECURRING_RE.search(ctx.text, 0, c.start))
+
+
+def res_bare_date(c: Candidate, ctx: Context) -> Resolved:
+    if _recurring(c, ctx):
+        return _iso(None, c.month, c.day), "unresolved"
+    prev = ctx.chained(c)
+    if prev is not None:
+        py, _, _ = parse_iso(prev.value)
+        if py is not None and _valid(py, c.month, c.day):
+            return _iso(py, c.month, c.day), "context"
+    if ctx.has_published:
+        y = _year_for_month(c.month, ctx.published)
+        if _valid(y, c.month, c.day):
+            return _iso(y, c.month, c.day), "published"
+    return _iso(None, c.month, c.day), "unresolved"
+
+
+def res_range_start(c: Candidate, ctx: Context) -> Resolved:
+    """The first number of `10〜12日` / `4〜6月`: a bare day or month."""
+    return (res_bare_day if c.day is not None else res_bare_date)(c, ctx)
+
+
+def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
+    n = y * 12 + (m - 1) + k
+    return n // 12, n % 12 + 1
+
+
+def res_bare_day(c: Candidate, ctx: Context) -> Resolved:
+    if _recurring(c, ctx):
+        return _iso(None, None, c.day), "unresolved"
+    prev = ctx.chained(c)
+    if prev is not None:
+        py, pm, _ = parse_iso(prev.value)
+        if pm is not None and _valid(py, pm, c.day):
+            return _iso(py, pm, c.day), "context"
+    py, pm, pd = ctx.published
+    if py is not None and pm is not None:
+        order = [0, -1, 1]
+        if pd is not None:
+            if c.day - pd > 10:
+                order = [-1, 0, 1]
+            elif c.day - pd < -25:
+                order = [1, 0, -1]
+        for k in order:
+            y, m = _shift_month(py, pm, k)
+            if _valid(y, m, c.day):
+                return _iso(y, m, c.day), "published"
+    return _iso(None, None, c.day), "unresolved"
+
+
+def _offset(c: Candidate) -> int:
+    offsets = c.rule.rule.get("offsets") or {}
+    rel = c.groups.get("rel", "")
+    if rel not in offsets:
+        raise KeyError(f"{c.rule.id}: no offset for {rel!r}")
+    return int(offsets[rel])
+
+
+def _step(y: int, m: int | None, d: int | None, unit: str, k: int) -> tuple[int, int | None, int | None]:
+    if unit in ("year", "fy"):
+        return y + k, m, d
+    if unit == "month":
+        y2, m2 = _shift_month(y, m, k)
+        return y2, m2, d
+    day = date(y, m, d) + timedelta(days=k)
+    return day.year, day.month, day.day
+
+
+def res_relative(c: Candidate, ctx: Context) -> Resolved:
+    unit = c.rule.rule.get("unit", "year")
+    k = _offset(c)
+    py, pm, pd = ctx.published
+    if py is None or (unit == "month" and pm is None) or (unit == "day" and pd is None) or \
+            (unit == "fy" and pm is None):
+        if c.month is not None or c.day is not None:  # 本年2月7日 with no article date
+            return _iso(None, c.month, c.day), "unresolved"
+        return None
+    if unit == "fy":
+        return f"FY{fiscal_year(py, pm) + k}", "published"
+    if unit == "day":
+        y, m, d = _step(py, pm, pd, "day", k)
+        return _iso(y, m, d), "published"
+    if unit == "month":
+        y, m = _shift_month(py, pm, k)
+        if not _valid(y, m, c.day):
+            return None
+        return _iso(y, m, c.day), "published"
+    y = py + k
+    if not _valid(y, c.month, c.day):
+        return None
+    return _iso(y, c.month, c.day), "published"
+
+
+def res_backref(c: Candidate, ctx: Context) -> Resolved:
+    unit = c.rule.rule.get("unit", "year")
+    k = _offset(c)
+    prev = ctx.previous(unit)
+    if prev is None:
+        if c.month is not None or c.day is not None:
+            return _iso(None, c.month, c.day), "unresolved"
+        return None
+    y, m, d = parse_iso(prev.value)
+    if unit == "fy":
+        base = y if prev.value.startswith("FY") else fiscal_year(y, m)
+        return f"FY{base + k}", "context"
+    if unit == "year":
+        y = y + k
+        if not _valid(y, c.month, c.day):
+            return None
+        return _iso(y, c.month, c.day), "context"
+    if y is None:  # antecedent without a year (4月10日 … 同日): copy what is known, no stepping
+        if k != 0:
+            return None
+        return _iso(None, m, c.day if unit == "month" else d), "context"
+    if unit == "month":
+        y, m = _shift_month(y, m, k)
+        if not _valid(y, m, c.day):
+            return None
+        return _iso(y, m, c.day), "context"
+    y, m, d = _step(y, m, d, "day", k)
+    return _iso(y, m, d), "context"
+
+
+def res_time(c: Candidate, ctx: Context) -> Resolved:
+    return f"T{c.hour:02d}:{c.minute:02d}", "explicit"
+
+
+RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved]] = {
+    "absolute": res_absolute,
+    "fiscal": res_fiscal,
+    "bare_date": res_bare_date,
+    "bare_day": res_bare_day,
+    "range_start": res_range_start,
+    "relative": res_relative,
+    "backref": res_backref,
+    "time": res_time,
+}

@@ -1,0 +1,71 @@
+"""The candidates of one institution merged into one ``Entity``, with its canonical name and abbreviation."""
+
+from __future__ import annotations
+
+from ...records import Entity, Mention, ParsedArticle
+from .lexicon import Org, _country_prefix, country_of, display, norm
+from .sentence import Cand
+
+LABEL = "ORG"
+
+
+def _drop_unsupported(chosen: list[Cand], learnt: dict[str, Org]) -> list[Cand]:
+    """A short ambiguous code (JC, FT) counts only with its full name in the article or a definition."""
+    supported = {c.org.key for c in chosen if c.form != "abbr"} | {o.key for o in learnt.values()}
+    return [c for c in chosen if not (c.org.needs_support and c.org.key not in supported)]
+
+
+def _merge_keys(cands: list[Cand]) -> dict[str, str]:
+    """Org key → the key it is merged into: 米統合軍司令部 = 統合軍司令部 when both stand in the article."""
+    by_name = {norm(c.org.name): c.org for c in cands}
+    target: dict[str, str] = {}
+    for c in cands:
+        name = norm(c.org.name)
+        base = by_name.get(name[len(_country_prefix(name)):]) if _country_prefix(name) else None
+        if base and base.key != c.org.key and base.country == country_of(name):  # 中国外務省 is not 外務省
+            target[c.org.key] = base.key
+    return target
+
+
+def _canonical(org: Org, cands: list[Cand], text: str) -> tuple[str, str]:
+    """(canonical, abbreviation): the full name where the article gives one, else the short form it uses."""
+    surfaces = [(display(text[c.start:c.end]), c.form) for c in sorted(cands, key=lambda c: c.start)]
+    abbrs = [s for s, f in surfaces if f == "abbr"]
+    abbreviation = abbrs[0] if abbrs else org.abbreviation
+    if not org.dictionary or any(_names(s, f, org.name) for s, f in surfaces):
+        return org.name, (abbreviation if norm(abbreviation) != norm(org.name) else "")
+    names = [s for s, f in surfaces if f in ("alias", "name", "compound")]
+    if names:
+        return max(names, key=len), abbreviation
+    english = [s for s, f in surfaces if f == "english"]
+    if english:
+        return english[0], abbreviation
+    if not abbrs:
+        return org.name, abbreviation
+    return abbrs[0], org.name  # only a short form in the text (日経, 統幕): it stays canonical, the full name is known
+
+
+def _names(surface: str, form: str, name: str) -> bool:
+    """Does this surface write the full name (also inside 米国防総省, a compound or before 司令部)?"""
+    if form == "collective":  # 陸・海・空自 names the SDF as a whole
+        return True
+    return form in ("compound", "hq", "alias", "name") and norm(name) in norm(surface)
+
+
+def build_entities(cands: list[Cand], parsed: ParsedArticle) -> tuple[list[Mention], list[Entity]]:
+    merged = _merge_keys(cands)
+    groups: dict[str, list[Cand]] = {}
+    for c in cands:
+        groups.setdefault(merged.get(c.org.key, c.org.key), []).append(c)
+    mentions, entities = [], []
+    for group in groups.values():
+        org = next((c.org for c in group if c.org.key not in merged), group[0].org)
+        name, abbreviation = _canonical(org, group, parsed.text)
+        ms = [Mention(LABEL, parsed.text[c.start:c.end], c.start, c.end, c.sent, name, c.rule)
+              for c in sorted(group, key=lambda c: c.start)]
+        best = min(group, key=lambda c: c.priority).rule
+        entities.append(Entity(LABEL, name, ms, abbreviation=abbreviation, kind=org.kind, country=org.country,
+                               rule=best))
+        mentions += ms
+    entities.sort(key=lambda e: e.first.start)
+    return sorted(mentions, key=lambda m: (m.start, m.end)), entities
