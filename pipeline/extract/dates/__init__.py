@@ -87,6 +87,7 @@ __all__ = [
 
 # ----------------------------------------------------------------- rule examples
 
+
 def example(rule_id: str, text: str, nlp: Any, published: str | None) -> list[dict]:
     """What one rule produces on an example text: [{'text', 'value', 'kind', 'anchor'}]."""
     from ...prepare.cleaning import segment  # the sentences the rules see in a real article
@@ -96,13 +97,18 @@ def example(rule_id: str, text: str, nlp: Any, published: str | None) -> list[di
     if rule.stage == "published":
         return [{"text": t, "value": v, "kind": "published"} for v, t in _published_matches(rule, text)]
     found = extract_dates(text, segment(text), str(published) if published else None)
-    return [{"text": d.text, "value": d.value, "kind": d.kind, "anchor": d.anchor}
-            for d in found if d.rule == rule_id]
+    return [{"text": d.text, "value": d.value, "kind": d.kind, "anchor": d.anchor} for d in found if d.rule == rule_id]
 
 
 def _family_extract(parsed: ParsedArticle, _inputs: Mapping[str, Any], _memo: None) -> list[DateMention]:
     return extract_dates(parsed.text, parsed.sentences, parsed.published)
 
 
-FAMILY = Family(name="dates", module="extract.dates", rule_files=(RULE_FILE,), reads_parse=False,
-                extract=_family_extract, example=example)
+FAMILY = Family(
+    name="dates",
+    module="extract.dates",
+    rule_files=(RULE_FILE,),
+    reads_parse=False,
+    extract=_family_extract,
+    example=example,
+)

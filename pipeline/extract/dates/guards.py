@@ -28,8 +28,9 @@ ORG_LINE_RE = re.compile(
 
 # ------------------------------------------------------------------------ guards
 
+
 def _line_prefix(text: str, start: int) -> str:
-    return text[text.rfind("\n", 0, start) + 1:start]
+    return text[text.rfind("\n", 0, start) + 1 : start]
 
 
 def guard_kanji_before(text: str, c: Candidate) -> bool:
@@ -50,11 +51,15 @@ def guard_heading(text: str, c: Candidate) -> bool:
     is the 13th), and at a line start a day followed by another kanji is a heading number
     unless that kanji reads as part of a date (13日午前, 13日付).
     """
-    after = text[c.end:c.end + 1]
+    after = text[c.end : c.end + 1]
     if NATION_AFTER_RE.match(text, c.end):
         return False
-    if LINE_PREFIX_RE.match(_line_prefix(text, c.start)) and after and CJK_RE.match(after) \
-            and after not in HEADING_OK_AFTER:
+    if (
+        LINE_PREFIX_RE.match(_line_prefix(text, c.start))
+        and after
+        and CJK_RE.match(after)
+        and after not in HEADING_OK_AFTER
+    ):
         return False
     return True
 
@@ -66,6 +71,7 @@ GUARDS: dict[str, Callable[[str, Candidate], bool]] = {
 
 
 # ----------------------------------------------------------------- published checks
+
 
 @lru_cache(maxsize=4)
 def _line_index(text: str) -> tuple[list[str], list[int], list[int]]:

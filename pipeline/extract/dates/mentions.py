@@ -25,6 +25,7 @@ MASK_CHAR = "\x00"
 
 # -------------------------------------------------------------------- candidates
 
+
 @dataclass
 class Candidate:
     rule: DateRule
@@ -86,6 +87,7 @@ def _parse_groups(rule: DateRule, m: re.Match) -> Candidate | None:
 
 # ------------------------------------------------------------------- extraction
 
+
 def mask(text: str) -> str:
     """URLs, domain paths, e-mail addresses and tags blanked out (same length)."""
     return MASK_RE.sub(lambda m: MASK_CHAR * len(m.group(0)), text)
@@ -135,8 +137,9 @@ def extract_dates(text: str, sentences: list[Sentence], published: str | None) -
     return _extract(text, sentences, published)
 
 
-def _extract(text: str, sentences: list[Sentence], published: str | None,
-             only: set[str] | None = None) -> list[DateMention]:
+def _extract(
+    text: str, sentences: list[Sentence], published: str | None, only: set[str] | None = None
+) -> list[DateMention]:
     sentences = sorted(sentences or [], key=lambda s: s.start)
     starts = [s.start for s in sentences]
     ctx = Context(text, parse_iso(published))
@@ -145,7 +148,16 @@ def _extract(text: str, sentences: list[Sentence], published: str | None,
         if resolved is None:
             continue
         value, anchor = resolved
-        ctx.found.append(DateMention(
-            start=c.start, end=c.end, text=text[c.start:c.end], value=value, kind=kind_of(value),
-            anchor=anchor, sentence_index=_sentence_index(sentences, starts, c.start), rule=c.rule.id))
+        ctx.found.append(
+            DateMention(
+                start=c.start,
+                end=c.end,
+                text=text[c.start : c.end],
+                value=value,
+                kind=kind_of(value),
+                anchor=anchor,
+                sentence_index=_sentence_index(sentences, starts, c.start),
+                rule=c.rule.id,
+            )
+        )
     return ctx.found

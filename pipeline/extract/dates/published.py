@@ -16,7 +16,6 @@ def _normalise_date_text(s: str) -> str | None:
     return max(found, key=lambda d: d.end - d.start).value
 
 
-
 def _published_matches(rule: DateRule, text: str) -> list[tuple[str, str]]:
     """(value, matched date text) for every match of one published rule."""
     masked = mask(text)

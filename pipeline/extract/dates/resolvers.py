@@ -45,8 +45,11 @@ class Context:
             if dm.kind == "time":
                 continue
             y, m, d = parse_iso(dm.value)
-            if (need in ("year", "fy") and y is not None) or (need == "month" and m is not None) \
-                    or (need == "day" and d is not None):
+            if (
+                (need in ("year", "fy") and y is not None)
+                or (need == "month" and m is not None)
+                or (need == "day" and d is not None)
+            ):
                 return dm
         return None
 
@@ -55,7 +58,7 @@ class Context:
         for dm in reversed(self.found):
             if dm.kind == "time":
                 continue
-            if dm.end <= c.start and CHAIN_RE.match(self.text[dm.end:c.start]):
+            if dm.end <= c.start and CHAIN_RE.match(self.text[dm.end : c.start]):
                 return dm
             return None
         return None
@@ -107,6 +110,7 @@ def res_bare_date(c: Candidate, ctx: Context) -> Resolved:
         if py is not None and _valid(py, c.month, c.day):
             return _iso(py, c.month, c.day), "context"
     if ctx.has_published:
+        assert c.month is not None  # every bare-date pattern has a month group
         y = _year_for_month(c.month, ctx.published)
         if _valid(y, c.month, c.day):
             return _iso(y, c.month, c.day), "published"
@@ -124,6 +128,7 @@ def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
 
 
 def res_bare_day(c: Candidate, ctx: Context) -> Resolved:
+    assert c.day is not None  # every bare-day pattern has a day group
     if _recurring(c, ctx):
         return _iso(None, None, c.day), "unresolved"
     prev = ctx.chained(c)
@@ -157,9 +162,11 @@ def _offset(c: Candidate) -> int:
 def _step(y: int, m: int | None, d: int | None, unit: str, k: int) -> tuple[int, int | None, int | None]:
     if unit in ("year", "fy"):
         return y + k, m, d
+    assert m is not None  # month and day steps start from a month
     if unit == "month":
         y2, m2 = _shift_month(y, m, k)
         return y2, m2, d
+    assert d is not None  # a day step starts from a full date
     day = date(y, m, d) + timedelta(days=k)
     return day.year, day.month, day.day
 
@@ -168,17 +175,23 @@ def res_relative(c: Candidate, ctx: Context) -> Resolved:
     unit = c.rule.rule.get("unit", "year")
     k = _offset(c)
     py, pm, pd = ctx.published
-    if py is None or (unit == "month" and pm is None) or (unit == "day" and pd is None) or \
-            (unit == "fy" and pm is None):
+    if (
+        py is None
+        or (unit == "month" and pm is None)
+        or (unit == "day" and pd is None)
+        or (unit == "fy" and pm is None)
+    ):
         if c.month is not None or c.day is not None:  # 本年2月7日 with no article date
             return _iso(None, c.month, c.day), "unresolved"
         return None
     if unit == "fy":
+        assert pm is not None  # checked above
         return f"FY{fiscal_year(py, pm) + k}", "published"
     if unit == "day":
         y, m, d = _step(py, pm, pd, "day", k)
         return _iso(y, m, d), "published"
     if unit == "month":
+        assert pm is not None  # checked above
         y, m = _shift_month(py, pm, k)
         if not _valid(y, m, c.day):
             return None
@@ -199,9 +212,11 @@ def res_backref(c: Candidate, ctx: Context) -> Resolved:
         return None
     y, m, d = parse_iso(prev.value)
     if unit == "fy":
+        assert y is not None  # ctx.previous gives a date with the unit's part
         base = y if prev.value.startswith("FY") else fiscal_year(y, m)
         return f"FY{base + k}", "context"
     if unit == "year":
+        assert y is not None  # ctx.previous gives a date with a year
         y = y + k
         if not _valid(y, c.month, c.day):
             return None
@@ -211,6 +226,7 @@ def res_backref(c: Candidate, ctx: Context) -> Resolved:
             return None
         return _iso(None, m, c.day if unit == "month" else d), "context"
     if unit == "month":
+        assert m is not None  # ctx.previous gives a date with a month
         y, m = _shift_month(y, m, k)
         if not _valid(y, m, c.day):
             return None

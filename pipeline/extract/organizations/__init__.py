@@ -78,10 +78,19 @@ def example(rule_id: str, text: str, nlp: Any, published: str | None) -> list[di
 
     mentions, entities = extract(parse_example(text, nlp, published))
     by_mention = {(m.start, m.end, m.rule): e for e in entities for m in e.mentions}
-    return [{"text": m.text, "organization": e.name, "abbreviation": e.abbreviation, "kind": e.kind,
-             "country": e.country} for m in mentions if m.rule == rule_id
-            for e in [by_mention[(m.start, m.end, m.rule)]]]
+    return [
+        {"text": m.text, "organization": e.name, "abbreviation": e.abbreviation, "kind": e.kind, "country": e.country}
+        for m in mentions
+        if m.rule == rule_id
+        for e in [by_mention[(m.start, m.end, m.rule)]]
+    ]
 
 
-FAMILY = Family(name="organizations", module="extract.organizations", rule_files=(RULE_FILE, DICTIONARY_FILE),
-                reads_parse=True, extract=lambda parsed, _inputs, _memo: extract(parsed), example=example)
+FAMILY = Family(
+    name="organizations",
+    module="extract.organizations",
+    rule_files=(RULE_FILE, DICTIONARY_FILE),
+    reads_parse=True,
+    extract=lambda parsed, _inputs, _memo: extract(parsed),
+    example=example,
+)

@@ -58,7 +58,7 @@ def _definition(sent: Sent, m: re.Match, chosen: list[Cand]) -> tuple[Org, Cand 
     span = _name_before(sent, name_end)
     if span is None:
         return None
-    name = sent.text[span[0]:span[1]]
+    name = sent.text[span[0] : span[1]]
     if len(name) < 3 or not re.search(_rule(ABBR).get("heads", "$^"), name):
         return None
     org = _defined_org(name)

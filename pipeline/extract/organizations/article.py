@@ -35,7 +35,7 @@ def _mark_listed_compound(sent: Sent, cand: Cand, known: list[Cand]) -> None:
     for parent in known:
         if parent.start != cand.start or parent.end >= cand.end or parent.org.key == cand.org.key:
             continue
-        rest = lookup(sent.text[parent.end - sent.offset:cand.end - sent.offset])
+        rest = lookup(sent.text[parent.end - sent.offset : cand.end - sent.offset])
         if parent.org.kind in ("government", "military") and rest and rest.org.key == cand.org.key.split("@")[0]:
             cand.rule, cand.form, cand.riders = PARENT, "compound", [parent]
 
@@ -59,8 +59,10 @@ def _merge_in(chosen: list[Cand], extra: list[Cand], replace_inside: bool) -> li
 
 
 def _sents(parsed: ParsedArticle) -> list[Sent]:
-    return [Sent.build(s.index, s.start, parsed.text[s.start:s.end], doc)
-            for s, doc in zip(parsed.sentences, parsed.docs)]
+    return [
+        Sent.build(s.index, s.start, parsed.text[s.start : s.end], doc)
+        for s, doc in zip(parsed.sentences, parsed.docs or [])
+    ]
 
 
 def candidates(parsed: ParsedArticle) -> list[Cand]:

@@ -11,8 +11,11 @@ from .sentence import Cand, Sent
 def _ginza_kind(text: str) -> str:
     if re.search(r"(?:新聞|日報|新報|通信|タイムズ|Times|Post|Journal)$", text):
         return "media"
-    if re.search(r"(?:社|工業|重工|電機|製作所|商事|銀行|ホールディングス"
-                 r"|Inc\.?|Corp\.?|Ltd\.?|Company|Corporation)$", text):
+    if re.search(
+        r"(?:社|工業|重工|電機|製作所|商事|銀行|ホールディングス"
+        r"|Inc\.?|Corp\.?|Ltd\.?|Company|Corporation)$",
+        text,
+    ):
         return "company"
     return "other"
 

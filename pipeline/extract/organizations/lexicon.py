@@ -14,10 +14,22 @@ from ... import rulebook
 RULE_FILE = "organizations"
 DICTIONARY_FILE = "institutions"
 DICT, COORD, FORCE, HQ, PARENT, ABBR, GINZA = (
-    "org.dictionary", "org.coordinated_services", "org.country_qualified_force", "org.hq_merge",
-    "org.parent_subunit", "org.abbrev_defined", "org.ginza_signal")
-SUFFIX_RULES = ("org.suffix_ministry", "org.suffix_bureau", "org.suffix_committee", "org.suffix_media",
-                "org.suffix_unit", "org.company_suffix")
+    "org.dictionary",
+    "org.coordinated_services",
+    "org.country_qualified_force",
+    "org.hq_merge",
+    "org.parent_subunit",
+    "org.abbrev_defined",
+    "org.ginza_signal",
+)
+SUFFIX_RULES = (
+    "org.suffix_ministry",
+    "org.suffix_bureau",
+    "org.suffix_committee",
+    "org.suffix_media",
+    "org.suffix_unit",
+    "org.company_suffix",
+)
 HQ_TAILS = ("総司令部", "司令部")
 
 
@@ -66,7 +78,7 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_FOLD = {0x3000: " ", **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}}
+_FOLD: dict[int, int | str] = {0x3000: " ", **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}}
 
 
 def norm(text: str) -> str:
@@ -77,6 +89,7 @@ def norm(text: str) -> str:
 def display(text: str) -> str:
     """A name as shown: layout spaces between Japanese characters dropped (防 衛 省), Latin spacing kept."""
     return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text.strip())
+
 
 def _alias_regex(alias: str) -> re.Pattern:
     """The alias as a regex; one layout space is tolerated between two Japanese characters (防 衛 省)."""
@@ -94,20 +107,35 @@ def _as_list(value: Any) -> list[str]:
 
 def _entry_org(entry: dict) -> Org:
     abbrs = _as_list(entry.get("abbreviation"))
-    return Org(f"dict:{entry['name']}", str(entry["name"]), str(entry.get("kind", "other")),
-               str(entry.get("country") or ""), abbrs[0] if abbrs else "", True, bool(entry.get("needs_support")))
+    return Org(
+        f"dict:{entry['name']}",
+        str(entry["name"]),
+        str(entry.get("kind", "other")),
+        str(entry.get("country") or ""),
+        abbrs[0] if abbrs else "",
+        True,
+        bool(entry.get("needs_support")),
+    )
 
 
 def _entry_aliases(entry: dict) -> Iterator[Alias]:
     org = _entry_org(entry)
     forms = [(str(entry["name"]), "name")] + [(a, "abbr") for a in _as_list(entry.get("abbreviation"))]
     forms += [(a, "alias") for a in _as_list(entry.get("aliases"))]
-    extra = {"not_before": tuple(_as_list(entry.get("not_before"))),
-             "not_after": tuple(_as_list(entry.get("not_after"))),
-             "context_country": bool(entry.get("context_country"))}
+    not_before = tuple(_as_list(entry.get("not_before")))
+    not_after = tuple(_as_list(entry.get("not_after")))
+    context_country = bool(entry.get("context_country"))
     for text, form in forms:
         text = fold(text)
-        yield Alias(text, org, form, _alias_regex(text), **extra)
+        yield Alias(
+            text,
+            org,
+            form,
+            _alias_regex(text),
+            not_before=not_before,
+            not_after=not_after,
+            context_country=context_country,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -145,5 +173,6 @@ def _prefixes_longest_first() -> tuple[str, ...]:
 
 def _country_prefix(text: str) -> str:
     """The longest country prefix of ``text`` (インド太平洋 is a region, not インド)."""
-    return next((p for p in _prefixes_longest_first() if text.startswith(p) and not text.startswith("インド太平洋")),
-                "")
+    return next(
+        (p for p in _prefixes_longest_first() if text.startswith(p) and not text.startswith("インド太平洋")), ""
+    )

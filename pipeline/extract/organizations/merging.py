@@ -21,7 +21,7 @@ def _merge_keys(cands: list[Cand]) -> dict[str, str]:
     target: dict[str, str] = {}
     for c in cands:
         name = norm(c.org.name)
-        base = by_name.get(name[len(_country_prefix(name)):]) if _country_prefix(name) else None
+        base = by_name.get(name[len(_country_prefix(name)) :]) if _country_prefix(name) else None
         if base and base.key != c.org.key and base.country == country_of(name):  # 中国外務省 is not 外務省
             target[c.org.key] = base.key
     return target
@@ -29,7 +29,7 @@ def _merge_keys(cands: list[Cand]) -> dict[str, str]:
 
 def _canonical(org: Org, cands: list[Cand], text: str) -> tuple[str, str]:
     """(canonical, abbreviation): the full name where the article gives one, else the short form it uses."""
-    surfaces = [(display(text[c.start:c.end]), c.form) for c in sorted(cands, key=lambda c: c.start)]
+    surfaces = [(display(text[c.start : c.end]), c.form) for c in sorted(cands, key=lambda c: c.start)]
     abbrs = [s for s, f in surfaces if f == "abbr"]
     abbreviation = abbrs[0] if abbrs else org.abbreviation
     if not org.dictionary or any(_names(s, f, org.name) for s, f in surfaces):
@@ -61,11 +61,14 @@ def build_entities(cands: list[Cand], parsed: ParsedArticle) -> tuple[list[Menti
     for group in groups.values():
         org = next((c.org for c in group if c.org.key not in merged), group[0].org)
         name, abbreviation = _canonical(org, group, parsed.text)
-        ms = [Mention(LABEL, parsed.text[c.start:c.end], c.start, c.end, c.sent, name, c.rule)
-              for c in sorted(group, key=lambda c: c.start)]
+        ms = [
+            Mention(LABEL, parsed.text[c.start : c.end], c.start, c.end, c.sent, name, c.rule)
+            for c in sorted(group, key=lambda c: c.start)
+        ]
         best = min(group, key=lambda c: c.priority).rule
-        entities.append(Entity(LABEL, name, ms, abbreviation=abbreviation, kind=org.kind, country=org.country,
-                               rule=best))
+        entities.append(
+            Entity(LABEL, name, ms, abbreviation=abbreviation, kind=org.kind, country=org.country, rule=best)
+        )
         mentions += ms
     entities.sort(key=lambda e: e.first.start)
     return sorted(mentions, key=lambda m: (m.start, m.end)), entities

@@ -62,7 +62,7 @@ def _unit_name_ok(text: str) -> bool:
     """A unit whose head is 軍 needs an ordinal or a country (第5空軍, 中国軍): 方面軍/統合軍 are generic."""
     rule = _rule("org.suffix_unit")
     if re.search(rule.get("needs_ordinal", "$^"), text):
-        rest = text[len(_country_prefix(text)):]
+        rest = text[len(_country_prefix(text)) :]
         return rest.startswith("第") and _name_ok(text, "軍")
     return _name_ok(text, _head_of(text, "org.suffix_unit"))
 

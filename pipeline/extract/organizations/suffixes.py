@@ -24,9 +24,10 @@ def _matcher(vocab: Any, rule_ids: tuple[str, ...]) -> Any:
     return matcher
 
 
-def _text_tests(node: dict) -> list[Callable[[str], bool]]:
-    """What a pattern node requires of a token's text (ORTH/TEXT as a value, an IN list or a REGEX)."""
-    tests: list[Callable[[str], bool]] = []
+def _text_tests(node: dict) -> list[Callable[[str], object]]:
+    """What a pattern node requires of a token's text (ORTH/TEXT as a value, an IN list or a REGEX);
+    each test's result is read as true or false."""
+    tests: list[Callable[[str], object]] = []
     for key in ("ORTH", "TEXT"):
         value = node.get(key)
         if isinstance(value, str):
@@ -39,13 +40,15 @@ def _text_tests(node: dict) -> list[Callable[[str], bool]]:
 
 
 @lru_cache(maxsize=1)
-def _required_texts() -> dict[str, list[list[list[Callable[[str], bool]]]]]:
+def _required_texts() -> dict[str, list[list[list[Callable[[str], object]]]]]:
     """Per suffix rule, per alternative: the text tests of each node the pattern cannot skip."""
     out = {}
     for rule_id in SUFFIX_RULES:
         pattern = _rule(rule_id).pattern
-        out[rule_id] = [[_text_tests(node) for node in alt if node.get("OP") in (None, "+")]
-                        for alt in (pattern if isinstance(pattern[0], list) else [pattern])]
+        out[rule_id] = [
+            [_text_tests(node) for node in alt if node.get("OP") in (None, "+")]
+            for alt in (pattern if isinstance(pattern[0], list) else [pattern])
+        ]
     return out
 
 
@@ -55,11 +58,14 @@ def _possible_rules(doc: Any) -> tuple[str, ...]:
     The Matcher tries every pattern from every token, and most sentences hold no 省, 局 or 司令部:
     only the rules that could match are run (the same matches, a fraction of the work)."""
     texts = {t.text for t in doc}  # each distinct text tested once; a node's single test runs in C (map)
-    return tuple(rule_id for rule_id, alts in _required_texts().items()
-                 if any(all(_some_text(node, texts) for node in alt) for alt in alts))
+    return tuple(
+        rule_id
+        for rule_id, alts in _required_texts().items()
+        if any(all(_some_text(node, texts) for node in alt) for alt in alts)
+    )
 
 
-def _some_text(tests: list[Callable[[str], bool]], texts: set[str]) -> bool:
+def _some_text(tests: list[Callable[[str], object]], texts: set[str]) -> bool:
     """Whether one of the texts passes every test."""
     if len(tests) == 1:
         return any(map(tests[0], texts))
@@ -83,8 +89,9 @@ def _trim_start(doc: Any, start: int, end: int) -> int:
             start = i + 1
     while start < end - 1:
         tok, prev = doc[start], doc[start - 1].text if start else ""
-        is_date = (tok.like_num and prev != "第") or (tok.text in {"年", "月", "日", "年度", "時", "分"} and
-                                                       start > 0 and doc[start - 1].like_num)
+        is_date = (tok.like_num and prev != "第") or (
+            tok.text in {"年", "月", "日", "年度", "時", "分"} and start > 0 and doc[start - 1].like_num
+        )
         if tok.text not in stops and not is_date:
             break
         start += 1
@@ -99,7 +106,8 @@ def suffix_cands(sent: Sent, dict_cands: list[Cand]) -> list[Cand]:
     for (rule_id, end), start in spans.items():
         start = _trim_start(doc, start, end)
         s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-        e -= len(re.search(r"(長官|長|)$", doc[end - 1].text).group()) if rule_id != "org.company_suffix" else 0
+        title = re.search(r"(長官|長)$", doc[end - 1].text) if rule_id != "org.company_suffix" else None
+        e -= len(title.group()) if title else 0
         cand = _suffix_cand(sent, rule_id, s, e, dict_cands)
         if cand:
             out.append(cand)
@@ -135,13 +143,13 @@ def _known_tail(sent: Sent, s: int, e: int, known: list[Cand]) -> bool:
     tails = [c for c in known if c.end == sent.offset + e and c.start > sent.offset + s]
     if not tails:
         return False
-    before = sent.text[s:min(c.start for c in tails) - sent.offset]
+    before = sent.text[s : min(c.start for c in tails) - sent.offset]
     return not _country_prefix(before)
 
 
 def _compound(sent: Sent, rule_id: str, s: int, e: int, prefix: Cand) -> Cand | None:
     """Known org + rest: its headquarters (hq_merge), or a sub-unit (parent_subunit), or nothing."""
-    rest = sent.text[prefix.end - sent.offset:e].strip()
+    rest = sent.text[prefix.end - sent.offset : e].strip()
     if rest in HQ_TAILS:
         return sent.cand(s, e, prefix.org, HQ, "hq", _rule(HQ).get("priority", 2))
     if prefix.org.kind == "legislature":  # 参議院外交防衛委員会: the chamber is part of the committee's name
