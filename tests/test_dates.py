@@ -2,6 +2,7 @@
 
 ``pytest tests/test_dates.py -k date.era_ymd`` runs one rule's examples.
 """
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import rulebook
 from pipeline.extract import dates
@@ -34,6 +36,7 @@ def test_every_rule_has_examples_both_ways_and_a_resolver():
 
 # ----------------------------------------------------------------- the seeds
 
+
 def prepared(article_id: str) -> tuple[str, list]:
     """A seed as the date rules see it in a run: cleaned and split by the prepare stage."""
     text, _ = clean((CORPUS / f"{article_id}.txt").read_text(encoding="utf-8"))
@@ -54,7 +57,7 @@ def test_seed_dates_match_gold(article_id):
     values = {d.value for d in mentions if d.kind != "time"}
     assert values == set(want["dates"]), (sorted(values - set(want["dates"])), sorted(set(want["dates"]) - values))
     for d in mentions:
-        assert text[d.start:d.end] == d.text
+        assert text[d.start : d.end] == d.text
         assert d.kind == dates.kind_of(d.value)
         assert d.anchor in ("explicit", "published", "context", "unresolved")
     assert [d.start for d in mentions] == sorted(d.start for d in mentions)
@@ -66,8 +69,13 @@ def test_seed_published_rule_ids():
         text, sentences = prepared(a)
         found = dates.find_published(text, sentences)
         ids[a[:3]] = found[1] if found else None
-    assert ids == {"000": None, "001": "date.published_reprint", "002": "date.published_letterhead",
-                   "003": None, "004": "date.published_reprint"}
+    assert ids == {
+        "000": None,
+        "001": "date.published_reprint",
+        "002": "date.published_letterhead",
+        "003": None,
+        "004": "date.published_reprint",
+    }
 
 
 def test_sentence_index_and_offsets():
@@ -75,29 +83,39 @@ def test_sentence_index_and_offsets():
     sents = segment(text)
     found = dates.extract_dates(text, sents, "2023-01-13")
     assert [(d.text, d.value, d.sentence_index, d.anchor) for d in found] == [
-        ("13日", "2023-01-13", 0, "published"), ("同日", "2023-01-13", 1, "context")]
+        ("13日", "2023-01-13", 0, "published"),
+        ("同日", "2023-01-13", 1, "context"),
+    ]
 
 
 # ----------------------------------------------------------- a few unseen-style articles
 
 NEW_ARTICLES = [
-    ("【ワシントン=共同】中谷元・防衛相は10日(日本時間11日)、ヘグセス国防長官と会談した。"
-     "両氏は昨年7月の2プラス2で確認した統合軍司令部への改編について、来年3月末までに完了させる方針で一致した。"
-     "会談は午前9時から約1時間行われた。",
-     "2025-04-11",
-     {"2025-04-10", "2025-04-11", "2024-07", "2026-03"}),
-    ("防衛省は令和6年12月27日、令和7年度予算案を発表した。同月20日には安保3文書の改定方針を決めている。"
-     "2027年度までの5年間で総額43兆円を確保する。1990年代以降で最大の伸びとなる。",
-     None,
-     {"2024-12-27", "FY2025", "2024-12-20", "FY2027"}),
-    ("二〇二三年十一月十五日、日米両政府は共同声明を出した。翌年四月には首脳会談が開かれ、"
-     "同月10日に共同声明が発表された。詳細はhttps://www.mofa.go.jp/files/2024/04/10/a.pdf を参照。",
-     None,
-     {"2023-11-15", "2024-04", "2024-04-10"}),
-    ("本日、防衛大臣は記者会見で、先月の日米協議について説明した。今年度中に結論を出す。"
-     "1日あたり3回の訓練を19時間にわたり行った。",
-     "2024-02-15",
-     {"2024-02-15", "2024-01", "FY2023"}),
+    (
+        "【ワシントン=共同】中谷元・防衛相は10日(日本時間11日)、ヘグセス国防長官と会談した。"
+        "両氏は昨年7月の2プラス2で確認した統合軍司令部への改編について、来年3月末までに完了させる方針で一致した。"
+        "会談は午前9時から約1時間行われた。",
+        "2025-04-11",
+        {"2025-04-10", "2025-04-11", "2024-07", "2026-03"},
+    ),
+    (
+        "防衛省は令和6年12月27日、令和7年度予算案を発表した。同月20日には安保3文書の改定方針を決めている。"
+        "2027年度までの5年間で総額43兆円を確保する。1990年代以降で最大の伸びとなる。",
+        None,
+        {"2024-12-27", "FY2025", "2024-12-20", "FY2027"},
+    ),
+    (
+        "二〇二三年十一月十五日、日米両政府は共同声明を出した。翌年四月には首脳会談が開かれ、"
+        "同月10日に共同声明が発表された。詳細はhttps://www.mofa.go.jp/files/2024/04/10/a.pdf を参照。",
+        None,
+        {"2023-11-15", "2024-04", "2024-04-10"},
+    ),
+    (
+        "本日、防衛大臣は記者会見で、先月の日米協議について説明した。今年度中に結論を出す。"
+        "1日あたり3回の訓練を19時間にわたり行った。",
+        "2024-02-15",
+        {"2024-02-15", "2024-01", "FY2023"},
+    ),
 ]
 
 
@@ -108,10 +126,12 @@ def test_unseen_style_articles(text, published, want):
 
 
 def test_no_dates_from_urls_figures_footnotes_and_quantities():
-    text = ("https://www3.nhk.or.jp/news/html/20230113/k10013948441000.html\n"
-            "図表 II -2-3-1 に示す構成\n平成28年熊本地震1や令和6年能登半島地震2、\n"
-            "5万5千人ほどの米軍、10年以上積み上げてきた議論、19時間も時差がある、約85分間、60 years\n"
-            "1 日米防衛協力\n3日米同盟の抑止力")
+    text = (
+        "https://www3.nhk.or.jp/news/html/20230113/k10013948441000.html\n"
+        "図表 II -2-3-1 に示す構成\n平成28年熊本地震1や令和6年能登半島地震2、\n"
+        "5万5千人ほどの米軍、10年以上積み上げてきた議論、19時間も時差がある、約85分間、60 years\n"
+        "1 日米防衛協力\n3日米同盟の抑止力"
+    )
     found = dates.extract_dates(text, segment(text), None)
     assert [(d.text, d.value) for d in found] == [("平成28年", "2016"), ("令和6年", "2024")]
 
@@ -119,28 +139,51 @@ def test_no_dates_from_urls_figures_footnotes_and_quantities():
 def test_relative_without_anchor_gives_nothing_or_x():
     text = "現在、いま、当時の状況。昨日付け読売新聞。ことしは転換の年。25日に会談。同日、発表。"
     found = dates.extract_dates(text, segment(text), None)
-    assert [(d.text, d.value, d.anchor) for d in found] == [("25日", "XXXX-XX-25", "unresolved"),
-                                                             ("同日", "XXXX-XX-25", "context")]
+    assert [(d.text, d.value, d.anchor) for d in found] == [
+        ("25日", "XXXX-XX-25", "unresolved"),
+        ("同日", "XXXX-XX-25", "context"),
+    ]
 
 
 def test_kanji_numbers():
-    assert [dates.to_int(s) for s in ["元", "二〇二四", "十二", "二十五", "三十一", "十", "二千二十四", "７"]] == \
-        [1, 2024, 12, 25, 31, 10, 2024, 7]
+    assert [dates.to_int(s) for s in ["元", "二〇二四", "十二", "二十五", "三十一", "十", "二千二十四", "７"]] == [
+        1,
+        2024,
+        12,
+        25,
+        31,
+        10,
+        2024,
+        7,
+    ]
 
 
-ALPHABET = list("0123456789 年月日度末同翌前本今昨来先ことしきょう令和平成元十二〇三時分間、。\n-./〜()年度") + \
-    ["令和", "平成", "同年", "同月", "同日", "ことし", "昨年", "先月", "きょう", "日米", "http://a.jp/2023/01/13"]
+ALPHABET = list("0123456789 年月日度末同翌前本今昨来先ことしきょう令和平成元十二〇三時分間、。\n-./〜()年度") + [
+    "令和",
+    "平成",
+    "同年",
+    "同月",
+    "同日",
+    "ことし",
+    "昨年",
+    "先月",
+    "きょう",
+    "日米",
+    "http://a.jp/2023/01/13",
+]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(ALPHABET), max_size=40),
-       st.sampled_from([None, "2023-01-13", "2024-02-29", "2025-12-31", "2024-07"]))
+@given(
+    st.lists(st.sampled_from(ALPHABET), max_size=40),
+    st.sampled_from([None, "2023-01-13", "2024-02-29", "2025-12-31", "2024-07"]),
+)
 def test_never_crashes_and_spans_are_consistent(parts, published):
     text = "".join(parts)
     found = dates.extract_dates(text, segment(text), published)
     ends = -1
     for d in found:
-        assert text[d.start:d.end] == d.text and d.start >= ends
+        assert text[d.start : d.end] == d.text and d.start >= ends
         ends = d.end
         assert re.fullmatch(r"(?:\d{4}|XXXX)(?:-(?:\d{2}|XX)(?:-\d{2})?)?|FY\d{4}|T\d{2}:\d{2}", d.value), d
     dates.find_published(text, [])

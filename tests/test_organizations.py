@@ -4,6 +4,7 @@ The seeds check F1 under tests/eval/score.py's matching; the sentences below use
 institutions and layouts the seeds do not have, so that the rules are judged on
 what they generalise to, not on the seeds' answers.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -12,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import organizations
-
 from pipeline import rulebook
+from pipeline.extract import organizations
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold"
@@ -30,8 +30,9 @@ def _scorer():
 
 def _rows(entities) -> list[dict]:
     """Entities as organizations.csv rows (the columns the scorer reads)."""
-    return [{"organization": e.name, "abbreviation": e.abbreviation, "surfaces": SEP.join(e.surfaces)}
-            for e in entities]
+    return [
+        {"organization": e.name, "abbreviation": e.abbreviation, "surfaces": SEP.join(e.surfaces)} for e in entities
+    ]
 
 
 def _score(parsed_seeds, aid: str):
@@ -82,7 +83,7 @@ def test_mentions_are_clean_text_spans(parsed_seeds, seed_orgs):
         text = parsed_seeds[aid].text
         for m in mentions:
             assert m.label == "ORG" and m.rule.startswith("org.")
-            assert text[m.start:m.end] == m.text, (aid, m)
+            assert text[m.start : m.end] == m.text, (aid, m)
         names = {e.name for e in entities}
         assert all(m.canonical in names for m in mentions)
 
@@ -99,7 +100,9 @@ def test_seed_decided_cases(seed_orgs):
     assert orgs["003"]["国家安全保障会議"].country == "US"
     assert orgs["003"]["国家安全保障局"].country == "JP"
     for ents in orgs.values():
-        assert not {"日本政府", "バイデン政権", "日米両政府", "米国政府", "日本", "米国", "議会", "作業部会"} & set(ents)
+        assert not {"日本政府", "バイデン政権", "日米両政府", "米国政府", "日本", "米国", "議会", "作業部会"} & set(
+            ents
+        )
 
 
 # ------------------------------------------------------------------ our own sentences
@@ -108,11 +111,18 @@ def test_seed_decided_cases(seed_orgs):
 def test_new_institutions_with_kind_and_country(parse_one):
     orgs = parse_one(
         "防衛装備庁は12日、三菱電機と契約した。在韓米軍と第3海兵遠征軍、沖縄防衛局の幹部が出席した。\n"
-        "参議院外交防衛委員会で朝日新聞の報道が取り上げられた。中国海警局の船が領海に侵入した。")
-    want = {"防衛装備庁": ("government", "JP"), "三菱電機": ("company", "JP"), "在韓米軍": ("military", "US"),
-            "第3海兵遠征軍": ("military", "US"), "沖縄防衛局": ("government", "JP"),
-            "参議院外交防衛委員会": ("legislature", "JP"), "朝日新聞": ("media", "JP"),
-            "中国海警局": ("government", "CN")}
+        "参議院外交防衛委員会で朝日新聞の報道が取り上げられた。中国海警局の船が領海に侵入した。"
+    )
+    want = {
+        "防衛装備庁": ("government", "JP"),
+        "三菱電機": ("company", "JP"),
+        "在韓米軍": ("military", "US"),
+        "第3海兵遠征軍": ("military", "US"),
+        "沖縄防衛局": ("government", "JP"),
+        "参議院外交防衛委員会": ("legislature", "JP"),
+        "朝日新聞": ("media", "JP"),
+        "中国海警局": ("government", "CN"),
+    }
     for name, (kind, country) in want.items():
         assert name in orgs, (name, list(orgs))
         assert (orgs[name].kind, orgs[name].country) == (kind, country), name
@@ -120,16 +130,19 @@ def test_new_institutions_with_kind_and_country(parse_one):
 
 
 def test_unseen_names_found_by_patterns(parse_one):
-    orgs = parse_one("ロシア連邦保安庁とウクライナ国防省、韓国海軍、ノースロップ社の担当者、"
-                     "陸上自衛隊の第8師団が参加した。")
+    orgs = parse_one(
+        "ロシア連邦保安庁とウクライナ国防省、韓国海軍、ノースロップ社の担当者、陸上自衛隊の第8師団が参加した。"
+    )
     assert {"ロシア連邦保安庁", "ウクライナ国防省", "韓国海軍", "ノースロップ", "陸上自衛隊", "第8師団"} <= set(orgs)
     assert orgs["ロシア連邦保安庁"].country == "RU"
     assert orgs["韓国海軍"].country == "KR"
 
 
 def test_abbreviation_learnt_from_text_and_english_name(parse_one):
-    orgs = parse_one("日米は日米サイバー防衛調整センター(JCDC) Joint Cyber Defense Center"
-                     "を設けた。JCDCは横須賀に置かれ、Joint Cyber Defense Centerと呼ばれる。")
+    orgs = parse_one(
+        "日米は日米サイバー防衛調整センター(JCDC) Joint Cyber Defense Center"
+        "を設けた。JCDCは横須賀に置かれ、Joint Cyber Defense Centerと呼ばれる。"
+    )
     org = orgs["日米サイバー防衛調整センター"]
     assert org.abbreviation == "JCDC" and org.kind == "mechanism" and org.country == "JP-US"
     assert len(org.mentions) == 5  # name, (JCDC), English; then JCDC and the English name again
@@ -142,8 +155,10 @@ def test_abbreviation_of_known_body_links_bare_uses(parse_one):
 
 
 def test_headquarters_and_surface_forms_merge(parse_one):
-    orgs = parse_one("在日アメリカ軍と在日米軍司令部、アメリカ軍と米軍、インド太平洋軍司令部とインド太平洋軍。"
-                     "国防総省と米国防省、ペンタゴン。")
+    orgs = parse_one(
+        "在日アメリカ軍と在日米軍司令部、アメリカ軍と米軍、インド太平洋軍司令部とインド太平洋軍。"
+        "国防総省と米国防省、ペンタゴン。"
+    )
     assert set(orgs) == {"在日米軍", "米軍", "インド太平洋軍", "国防総省"}
     assert orgs["在日米軍"].surfaces == ["在日アメリカ軍", "在日米軍司令部"]
 
@@ -174,7 +189,8 @@ def test_non_organisations(parse_one):
         "日本政府と米国政府、日米両政府、トランプ政権は日米首脳会談と防衛相会談、2+2の閣僚会合に先立ち、"
         "沖縄の普天間飛行場と嘉手納基地について協議した。議会と空軍、海軍、陸軍、海兵隊、作業部会、"
         "司令部、防衛当局、関係省庁、統合任務部隊、方面軍は一般名詞だ。国家防衛戦略、日米地位協定、"
-        "ガイドライン、パトリオット、F35、キーン・ソード25、マンスフィールドプログラムも対象外。")
+        "ガイドライン、パトリオット、F35、キーン・ソード25、マンスフィールドプログラムも対象外。"
+    )
     assert set(orgs) == {"日米安全保障協議委員会"} or set(orgs) == {"2+2"}, list(orgs)
 
 
@@ -213,8 +229,10 @@ def test_ginza_signal_keeps_org_shaped_names_only(parse_one):
 
 
 def test_generic_suffix_compounds_are_not_orgs(parse_one):
-    orgs = parse_one("機甲師団と歩兵連隊、前線司令部が展開した。調査委員会と県議会、防衛局の職員、"
-                     "中央省庁、府省庁、本省、同局、担当課も関与した。")
+    orgs = parse_one(
+        "機甲師団と歩兵連隊、前線司令部が展開した。調査委員会と県議会、防衛局の職員、"
+        "中央省庁、府省庁、本省、同局、担当課も関与した。"
+    )
     assert orgs == {}, list(orgs)
 
 
@@ -229,5 +247,12 @@ def test_dictionary_entries_are_well_formed():
 
 def test_example_reports_only_the_rule(nlp):
     found = organizations.example("org.hq_merge", "在韓米軍司令部と防衛省が協議した。", nlp, None)
-    assert found == [{"text": "在韓米軍司令部", "organization": "在韓米軍", "abbreviation": "USFK",
-                      "kind": "military", "country": "US"}]
+    assert found == [
+        {
+            "text": "在韓米軍司令部",
+            "organization": "在韓米軍",
+            "abbreviation": "USFK",
+            "kind": "military",
+            "country": "US",
+        }
+    ]
