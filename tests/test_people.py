@@ -216,6 +216,10 @@ def test_not_people(extract_text, text):
         ("ケネディ", "Kennedy"),
         ("ブリンケン", "Blinken"),
         ("浜田", "HAMADA"),
+        # ン before b/p/m is m, as in passports and the ministries' English (cutlet's Hepburn writes n: JINBO)
+        ("神保", "JIMBO"),
+        ("難波", "NAMBA"),
+        ("ポンペオ", "Pompeo"),
     ],
 )
 def test_part_matches_romanisation(kana, word):

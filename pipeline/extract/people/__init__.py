@@ -18,7 +18,8 @@ Nothing heavy is loaded at import: the rule files, spaCy's Matcher and fugashi l
 
 The package, in the order a document goes through it:
 
-- ``lexicon``: the rule-file dictionaries (offices, prefixes, word lists, macros) and the fugashi/UniDic adapter;
+- ``dictionaries``: the rule-file dictionaries (offices, prefixes, word lists, macros);
+- ``unidic``: the fugashi/UniDic adapter (words, 人名/地名 tags, readings);
 - ``sentence``: one sentence as the rules see it (``Sent``), the 人名/地名 tag tests, and ``Hit``;
 - ``names``: where a name starts or ends next to an office, and the country the text gives it;
 - ``rules``: one function per sentence rule of ``people.yaml``, and how overlapping hits resolve;
@@ -34,10 +35,11 @@ from typing import Any
 from ...records import Entity, Mention, ParsedArticle
 from ..families import Family
 from .article import name_links, run_rules, sentences
-from .lexicon import KIND_RANK, Lexicon, Office, lexicon, reading
+from .dictionaries import KIND_RANK, Lexicon, Office, lexicon
 from .merging import LABEL, canonical, merge, to_entity
 from .romaji import part_matches, romanize, skeleton
 from .sentence import Hit
+from .unidic import reading
 
 __all__ = [
     "FAMILY",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ... import rulebook
 from ...records import ParsedArticle
-from .lexicon import alternation, people_rules, rule_regex
+from .dictionaries import alternation, people_rules, rule_regex
 from .merging import name_key
 from .romaji import scripts_match
 from .rules import SENTENCE_RULES, resolve

@@ -7,7 +7,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ...records import Entity, Mention
-from .lexicon import KIND_RANK, SEP_RE, lexicon
+from .dictionaries import KIND_RANK, SEP_RE, lexicon
 from .romaji import kanji_parts, scripts_match
 from .rules import PRIORITY
 from .sentence import Hit

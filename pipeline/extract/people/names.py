@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import KANJI_RE, LATIN_RE, Office, lexicon, macro_re
+from .dictionaries import KANJI_RE, LATIN_RE, Office, lexicon, macro_re
 from .sentence import (
     Sent,
     glued_blocker,

@@ -8,8 +8,8 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from .lexicon import fugashi_words, reading
 from .sentence import Hit
+from .unidic import fugashi_words, reading
 
 # ------------------------------------------------------------------ romanisation (name pairing)
 

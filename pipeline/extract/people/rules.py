@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ... import rulebook
-from .lexicon import KIND_RANK, LATIN_RE, SEP_RE, Office, lexicon, macro_re, people_rules, rule_regex
+from .dictionaries import KIND_RANK, LATIN_RE, SEP_RE, Office, lexicon, macro_re, people_rules, rule_regex
 from .names import (
     dotted_name_before,
     kana_name_ok,

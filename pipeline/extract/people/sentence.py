@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .lexicon import KANA_RE, KANJI_RE, LATIN_RE, SEP_RE, Word, fugashi_words, lexicon, macro_re
+from .dictionaries import KANA_RE, KANJI_RE, LATIN_RE, SEP_RE, lexicon, macro_re
+from .unidic import Word, fugashi_words
 
 # ------------------------------------------------------------------ sentence context
 

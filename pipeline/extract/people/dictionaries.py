@@ -1,9 +1,5 @@
-"""What the person rules know about words: the rule-file dictionaries and UniDic through fugashi.
-
-The dictionaries are ``rules/offices.yaml`` (offices, titles, country prefixes) and the settings of
-``rules/people.yaml`` (word lists, known figures, regex macros). fugashi with UniDic-lite is a second,
-independent tokeniser and dictionary beside GiNZA; both load on first use, not at import.
-"""
+"""The rule-file dictionaries: ``rules/offices.yaml`` (offices, titles, country prefixes) and the settings of
+``rules/people.yaml`` (word lists, known figures, regex macros), loaded on first use, not at import."""
 
 from __future__ import annotations
 
@@ -11,7 +7,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from ... import rulebook
 
@@ -105,46 +100,3 @@ def rule_regex(rule: rulebook.Rule, **extra: str) -> re.Pattern:
 @lru_cache(maxsize=1)
 def people_rules() -> dict[str, rulebook.Rule]:
     return {r.id: r for r in rulebook.load("people").rules}
-
-
-# ------------------------------------------------------------------ second opinion: fugashi
-
-
-class Word(NamedTuple):
-    """One fugashi (UniDic-lite) word with sentence-relative offsets."""
-
-    start: int
-    end: int
-    pos2: str  # 固有名詞, 普通名詞, …
-    pos3: str  # 人名, 地名, …
-    lemma: str | None  # None for words UniDic does not know
-    kana: str
-
-
-@lru_cache(maxsize=1)
-def _tagger():
-    import fugashi  # imported on first use: the module must import fast
-
-    return fugashi.Tagger()
-
-
-def fugashi_words(text: str) -> list[Word]:
-    out, pos = [], 0
-    for w in _tagger()(text):
-        start = text.find(w.surface, pos)
-        if start < 0:
-            continue
-        pos = start + len(w.surface)
-        f = w.feature
-        lemma = None if getattr(f, "lemma", None) in (None, "*") or f.pos1 == "記号" else f.lemma
-        kana = getattr(f, "kana", None) or ""
-        out.append(Word(start, pos, f.pos2 or "", f.pos3 or "", lemma, "" if kana == "*" else kana))
-    return out
-
-
-@lru_cache(maxsize=4096)
-def reading(text: str) -> str:
-    """Katakana reading of a name part (UniDic), or the part itself when it is katakana."""
-    if not KANJI_RE.search(text):
-        return text
-    return "".join(w.kana or text[w.start : w.end] for w in fugashi_words(text))
