@@ -9,5 +9,5 @@ code = main()
 sys.stdout.flush()
 sys.stderr.flush()
 # Every output is written, renamed and closed, the lock released, the workers gone: tearing the
-# interpreter's objects down one by one would only add 0.1-0.2 s to every run.
+# interpreter's objects down one by one would only add time to every run.
 os._exit(code)

@@ -1,6 +1,6 @@
 """The parser server: one process that imports spaCy (and loads GiNZA) once, then forks the workers.
 
-Every worker used to import spaCy (0.45 s) and load GiNZA (0.27 s) on its own, all at the same time
+Every worker used to import spaCy and load GiNZA on its own, all at the same time
 as the parent read and cleaned the corpus: on two cores that was most of a short run's start-up.
 The server is multiprocessing's *forkserver* with a preload: it does that work once, and each
 worker forked from it starts with spaCy imported and, when the server loaded it, GiNZA's weights
@@ -21,7 +21,7 @@ from pathlib import Path
 from ..parse.ginza import ParseCache  # light: spaCy is imported only when something is parsed or loaded
 
 # One BLAS thread per worker: N workers x N OpenBLAS threads on N cores fight for them and the pool
-# ends up slower than one process (measured: 9.2 s against 4.7 s on 40 articles, 2 cores).
+# ends up slower than one process (figures: README, "Speed and memory").
 BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 IMPORTS = f"{__package__}.preload"  # spaCy and the worker code
 MODEL = f"{__package__}.preload_model"  # the above, and GiNZA loaded

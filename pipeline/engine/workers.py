@@ -115,9 +115,8 @@ def keep_freed_memory() -> None:
     """Let glibc keep freed memory for reuse instead of handing it back to the kernel at every free.
 
     GiNZA's layers allocate and free arrays of megabytes per batch; with glibc's defaults each free
-    returns the pages and the next batch faults them in again. Measured on 20 articles in one
-    process: 0.91 s of 6.6 s in the kernel, 0.27 s with these settings, and 10 % less wall time.
-    Peak memory does not grow (the pages are reused). A no-op where the C library is not glibc.
+    returns the pages and the next batch faults them in again (the time it saves: README, "Speed and
+    memory"). Peak memory does not grow (the pages are reused). A no-op where the C library is not glibc.
     """
     import ctypes
 

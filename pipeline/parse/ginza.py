@@ -66,8 +66,8 @@ def load_model(fast: bool = True) -> Language:
 
     if fast:
         set_current_ops(NumpyOps(use_blis=False))
-        # The model's strings.json holds the 600k words of its vectors table: reading it is two thirds
-        # of the load (0.6 s of 0.9). Nothing here turns a hash back into one of those words (vectors
+        # The model's strings.json holds the 600k words of its vectors table: reading it is most of the
+        # load (README, "Speed and memory"). Nothing here turns a hash back into one of those words (vectors
         # are looked up by hash; token, lemma and label strings are added as they are made), and the
         # annotations are checked identical to stock ja_ginza by tests/test_parsing.py.
         return spacy.load(MODEL, exclude=["strings"])

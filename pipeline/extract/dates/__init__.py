@@ -23,10 +23,8 @@ The published date (``find_published``) comes from the ``stage: published``
 rules: the first rule in file order that finds a date wins; among its matches
 the most specific, then the latest, value.
 
-ja-timex (0.2.x) was evaluated on the five seeds and is not used. Measured on
-this machine: ~0.23 s to import, 12–60 ms per seed article (23 ms for the 5 k
-character 004), against well under 1 ms per article for these regexes — and it
-is wrong where it matters here: ``令和5年度`` → the year 2023 instead of FY2023;
+ja-timex (0.2.x) was evaluated on the five seeds and is not used (its cost: README,
+"Dependencies and why each"): it is wrong where it matters here: ``令和5年度`` → the year 2023 instead of FY2023;
 ``昨年12月`` → a duration plus ``XXXX-12``; ``ことし``, ``同年9月``,
 ``本年2月7日`` (→ ``XXXX-02-07``), ``今月13日`` are not resolved; the figure
 number ``図表 II -2-3-1`` becomes the date ``0002-03-01``; the section heading
