@@ -14,6 +14,7 @@ from pipeline.extract import dates
 from pipeline.extract import extraction
 from pipeline.extract import organizations
 from pipeline.extract import people
+from pipeline.extract.agreements import matching
 from pipeline.records import Agreement
 
 CLASSES = {"一致", "合意", "確認", "署名", "締結", "申し合わせ", "表明", "発表", "歓迎", "設置", "決定", "コミット"}
@@ -251,7 +252,7 @@ def test_the_next_run_takes_every_match_from_the_memo(parsed_seeds, seed_agreeme
     def no_matching(*_):
         raise AssertionError("matched again")
 
-    monkeypatch.setattr(agreements, "_matcher", no_matching)
+    monkeypatch.setattr(matching, "_matcher", no_matching)
     for aid, parsed in parsed_seeds.items():
         memo = agreements.Memo(memos[aid])  # as the next run loads it
         assert _with_memo(parsed, memo) == seed_agreements[aid] and not memo.changed
@@ -259,17 +260,17 @@ def test_the_next_run_takes_every_match_from_the_memo(parsed_seeds, seed_agreeme
 
 def test_after_an_edit_only_new_patterns_are_matched_and_removed_ones_forgotten(parsed_seeds, monkeypatch):
     parsed = parsed_seeds["004_02232067b5b04c88"]
-    agreements._screen_ids(parsed.docs[0].vocab)  # built once per vocabulary, with every pattern
+    matching._screen_ids(parsed.docs[0].vocab)  # built once per vocabulary, with every pattern
     memo = agreements.Memo()
     expected = _with_memo(parsed, memo)
     # As if the pattern with the most matches had just been written, and another one deleted.
     new = max(memo, key=lambda digest: sum(map(len, memo[digest].values())))
     memo = agreements.Memo({d: m for d, m in memo.items() if d != new} | {"a deleted pattern": {0: [(0, 1)]}})
     matched: set[str] = set()
-    real = agreements._matcher
-    monkeypatch.setattr(agreements, "_matcher", lambda vocab, keys: matched.update(keys) or real(vocab, keys))
+    real = matching._matcher
+    monkeypatch.setattr(matching, "_matcher", lambda vocab, keys: matched.update(keys) or real(vocab, keys))
     assert _with_memo(parsed, memo) == expected
-    assert matched == {p.key for p in agreements._pattern_table() if p.digest == new}
+    assert matched == {p.key for p in matching._pattern_table() if p.digest == new}
     assert new in memo and "a deleted pattern" not in memo and memo.changed
 
 

@@ -1,0 +1,96 @@
+"""Candidates: the predicate occurrences the ``predicate`` rules claim, each on its way to a row."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ... import rulebook
+from .events import _event_spans
+from .parties import _dictionary_parties
+from .rulefile import config
+from .syntax import _is_sentence_final
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+
+@dataclass
+class Cand:
+    """A predicate occurrence on its way to becoming an Agreement (or being excluded)."""
+
+    index: int  # sentence index
+    pred: Token
+    anchor: Token  # carries tense and negation (the verb of a コミットメント)
+    rule: str
+    cls: str
+    node: Token | None = None  # content head (こと/旨 or the object)
+    mode: str = "node"  # node | self | headline | antecedent
+    span: tuple[int, int] | None = None  # content, sentence-relative characters
+    content: str = ""
+    absorbed: list[Token] = field(default_factory=list)  # coordinated predicates folded into the content
+    explicit: bool = False  # the subject is stated in the sentence (not inherited)
+    host: Token | None = None  # the predicate a coordinated statement shares its tense with (…合意し、…確認した)
+    excluded_by: str = ""
+    status: str = ""
+    status_rule: str = ""
+    parties: tuple[str, ...] = ()
+    joint: bool = False
+    inherited: int | None = None  # sentence the parties were inherited from
+    date: str = ""
+    event: str = ""
+    instrument: str = ""
+
+    @property
+    def ids(self) -> set[int]:
+        """Token indices inside the content span."""
+        if not self.span:
+            return set()
+        a, b = self.span
+        return {t.i for t in self.pred.doc if a <= t.idx < b}
+
+
+def _class_of(rule: rulebook.Rule, tok: Token) -> str:
+    return rule.get("predicate") or config().s["classes"].get(tok.lemma_, tok.lemma_)
+
+
+def _predicate_candidates(index: int, doc: Doc, found: dict[str, list[dict]]) -> list[Cand]:
+    """The first predicate rule (file order) that matches a token claims it."""
+    claimed: dict[int, Cand] = {}
+    for rule in config().predicates:
+        for m in sorted(found.get(rule.id, []), key=lambda m: -m.get("content", m["pred"]).i):
+            pred = m["pred"]
+            if pred.i in claimed or not _rule_accepts(rule, m):
+                continue
+            claimed[pred.i] = Cand(index, pred, m.get("anchor", pred), rule.id, _class_of(rule, pred),
+                                   m.get("content"), rule.get("content", "node"))
+    return sorted(claimed.values(), key=lambda c: c.pred.i)
+
+
+def _rule_accepts(rule: rulebook.Rule, m: dict) -> bool:
+    """Checks a pattern cannot express: headline position, non-event/non-party content."""
+    pred, node = m["pred"], m.get("content")
+    if rule.get("content") == "headline" and not (_is_sentence_final(pred) and _is_argument(m["arg"])):
+        return False
+    if node is not None and rule.get("content_not_event"):
+        text = node.doc.text
+        if _event_at(text, node) or _party_at(text, node):
+            return False
+    return True
+
+
+def _is_argument(tok: Token) -> bool:
+    """A headline predicate's argument: 集中議論(確認), 強化で(合意) — not the の of a heading (Xの設置)
+    nor an adnominal phrase (…に関する合意)."""
+    if any(t.dep_ == "fixed" and "連体形" in "".join(t.morph.get("Inflection"))
+           for c in tok.children for t in c.children):
+        return False
+    cases = {t.text for t in tok.children if t.dep_ == "case"}
+    return tok.dep_ in ("compound", "obj", "obl") and "の" not in cases or bool(cases - {"の"})
+
+
+def _event_at(text: str, tok: Token) -> bool:
+    return any(a <= tok.idx < b for a, b, *_ in _event_spans(text))
+
+
+def _party_at(text: str, tok: Token) -> bool:
+    return any(p.start <= tok.idx < p.end for p in _dictionary_parties(text))

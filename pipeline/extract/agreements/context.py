@@ -1,0 +1,149 @@
+"""The article context: what is known of the whole article (``Article``) and what is carried from one
+sentence to the next while reading it (``Context``): the last subject, the people of the meeting and the
+meeting the report is about."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ...records import DateMention, Entity, ParsedArticle
+from .events import SentInfo, _sent_info
+from .parties import PartySpan, _pair_class, pair_of
+from .rulefile import config
+from .syntax import _background
+
+if TYPE_CHECKING:
+    from .candidates import Cand
+    from .matching import Memo
+
+
+@dataclass(frozen=True)
+class Article:
+    """The article as the context reads it: each sentence's facts, its people and its pair of countries."""
+
+    parsed: ParsedArticle
+    people: list[Entity]
+    info: list[SentInfo]
+    memo: Memo | None
+    pair: tuple[str, ...]
+
+    def event_name(self, ty: str, surface: str, at: int) -> str:
+        s = config().s["event_names"]
+        if ty in s:
+            prefix = re.match(_pair_class() + "{2,3}", surface)
+            pair = prefix.group() if prefix else self._pair_prefix()
+            if pair in ("", "日米"):
+                return s[ty]
+            return surface if prefix else f"{pair}{surface}"
+        if re.fullmatch(config().s["generic_event"], surface):
+            return self._specific(ty, at) or surface
+        if not re.match(_pair_class() + "{2}", surface) and self._pair_prefix():
+            return self._pair_prefix() + surface
+        return surface
+
+    def _pair_prefix(self) -> str:
+        letters = {v: k for k, v in config().s["parties"]["pair_letters"].items()}
+        return "".join(letters.get(n, "") for n in self.pair)
+
+    def _specific(self, ty: str, at: int) -> str:
+        order = list(range(at, -1, -1)) + list(range(at + 1, len(self.info)))
+        generic = re.compile(config().s["generic_event"])
+        for i in order:
+            for *_, t, sf, _tok in self.info[i].events:
+                if t == ty and not generic.fullmatch(sf):
+                    return self.event_name(t, sf, i)
+        return ""
+
+    def meeting_date(self, ty: str, at: int) -> str:
+        """Date of the latest meeting line of this type at or before sentence ``at``, else of one in the
+        next few sentences (a headline, then 木原防衛大臣は5日、…と会談した)."""
+        ahead = int(config().s["meeting_lookahead"])
+        for i in list(range(at, -1, -1)) + list(range(at + 1, min(at + 1 + ahead, len(self.info)))):
+            for t, _sf, value in self.info[i].meetings:
+                if t == ty:
+                    return value
+        return ""
+
+
+def read_article(parsed: ParsedArticle, people: list[Entity], orgs: list[Entity],
+                 dates: list[DateMention], memo: Memo | None = None) -> Article:
+    """Every sentence read once for what the context needs."""
+    info = [_sent_info(parsed, i, dates, people, orgs) for i in range(len(parsed.sentences))]
+    return Article(parsed, people, info, memo, _first_pair(info))
+
+
+def _first_pair(infos: list[SentInfo]) -> tuple[str, ...]:
+    """The article's pair of countries: its first 日米-style party or meeting prefix."""
+    for info in infos:
+        for p in info.parties:
+            if p.kind == "pair":
+                return p.names
+        for e in info.events:
+            if pair_of(e[3]):
+                return pair_of(e[3])
+    return ()
+
+
+@dataclass
+class Context:
+    """Running state while reading an article sentence by sentence."""
+
+    article: Article
+    topic: tuple[str, str, str] | None = None  # (type, surface, date)
+    quiet: int = 0
+    last_parties: tuple[tuple[str, ...], bool, int] | None = None
+    meeting_people: tuple[str, ...] = ()
+
+    # ----------------------------------------------------------- parties
+    def resolve(self, spans: list[PartySpan]) -> tuple[tuple[str, ...], bool]:
+        names: list[str] = []
+        joint = False
+        for s in spans:
+            if s.kind == "joint":
+                joint = True
+                names += self._meeting_people() or list(s.names)
+            elif s.kind == "joint_countries":
+                joint = True
+                names += list(self.article.pair or s.names)
+            else:
+                joint |= s.kind == "pair"
+                names += s.names
+        names = list(dict.fromkeys(names))
+        return tuple(names), joint or len(names) >= 2
+
+    def _meeting_people(self) -> list[str]:
+        """The people of the meeting: the last sentence naming two or more, else the first two."""
+        if len(self.meeting_people) >= 2:
+            return list(self.meeting_people)
+        ranked = sorted(self.article.people, key=lambda e: e.first.start)
+        return [e.name for e in ranked[:2]] if len(ranked) >= 2 else []
+
+    # ----------------------------------------------------------- moving on
+    def advance(self, i: int, rows: list[Cand], subject: list[PartySpan]) -> None:
+        s, info = self.article.parsed.sentences[i], self.article.info[i]
+        persons = [p.names[0] for p in info.parties if p.kind == "person"]
+        if len(dict.fromkeys(persons)) >= 2 and s.section == "body":
+            self.meeting_people = tuple(dict.fromkeys(persons))
+        if subject:
+            names, joint = self.resolve(subject)
+            self.last_parties = (names, joint, i)
+        if s.section != "body":
+            self.topic, self.quiet = None, 0
+            return
+        self._update_topic(i, rows)
+
+    def _update_topic(self, i: int, rows: list[Cand]) -> None:
+        info = self.article.info[i]
+        covered = set().union(*[r.ids for r in rows]) if rows else set()
+        root = next((t for t in info.doc if t.dep_ == "ROOT"), None)
+        background = _background(root) if root is not None and info.events else set()
+        main = [e for e in info.events if e[4].i not in covered and e[4].i not in background]
+        for _a, _b, ty, sf, _tok in main:
+            dated = [v for t, s2, v in info.meetings if t == ty and s2 == sf]
+            date = dated[0] if dated else (self.topic[2] if self.topic and self.topic[0] == ty else
+                                           self.article.meeting_date(ty, i))
+            self.topic = (ty, self.article.event_name(ty, sf, i), date)
+        self.quiet = 0 if (main or rows) else self.quiet + 1
+        if self.quiet > int(config().s["topic_span"]):
+            self.topic = None

@@ -1,0 +1,159 @@
+"""Decisions on candidates: which the ``exclude`` rules drop, and which ``status`` each kept one gets."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ... import rulebook
+from ...records import Sentence
+from .rulefile import config
+from .syntax import _chain_end, _is_renyo, _is_sentence_final, _scope
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from .candidates import Cand
+
+
+# ------------------------------------------------------------------ exclusions
+
+
+def _apply_pattern_excludes(cands: list[Cand], found: dict[str, list[dict]]) -> None:
+    """Mark candidates whose predicate (or the verb it is coordinated with) an exclude pattern hit."""
+    for rule in config().excludes:
+        hits = {m["pred"].i: m for m in found.get(rule.id, []) if "pred" in m}
+        for c in cands:
+            if c.excluded_by:
+                continue
+            for tok in {c.pred.i, c.anchor.i, _chain_end(c.anchor).i}:
+                m = hits.get(tok)
+                if m and _exclude_applies(rule, c, m):
+                    c.excluded_by = rule.id
+
+
+def _exclude_applies(rule: rulebook.Rule, c: Cand, m: dict) -> bool:
+    if rule.get("absorb"):  # a coordinated action before ことで一致 belongs to that content
+        koto = m.get("koto")
+        return m["pred"].i == c.pred.i and koto is not None and c.pred.i < koto.i
+    return True
+
+
+def _absorb(cands: list[Cand]) -> None:
+    """Give each absorbed predicate's clause to the agreement it was coordinated into."""
+    for c in cands:
+        if c.excluded_by and config().by_id(c.excluded_by).get("absorb"):
+            host = next((h for h in cands if h.pred.i == c.pred.head.i and not h.excluded_by), None)
+            if host is not None:
+                host.absorbed.append(c.pred)
+
+
+def _exclude_inside_content(cands: list[Cand], rule_id: str) -> None:
+    """A predicate standing inside another agreement's content is part of that agreement, unless it
+    is a statement of its own coordinated before it (…ことで合意し、…ことを確認した): then the host's
+    content starts after it."""
+    coordinate = set(config().s["coordinate_classes"])
+    for c in cands:
+        if c.excluded_by:
+            continue
+        for other in cands:
+            if other is c or other.excluded_by or not other.span or c.pred.i not in other.ids:
+                continue
+            if c.cls in coordinate and c.span and _is_renyo(c.pred) and c.span[0] <= other.span[0]:
+                other.span = (_clause_end(c.pred), other.span[1])
+                c.host = other.anchor
+                continue
+            c.excluded_by = rule_id
+            break
+
+
+def _clause_end(pred: Token) -> int:
+    """Character just after a 連用形 predicate and its し/、 (where the next clause starts)."""
+    end = pred.i + 1
+    while end < len(pred.doc) and (pred.doc[end].dep_ in ("aux", "mark", "punct") or pred.doc[end].head.i == pred.i
+                                   and pred.doc[end].pos_ in ("AUX", "PUNCT", "SCONJ")):
+        end += 1
+    return pred.doc[end].idx if end < len(pred.doc) else len(pred.doc.text)
+
+
+def _section_rule(sentence: Sentence, text: str) -> str:
+    for rule in config().excludes:
+        if rule.get("sections") and (sentence.section in rule.get("sections") or
+                                     (isinstance(rule.pattern, str) and rule.regex.search(text))):
+            return rule.id
+    return ""
+
+
+# ------------------------------------------------------------------ status
+
+
+def _tense(tok: Token) -> str:
+    """past | state | nominal | nonpast, for the verb at the end of the predicate's chain."""
+    end = _chain_end(tok)
+    tail = [t for t in end.children if t.i > end.i] + [g for t in end.children if t.i > end.i for g in t.children]
+    lemmas = {t.lemma_ for t in tail}
+    if "た" in lemmas:
+        return "past"
+    if "いる" in lemmas or "おる" in lemmas:
+        return "state"
+    if end.pos_ in ("NOUN", "PROPN") or (end.dep_ == "acl" and end.head.dep_ == "ROOT" and end.head.lemma_ == "こと"
+                                         and _is_sentence_final(end.head)):  # a list item …取り組むこと
+        return "nominal"
+    return "nonpast"
+
+
+def _governors(tok: Token) -> Iterator[Token]:
+    """Ancestors of the token inside its quote, then the few words right after it."""
+    lo, hi = _scope(tok)
+    head = tok
+    while head.head.i != head.i:
+        head = head.head
+        if not lo <= head.idx < hi:
+            break
+        yield head
+    for t in tok.doc[tok.i + 1: tok.i + 1 + int(config().s["status_window"])]:
+        if t.text in "。」』、" or not lo <= t.idx < hi:
+            break
+        yield t
+
+
+def _status(c: Cand, found: dict[str, list[dict]], published: str | None) -> tuple[str, str]:
+    for rule in config().statuses:
+        if _status_fires(rule, c, found.get(rule.id, []), published):
+            return rule.get("status"), rule.id
+    return "concluded", ""
+
+
+def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str | None) -> bool:
+    """``hits``: the rule's pattern matches in the sentence (node ``pred`` = a governed predicate)."""
+    check = rule.get("check")
+    anchor = c.host or c.anchor
+    if check == "governor":  # a hedge/plan governing the predicate within its quote, or right after it
+        lo, hi = _scope(anchor)
+        if any(m["pred"].i == anchor.i and all(lo <= t.idx < hi for t in m.values()) for m in hits):
+            return True
+        lemmas = set(rule.get("lemmas"))
+        return any(t.lemma_ in lemmas or t.text in lemmas for t in _governors(anchor))
+    if check == "source":
+        return _reported(rule, c)
+    if check == "tense":
+        if any(m["pred"].i == _chain_end(anchor).i for m in hits):
+            return True
+        return _tense(anchor) in rule.get("tenses") or _meeting_before_publication(c, published)
+    return True  # the fallback rule
+
+
+def _reported(rule: rulebook.Rule, c: Cand) -> bool:
+    """Inside a quote followed by と + a reporting verb, or a sentence attributed to a source."""
+    text = c.pred.doc.text
+    lo, hi = _scope(c.anchor)
+    if hi < len(text) or lo > 0:
+        after = text[hi:hi + 12]
+        if re.match(rule.get("quote_verbs"), after):
+            return True
+    return bool(rule.regex.search(text))
+
+
+def _meeting_before_publication(c: Cand, published: str | None) -> bool:
+    """A non-past about a meeting that had already happened when the article came out."""
+    return bool(published and re.fullmatch(r"\d{4}-\d\d-\d\d", c.date or "") and c.date <= published)

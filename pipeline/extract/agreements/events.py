@@ -1,0 +1,123 @@
+"""Events and dates: the meetings a sentence names, the dates that go with them, and ``SentInfo``
+(what the article context needs from one sentence)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ...records import DateMention, Entity, ParsedArticle
+from .parties import PartySpan, _all_parties
+from .rulefile import config
+from .syntax import _chain_end, _quote_of, _quotes, _verb_head
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+
+@lru_cache(maxsize=1)
+def _event_regexes() -> list[tuple[re.Pattern, dict]]:
+    return [(re.compile(e["pattern"]), e) for e in config().s["events"]]
+
+
+@lru_cache(maxsize=256)
+def _event_spans(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, type, surface) of every meeting named in a sentence."""
+    out = []
+    for rx, e in _event_regexes():
+        for m in rx.finditer(text):
+            if not any(a < m.end() and m.start() < b for a, b, *_ in out):
+                out.append((m.start(), m.end(), e["type"], m.group()))
+    return sorted(out)
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    for t in doc:
+        if t.idx <= char < t.idx + len(t.text):
+            return t
+    return None
+
+
+def _labelled(text: str, start: int) -> bool:
+    """A meeting named in a bracketed category label ([日米防衛相会談] …) dates nothing."""
+    before = text[:start]
+    return before.count("[") > before.count("]") or before.count("【") > before.count("】")
+
+
+def _main(tok: Token) -> bool:
+    """The token is the main predicate or one of its arguments (…と会談した / 会談を行った)."""
+    return tok.dep_ == "ROOT" or tok.head.dep_ == "ROOT" and tok.dep_ in ("obj", "nsubj", "obl")
+
+
+def _last_char(text: str, start: int, end: int) -> int:
+    """Offset of a span's last word character (the head of 13日, of 日米「2+2」)."""
+    end = min(end, len(text))
+    while end - 1 > start and not text[end - 1].isalnum():
+        end -= 1
+    return end - 1
+
+
+def _same_clause(date_tok: Token, event_tok: Token, span: tuple[int, int] | None = None) -> bool:
+    """A date and a meeting that belong together (2024年7月の2+2, 13日に行われた会談, 会談は13日に…)."""
+    head = date_tok
+    while head.head.i != head.i and head.pos_ not in ("VERB", "ADJ"):
+        head = head.head
+        if head.i == event_tok.i:
+            return True
+    vd, ve = _verb_head(date_tok), _verb_head(event_tok)
+    if vd.i in (event_tok.i, ve.i) or vd.head.i == event_tok.i:  # 13日に行われた会談 (acl, or a stray dep)
+        return True
+    if span and vd.dep_ == "acl" and span[0] <= vd.head.idx < span[1]:  # 28日に開く日米2プラス2
+        return True
+    return _chain_end(vd).i == ve.i  # 会談は13日に…行われ、…述べた: the topic sits on the last verb
+
+
+# ------------------------------------------------------------------ one sentence's facts
+
+
+@dataclass
+class SentInfo:
+    """What the context needs from one sentence."""
+
+    text: str
+    doc: Doc
+    dates: list[tuple[DateMention, Any]]  # (mention, token)
+    events: list[tuple[int, int, str, str, Any]]  # (start, end, type, surface, token)
+    parties: list[PartySpan]
+    meetings: list[tuple[str, str, str]] = field(default_factory=list)  # (type, surface, date)
+
+
+def _sent_info(parsed: ParsedArticle, i: int, dates: list[DateMention], people: list[Entity],
+               orgs: list[Entity]) -> SentInfo:
+    s, doc = parsed.sentences[i], parsed.docs[i]
+    text = parsed.text[s.start:s.end]
+    ds = [(d, _token_at(doc, _last_char(text, d.start - s.start, d.end - s.start)))
+          for d in dates if d.sentence_index == i and d.kind != "time"]
+    ds = [(d, t) for d, t in ds if t is not None]
+    evs = [(a, b, ty, sf, _token_at(doc, _last_char(text, a, b))) for a, b, ty, sf in _event_spans(text)]
+    info = SentInfo(text, doc, ds, [e for e in evs if e[4] is not None], _all_parties(s, text, people, orgs))
+    quotes = _quotes(text)
+    pairs = [(ty, sf, d.value) for a, b, ty, sf, et in info.events for d, dt in ds
+             if (_same_clause(dt, et, (a, b)) or _opening(dt) and _main(et))
+             and _quote_of(quotes, dt.idx) == _quote_of(quotes, et.idx) and not _labelled(text, a)]
+    info.meetings = sorted(pairs, key=lambda m: -_specificity(m[2]))  # 13日 before ことし
+    return info
+
+
+def _specificity(value: str) -> int:
+    return len(re.sub(r"X", "", value))
+
+
+def _opening(dt: Token) -> bool:
+    """A date that opens the statement: before any verb and set off by a comma (…は5日、 / 2015年、)."""
+    doc = dt.doc
+    if any(t.pos_ == "VERB" for t in doc[:dt.i]):
+        return False
+    nxt = [t for t in doc[dt.i + 1: dt.i + 3]]
+    return any(t.text == "、" for t in nxt) or dt.i <= 2
+
+
+def _topic_dates(info: SentInfo) -> list[str]:
+    """Dates that open the sentence (2015年、日米両政府は… / 木原防衛大臣は5日、…)."""
+    return [d.value for d, t in info.dates if _opening(t)]

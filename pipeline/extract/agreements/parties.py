@@ -1,0 +1,130 @@
+"""Parties: the dictionary, person and organisation mentions of a sentence, and the subject among them."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...records import Entity, Sentence
+from .rulefile import config
+from .syntax import _quotes
+
+
+@dataclass(frozen=True)
+class PartySpan:
+    start: int  # sentence-relative characters
+    end: int
+    names: tuple[str, ...]
+    kind: str  # person | org | pair | country | joint | title
+
+
+@lru_cache(maxsize=1)
+def _party_regexes() -> dict[str, re.Pattern]:
+    p = config().s["parties"]
+    letters = "".join(p["pair_letters"])
+    joint = "|".join(sorted(p["joint_people"], key=len, reverse=True))
+    joint_c = "|".join(sorted(p["joint_countries"], key=len, reverse=True))
+    countries = "|".join(sorted(p["countries"], key=len, reverse=True))
+    suffixes = "|".join(sorted(p["pair_suffixes"], key=len, reverse=True))
+    return {
+        "joint": re.compile(f"(?:{joint})"),
+        "joint_countries": re.compile(f"(?<![一-龥])(?:{joint_c})"),
+        "pair": re.compile(f"(?<![一-龥])[{letters}]{{2,4}}(?:{suffixes})?(?=[はがもで、と]|両)"),
+        "country": re.compile(f"(?<![一-龥])(?:{countries})(?=[はがもで、と])"),
+        "title": re.compile(p["title_regex"]),
+    }
+
+
+@lru_cache(maxsize=1)
+def _pair_class() -> str:
+    """A regex class of the one-letter country abbreviations (日, 米, 豪 …) of ``parties.pair_letters``."""
+    return "[" + "".join(config().s["parties"]["pair_letters"]) + "]"
+
+
+def pair_of(surface: str, longest: bool = False) -> tuple[str, ...]:
+    """The countries a pair prefix names (日米 → 日本 | 米国), or () for fewer than two."""
+    letters = config().s["parties"]["pair_letters"]
+    m = re.match(_pair_class() + ("+" if longest else "{2,4}"), surface)
+    names = tuple(dict.fromkeys(letters[ch] for ch in m.group())) if m else ()
+    return names if len(names) >= 2 else ()
+
+
+def _dictionary_parties(text: str) -> list[PartySpan]:
+    p, rx, out = config().s["parties"], _party_regexes(), []
+    for kind in ("joint", "joint_countries"):
+        for m in rx[kind].finditer(text):
+            out.append(PartySpan(m.start(), m.end(), (m.group(),), kind))
+    for m in rx["pair"].finditer(text):
+        names = pair_of(m.group(), longest=True)
+        if names:
+            out.append(PartySpan(m.start(), m.end(), names, "pair"))
+    for m in rx["country"].finditer(text):
+        out.append(PartySpan(m.start(), m.end(), (p["countries"][m.group()],), "country"))
+    return out
+
+
+def _entity_parties(sentence: Sentence, ents: Iterable[Entity], kind: str) -> list[PartySpan]:
+    out = []
+    for e in ents:
+        for m in e.mentions:
+            if sentence.start <= m.start and m.end <= sentence.end:
+                out.append(PartySpan(m.start - sentence.start, m.end - sentence.start, (e.name,), kind))
+    return out
+
+
+def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list[Entity]) -> list[PartySpan]:
+    spans = _entity_parties(sentence, people, "person") + _dictionary_parties(text)
+    spans += _entity_parties(sentence, orgs, "org")
+    taken = [(s.start, s.end) for s in spans]
+    for m in _party_regexes()["title"].finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            spans.append(PartySpan(m.start(), m.end(), (m.group("name"),), "title"))
+    # Longest first, then drop spans inside a longer one (浜田 inside 浜田防衛大臣 stays the person).
+    spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[PartySpan] = []
+    for s in spans:
+        if not any(o.start <= s.start and s.end <= o.end for o in out):
+            out.append(s)
+    return out
+
+
+def _marker(text: str, span: PartySpan) -> str:
+    """The particle closing a party phrase (a person's title may come between): は, が, も, で, と or ''."""
+    after = text[span.end:span.end + 14]
+    if span.kind not in ("person", "title", "org") and after[:1] not in ("は", "が", "も", "で", "と", "、"):
+        return ""  # 首脳会談で is a meeting, not 首脳 acting
+    m = re.match(config().s["parties"]["marker_regex"], after)
+    if not m:
+        return ""
+    mark = m.group("mark") or ""
+    if m.group("mark2"):  # 日米、…で合意へ: a headline opening with its parties
+        return "は" if not text[:span.start].strip(" 　[]【】「") else ""
+    if mark == "で" and span.kind not in ("pair", "joint", "joint_countries"):
+        return ""  # 米国で is a place; 日米両政府で is who does it
+    return mark
+
+
+def _subject(spans: list[PartySpan], text: str, scope: tuple[int, int], hi: int,
+             avoid: tuple[int, int] | None) -> list[PartySpan]:
+    """The subject group nearest before ``hi``: a marked party and the parties coordinated with it.
+
+    Parties quoted inside the scope (someone else's words) are not its subject."""
+    lo = scope[0]
+    quoted = [q for q in _quotes(text) if q != scope and scope[0] <= q[0] and q[1] <= scope[1]]
+    inside = [s for s in spans if lo <= s.start and s.end <= hi
+              and not (avoid and avoid[0] <= s.start < avoid[1])
+              and not any(a < s.start < b for a, b in quoted)]
+    marked = [s for s in inside if _marker(text, s) in ("は", "が", "も", "で")]
+    if not marked:
+        return []
+    topics = [s for s in marked if _marker(text, s) in ("は", "も")]  # a topic beats an embedded が
+    group = [(topics or marked)[-1]]
+    for s in reversed([s for s in inside if s.end <= group[0].start]):
+        if re.fullmatch(config().s["parties"]["coordination_regex"], text[s.end:group[0].start]):
+            group.insert(0, s)
+        else:
+            break
+    partners = [s for s in inside if s not in group and _marker(text, s) == "と"
+                and re.match(config().s["parties"]["partner_regex"], text[s.end:s.end + 16])]
+    return group + partners

@@ -1,0 +1,145 @@
+"""One sentence: its candidates matched, excluded, given content, parties, event, date and status."""
+from __future__ import annotations
+
+import re
+
+from ...records import ParsedArticle
+from .candidates import Cand, _predicate_candidates
+from .context import Context
+from .decisions import _absorb, _apply_pattern_excludes, _exclude_inside_content, _section_rule, _status, _tense
+from .events import SentInfo, _topic_dates
+from .matching import _matches
+from .parties import PartySpan, _subject, pair_of
+from .rulefile import config
+from .spans import Frames, _antecedent, _content_span, _own_clause
+from .syntax import _background, _chain_end, _leftmost, _scope
+
+
+def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[Cand], list[PartySpan]]:
+    s, info = parsed.sentences[i], ctx.article.info[i]
+    doc = info.doc
+    found = _matches(doc, i, ctx.article.memo)
+    cands = _predicate_candidates(i, doc, found)
+    section = _section_rule(s, info.text)
+    for c in cands:
+        c.excluded_by = section
+    _apply_pattern_excludes(cands, found)
+    _absorb(cands)
+    for c in cands:
+        c.span = _content_span(c, _frames(info, cands, c))
+    _exclude_inside_content(cands, config().s["inside_content_rule"])
+    for c in cands:
+        _fill(c, cands, parsed, ctx, found)
+    whole = (0, len(info.text))
+    subject = [] if section else _subject(info.parties, info.text, whole, len(info.text), None)
+    return cands, subject
+
+
+def _frames(info: SentInfo, cands: list[Cand], c: Cand) -> Frames:
+    parties = {t.i for t in info.doc for p in info.parties if p.start <= t.idx < p.end}
+    setting = {t.i for _d, t in info.dates} | {e[4].i for e in info.events}
+    preds = {o.pred.i for o in cands if o is not c and o.pred.i not in {a.i for a in c.absorbed}}
+    return Frames(frozenset(parties), frozenset(setting), frozenset(preds))
+
+
+def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found: dict) -> None:
+    """Content text, parties, event, date, instrument and status of one candidate."""
+    info = ctx.article.info[c.index]
+    c.content = info.text[c.span[0]:c.span[1]] if c.span else ""
+    if not c.content.strip() and c.mode != "headline":
+        c.content = _antecedent(parsed, c.index)
+    _fill_parties(c, info, ctx)
+    if not c.excluded_by and not _joint_enough(c, info, ctx):
+        c.excluded_by = config().s["unilateral_rule"]
+    own = _own_clause(c, cands)
+    _fill_event_date(c, info, ctx, own, cands)
+    c.instrument = _instrument(c.content)
+    c.status, c.status_rule = _status(c, found, parsed.published)
+
+
+def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
+    """The subject before the predicate; else the pair of the meeting it names (日米2+2で確認し);
+    else whoever the parse says is the subject (防衛省は…); else the last subject in the article."""
+    spans = _subject(info.parties, info.text, _scope(c.anchor), c.anchor.idx, c.span)
+    if spans:
+        c.parties, c.joint = ctx.resolve(spans)
+        c.explicit = True
+        return
+    own = {t.i for t in c.pred.subtree}
+    pairs = [pair_of(e[3]) for e in info.events if e[4].i in own and e[4].i not in c.ids]
+    if any(pairs):
+        c.parties, c.joint = next(p for p in pairs if p), True
+        return
+    stated = _parsed_subject(c)
+    if stated:
+        c.parties, c.explicit = (stated,), True
+    elif ctx.last_parties:
+        c.parties, c.joint, c.inherited = ctx.last_parties
+
+
+def _parsed_subject(c: Cand) -> str:
+    """A は/が-marked subject of the predicate that is no known party (防衛省は, 在日米軍が)."""
+    for head in (c.pred, c.anchor, _chain_end(c.anchor)):
+        for child in head.children:
+            cases = {t.text for t in child.children if t.dep_ == "case"}
+            if child.dep_ in ("nsubj", "dislocated") and cases & {"は", "が"} and child.i not in c.ids \
+                    and (c.node is None or child.i != c.node.i):  # a passive's subject is its content
+                return "".join(t.text_with_ws for t in child.doc[_leftmost(child): child.i + 1]).strip()
+    return ""
+
+
+def _joint_enough(c: Cand, info: SentInfo, ctx: Context) -> bool:
+    """Agreements are joint: two parties, a joint subject, or a meeting they happen at."""
+    level = config().s["joint"].get(c.cls, "loose")
+    if level == "none" or c.joint:
+        return True
+    covered = c.ids
+    events_here = [e for e in info.events if e[4].i not in covered]
+    own = {t.i for t in c.pred.subtree} | {t.i for t in c.anchor.subtree}
+    if any(e[4].i in own for e in events_here):
+        return True
+    # A single stated party (日本政府は…を歓迎する) needs the meeting in its own clause.
+    return level == "loose" and not c.explicit and bool(events_here or ctx.topic)
+
+
+def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands: list[Cand]) -> None:
+    """The meeting and date of the predicate's own clause; else of the sentence; else of the context."""
+    own_events = [e for e in info.events if e[4].i in own]
+    loose = [e for e in info.events if e[4].i not in c.ids and e[4].i not in _background(c.anchor)]
+    event = (own_events or loose or [None])[0]
+    if event is not None:
+        c.event = ctx.article.event_name(event[2], event[3], c.index)
+    elif ctx.topic:
+        c.event = ctx.topic[1]
+    own_dates = [d.value for d, t in info.dates if t.i in own]
+    met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
+    c.date = ((own_dates or met or [""])[0] or _sentence_date(c, info, cands) or _inherited_date(c, ctx))
+    if not c.date and own_events:  # a meeting named but dated elsewhere: its dated line, else the report's date
+        reported_past = _tense(c.host or c.anchor) != "nonpast"
+        c.date = (ctx.article.meeting_date(own_events[0][2], c.index)
+                  or (reported_past and ctx.article.parsed.published or ""))
+    if not c.date and ctx.topic:
+        c.date = ctx.topic[2]
+
+
+def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:
+    """A date opening the sentence that no other agreement's clause or content claims."""
+    taken = set().union(*[o.ids | {t.i for t in o.pred.subtree} for o in cands if o is not c])
+    return next((v for v in _topic_dates(info)
+                 if all(t.i not in taken | c.ids for d, t in info.dates if d.value == v)), "")
+
+
+def _inherited_date(c: Cand, ctx: Context) -> str:
+    if c.inherited is None or c.inherited == c.index or c.index - c.inherited > 6:
+        return ""
+    dates = _topic_dates(ctx.article.info[c.inherited])
+    return dates[0] if dates else ""
+
+
+def _instrument(content: str) -> str:
+    found: list[tuple[int, int, str]] = []
+    for name in sorted(config().s["instruments"], key=len, reverse=True):
+        for m in re.finditer(re.escape(name), content):
+            if not any(a < m.end() and m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), config().s["instruments"][name]))
+    return " | ".join(dict.fromkeys(n for _, _, n in sorted(found)))

@@ -1,0 +1,195 @@
+"""Span geometry: where a statement's content starts and ends (clause, subtree or headline), trimmed
+of the parties, meeting and date that frame it; and the predicate's own clause around it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ...records import ParsedArticle
+from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
+from .syntax import _background, _leftmost, _root
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from .candidates import Cand
+
+
+PARTICLES = {"を", "に", "で", "へ", "が", "は", "と", "も", "から", "など", "の", "について", "として"}
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Tokens that frame a statement rather than belong to its content."""
+
+    parties: frozenset[int]  # tokens inside a party mention (両閣僚, 日米両政府, a person)
+    setting: frozenset[int]  # meetings and dates
+    preds: frozenset[int]  # other predicates
+
+    @property
+    def other(self) -> frozenset[int]:
+        return self.setting | self.preds
+
+
+def _content_span(c: Cand, frames: Frames) -> tuple[int, int] | None:
+    if c.mode == "headline":
+        return _headline_span(c.pred, frames)
+    if c.node is None and c.mode == "self":
+        return _subtree_span(c, c.pred, frames)
+    if c.node is None:
+        return None
+    if c.node.lemma_ in config().s["complements"]:
+        return _clause_span(c, c.node, frames)
+    return _subtree_span(c, c.node, frames)
+
+
+def _clause_span(c: Cand, koto: Token, frames: Frames) -> tuple[int, int]:
+    """The clause before こと/旨: its subtree, the predicate's other non-frame dependents before it."""
+    doc = koto.doc
+    left = _leftmost(koto)
+    if left == koto.i:  # a broken parse left こと without dependents
+        left = _after_topic(doc, koto.i)
+    left = min([left] + [_leftmost(a) for a in c.absorbed])
+    left = _skip_setting(doc, _extend(c, doc, left, frames, clause=True), koto.i, frames)
+    return _trim(doc, left, koto.i)
+
+
+def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
+    doc = node.doc
+    ids = [t.i for t in node.subtree]
+    end = max(ids) + 1
+    while end - 1 > node.i and (doc[end - 1].text in PARTICLES or doc[end - 1].dep_ in ("case", "fixed")
+                                or doc[end - 1].pos_ == "PUNCT" and doc[end - 1].text not in CLOSE_QUOTES + ")）"):
+        end -= 1
+    return _trim(doc, _skip_setting(doc, _extend(c, doc, min(ids), frames, clause=False), end, frames), end)
+
+
+def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
+    """A noun-final headline: the words before the predicate back to a space, 、, ] or a date."""
+    doc, start = pred.doc, pred.i
+    while start > 0:
+        prev = doc[start - 1]
+        if prev.whitespace_ or prev.text in "、,]】:：|" or prev.i in frames.other:
+            break
+        start -= 1
+    end = pred.i
+    while end > start and doc[end - 1].text in PARTICLES:
+        end -= 1
+    return _trim(doc, start, end)
+
+
+def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
+    """Drop a leading topic or setting the parser hung inside the content: the statement's
+    parties (両閣僚は、…), its meeting or date (日豪防衛相会談で、…, 2025年3月1日の…会談で、…)."""
+    while left < end:
+        k = next((i for i in range(left, end) if i in frames.parties or i in frames.setting), None)
+        if k is None:
+            return left
+        while k < doc[k].head.i < end and doc[k].dep_ in ("nmod", "compound") and (
+                doc[k].head.i in frames.setting or doc[k].head.i in frames.parties):
+            k = doc[k].head.i  # 2025年3月1日の → …会談
+        while k + 1 < end and (k + 1 in frames.parties or doc[k + 1].head.i == k and doc[k + 1].dep_ == "compound"):
+            k += 1
+        if any(not _within(doc[j], k) for j in range(left, k)):
+            return left
+        markers = ("は", "も", "、") if k in frames.parties and left == 0 else ("は", "も")
+        after = _chunk_end(doc, k, end, markers=markers if k in frames.parties else ("で", "に", "は"))
+        if after is None:
+            return left
+        left = after
+    return left
+
+
+def _within(tok: Token, k: int) -> bool:
+    """The token hangs (directly or through words before k) on token k."""
+    while tok.i < k and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.i == k
+
+
+def _chunk_end(doc: Doc, k: int, end: int, markers: tuple[str, ...]) -> int | None:
+    """After a setting word: its case particles (で, において, では) and a comma, if it has them."""
+    if k + 1 >= end or doc[k + 1].text not in markers:
+        return None
+    after = k + 1
+    while after < end and k <= doc[after].head.i < after and doc[after].pos_ in ("ADP", "VERB", "SCONJ", "PUNCT"):
+        after += 1
+    return after if after < end else None
+
+
+def _after_topic(doc: Doc, before: int) -> int:
+    """Start of the clause after the last は-marked topic before ``before``."""
+    for t in reversed(doc[:before]):
+        if t.dep_ == "case" and t.text == "は" and t.head.dep_ in ("nsubj", "dislocated"):
+            return t.i + 1
+    return 0
+
+
+def _extend(c: Cand, doc: Doc, left: int, frames: Frames, clause: bool) -> int:
+    """Take in the predicate's dependents just before the content (…について、…ため、) up to the first
+    frame word; then, in a broken parse, orphaned words — never past the statement's topic (両閣僚は)."""
+    sibs = {t.i: t for h in [c.pred, c.anchor] + c.absorbed for t in h.children if t.i < left}
+    for s in sorted(sibs.values(), key=lambda t: -t.i):
+        if _is_frame(s, frames) or not (clause or _is_topic_phrase(s)):
+            break
+        left = min(left, _leftmost(s))
+    floor = _topic_end(doc, left, frames)
+    root = _root(c.anchor)
+    while left - 1 > floor and _root(doc[left - 1]).i != root.i:
+        left -= 1
+    return max(left, floor + 1)
+
+
+def _is_frame(tok: Token, frames: Frames) -> bool:
+    """Subject, conjunction, meeting, date, another predicate, a background clause (…を踏まえ) or the
+    meeting itself (2+2を開き、…)."""
+    if tok.dep_ in ("nsubj", "dislocated", "cc", "advmod", "punct", "mark", "aux"):
+        return True
+    if tok.i in frames.parties or tok.i in frames.other:
+        return True
+    return tok.lemma_ in config().s["background_verbs"] or tok.lemma_ in config().s["meeting_verbs"]
+
+
+def _topic_end(doc: Doc, before: int, frames: Frames) -> int:
+    """Index of the は/も closing the last party topic before the content (−1 if none)."""
+    for t in reversed(doc[:before]):
+        if t.dep_ == "case" and t.text in ("は", "も") and t.head.i in frames.parties:
+            return t.i
+    return -1
+
+
+def _is_topic_phrase(tok: Token) -> bool:
+    tail = "".join(t.text for t in tok.doc[tok.i + 1: tok.i + 4])
+    return tail.startswith(tuple(config().s["topic_markers"]))
+
+
+def _trim(doc: Doc, left: int, end: int) -> tuple[int, int]:
+    """Token range → character span, without leading punctuation or list markers."""
+    while left < end and (doc[left].pos_ in ("PUNCT", "SYM", "CCONJ") and doc[left].text not in OPEN_QUOTES + "("):
+        left += 1
+    if left >= end:
+        return (doc[end].idx, doc[end].idx) if end < len(doc) else (len(doc.text), len(doc.text))
+    return doc[left].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _antecedent(parsed: ParsedArticle, index: int) -> str:
+    """Content of an elided object: the news lede (…ことがわかった) or the previous sentence."""
+    lede = re.compile(config().s["antecedent_lede"])
+    section = parsed.sentences[index].section
+    back = [s for s in parsed.sentences[max(0, index - 6):index] if s.section == section]
+    for s in reversed(back):
+        m = lede.search(parsed.text[s.start:s.end])
+        if m:
+            return m.group("content").strip("、 ")
+    return parsed.text[back[-1].start:back[-1].end].rstrip("。") if back else ""
+
+
+def _own_clause(c: Cand, cands: list[Cand]) -> set[int]:
+    """The predicate's clause without its content, other predicates' clauses and background."""
+    ids = {t.i for t in c.anchor.subtree} | {t.i for t in c.pred.subtree}
+    ids -= c.ids | _background(c.anchor) | _background(c.pred)
+    for o in cands:
+        if o is not c and o.pred.i in ids and o.pred.i != c.anchor.i:
+            ids -= {t.i for t in o.pred.subtree}
+    return ids

@@ -1,0 +1,96 @@
+"""Reading GiNZA's parse: subtrees, roots, 連用形 chains, background clauses, and the quotes a token is in."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+
+def _leftmost(tok: Token) -> int:
+    return min(t.i for t in tok.subtree)
+
+
+def _root(tok: Token) -> Token:
+    while tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _is_sentence_final(tok: Token) -> bool:
+    """Nothing but punctuation or a trailing へ/。 after the token (a headline or 体言止め)."""
+    rest = [t for t in tok.doc[tok.i + 1:] if t.pos_ not in ("PUNCT", "SYM")]
+    return all(t.text in ("へ", "に", "だ") for t in rest) and len(rest) <= 1
+
+
+def _chain_end(tok: Token) -> Token:
+    """Follow 連用形 coordination (…し、…した) up to the verb that carries the tense."""
+    seen = 0
+    while _is_renyo(tok) and tok.dep_ in ("advcl", "conj") and tok.head.i != tok.i and seen < 8:
+        tok, seen = tok.head, seen + 1
+    return tok
+
+
+def _is_renyo(tok: Token) -> bool:
+    after = [t for t in tok.children if t.i > tok.i and t.dep_ in ("aux", "mark")]
+    if any(t.lemma_ in ("た", "の", "ば") for t in after):
+        return False
+    if any(t.dep_ == "mark" and t.lemma_ in ("て", "つつ", "ながら") for t in after):
+        return True
+    last = [t for t in after if t.dep_ == "aux"]
+    form = (last[-1] if last else tok).morph.get("Inflection")
+    return bool(form) and "連用形" in form[0]
+
+
+def _verb_head(tok: Token) -> Token:
+    head = tok
+    while head.head.i != head.i:
+        head = head.head
+        if head.pos_ in ("VERB", "ADJ"):
+            return head
+    return head
+
+
+def _background(tok: Token) -> set[int]:
+    """Tokens of …を踏まえ / …を受けて clauses under the token: context, not this agreement's own."""
+    verbs = set(config().s["background_verbs"])
+    out: set[int] = set()
+    for t in tok.subtree:
+        if t.i != tok.i and t.dep_ in ("advcl", "acl") and t.lemma_ in verbs:
+            out |= {u.i for u in t.subtree}
+    return out
+
+
+# ------------------------------------------------------------------ quotes
+
+
+def _scope(tok: Token) -> tuple[int, int]:
+    """Characters of the innermost quote holding the token, or the whole sentence."""
+    text = _text(tok.doc)
+    return _quote_of(_quotes(text), tok.idx) or (0, len(text))
+
+
+@lru_cache(maxsize=8)
+def _text(doc: Doc) -> str:
+    """``doc.text``, which spaCy joins anew on every call (the cache holds the doc: no id is reused)."""
+    return doc.text
+
+
+@lru_cache(maxsize=256)
+def _quotes(text: str) -> tuple[tuple[int, int], ...]:
+    """Every quoted span of the sentence (cached: asked once per token the rules look at)."""
+    out, stack = [], []
+    for i, ch in enumerate(text):
+        if ch in OPEN_QUOTES:
+            stack.append(i)
+        elif ch in CLOSE_QUOTES and stack:
+            out.append((stack.pop(), i + 1))
+    return tuple(out)
+
+
+def _quote_of(quotes: tuple[tuple[int, int], ...], char: int) -> tuple[int, int] | None:
+    inside = [q for q in quotes if q[0] <= char < q[1]]
+    return min(inside, key=lambda q: q[1] - q[0]) if inside else None
