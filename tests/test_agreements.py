@@ -1,19 +1,15 @@
 """Agreements family: the seeds against gold (with the scorer's matching), articles written for
 these tests (other meetings and phrasings), and the invariants of every row."""
+
 from __future__ import annotations
 
 import importlib.util
 import json
-import math
 
 import pytest
-
 from conftest import GOLD, ROOT
-from pipeline.extract import agreements
-from pipeline.extract import dates
-from pipeline.extract import extraction
-from pipeline.extract import organizations
-from pipeline.extract import people
+
+from pipeline.extract import agreements, dates, extraction, organizations, people
 from pipeline.extract.agreements import matching
 from pipeline.records import Agreement
 
@@ -51,6 +47,7 @@ def seed_agreements(parsed_seeds) -> dict[str, list[Agreement]]:
 
 # ---------------------------------------------------------------- seeds against gold
 
+
 def test_seeds_match_gold(seed_agreements):
     tally = _score(seed_agreements)
     p, r, f = tally.prf()
@@ -59,8 +56,16 @@ def test_seeds_match_gold(seed_agreements):
     assert tally.extra["date_ok"] / tally.tp >= 0.9, tally.misses
 
 
-@pytest.mark.parametrize("aid", ["000_094383c81a5b748b", "001_fa10f9598499b948", "002_2df9f73afa102803",
-                                 "003_51addea5501824ae", "004_02232067b5b04c88"])
+@pytest.mark.parametrize(
+    "aid",
+    [
+        "000_094383c81a5b748b",
+        "001_fa10f9598499b948",
+        "002_2df9f73afa102803",
+        "003_51addea5501824ae",
+        "004_02232067b5b04c88",
+    ],
+)
 def test_each_seed_finds_its_gold(seed_agreements, aid):
     tally = _score({aid: seed_agreements[aid]})
     assert tally.fn <= 1 and tally.fp <= 1, tally.misses
@@ -102,13 +107,14 @@ def test_seed_decisions_from_notes(seed_agreements):
 
 # ---------------------------------------------------------------- invariants
 
+
 def test_every_row_is_well_formed(parsed_seeds, seed_agreements):
     for aid, found in seed_agreements.items():
         parsed = parsed_seeds[aid]
         for a in found:
             s = parsed.sentences[a.sentence_index]
             assert a.predicate in CLASSES and a.status in STATUSES, a
-            assert a.sentence == parsed.text[s.start:s.end]
+            assert a.sentence == parsed.text[s.start : s.end]
             assert s.start <= a.start < s.end and s.section == "body", a
             assert a.content and (a.content in a.sentence or a.rule == "agreement.elided_object"), a
             assert a.content in parsed.text
@@ -123,6 +129,7 @@ def test_rule_ids_and_parties_are_recorded(seed_agreements):
 
 
 # ---------------------------------------------------------------- articles written for these tests
+
 
 def _extract(parse_text, text: str, published: str | None = None) -> list[Agreement]:
     parsed = parse_text(text, published)
@@ -158,11 +165,12 @@ def test_defence_ministers_meeting_in_another_pair(parse_text):
     assert announce.status == "expected" and announce.event == "日豪2+2"
 
 
-PREVIEW = """日米両政府は、来月開く外務・防衛担当閣僚協議(2プラス2)で、在日米軍の指揮統制の見直しを確認する方向で調整している。
-関係者によると、両政府は共同声明に新たな協力分野を盛り込むことで合意する見込みだ。
-政府関係者によると、両政府は次期戦闘機の共同開発に合意する。
-日本政府は、米国の新たな国防戦略を歓迎する。
-"""
+PREVIEW = (
+    "日米両政府は、来月開く外務・防衛担当閣僚協議(2プラス2)で、在日米軍の指揮統制の見直しを確認する方向で調整している。\n"
+    "関係者によると、両政府は共同声明に新たな協力分野を盛り込むことで合意する見込みだ。\n"
+    "政府関係者によると、両政府は次期戦闘機の共同開発に合意する。\n"
+    "日本政府は、米国の新たな国防戦略を歓迎する。\n"
+)
 
 
 def test_hedged_and_sourced_preview_of_a_2plus2(parse_text):
@@ -194,8 +202,10 @@ def test_summit_rows_share_the_meeting_date(parse_text):
 
 
 def test_2plus2_held_and_coordinated_statements(parse_text):
-    text = ("日米両政府は28日、東京都内で外務・防衛担当閣僚協議(2プラス2)を開き、在日米軍を統合軍司令部に改編することで合意した。\n"
-            "両閣僚は、同盟の抑止力を強化する取組を実行することで合意し、取組の実施に向けて協議を継続することを確認した。\n")
+    text = (
+        "日米両政府は28日、東京都内で外務・防衛担当閣僚協議(2プラス2)を開き、在日米軍を統合軍司令部に改編することで合意した。\n"
+        "両閣僚は、同盟の抑止力を強化する取組を実行することで合意し、取組の実施に向けて協議を継続することを確認した。\n"
+    )
     found = _extract(parse_text, text, "2024-07-29")
     first = _one(found, "合意", "統合軍司令部に改編")
     assert first.content == "在日米軍を統合軍司令部に改編する" and first.date == "2024-07-28"
@@ -203,39 +213,49 @@ def test_2plus2_held_and_coordinated_statements(parse_text):
     assert _one(found, "確認", "協議を継続").content == "取組の実施に向けて協議を継続する"
 
 
-@pytest.mark.parametrize("text", [
-    "日米が2015年に合意したガイドラインに基づき、協力が進められている。",
-    "防衛省は、新たに宇宙作戦群を設置した。",
-    "両国は具体的な合意には至らなかった。",
-    "日米両政府は、年内に共同計画を策定することとしている。",
-    "両閣僚は、地域情勢について率直な意見交換を行った。",
-    "両閣僚は、一層厳しい安全保障環境に関する認識を共有した。",
-    "日米は次期練習機を共同開発する方向で調整を進めている。",
-    "米国防長官は、日本の防衛費増額への強い支持を表明した。",
-    "日米が共同開発で合意すれば、生産は2030年に始まる。",
-    "同盟調整メカニズムの設置",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "日米が2015年に合意したガイドラインに基づき、協力が進められている。",
+        "防衛省は、新たに宇宙作戦群を設置した。",
+        "両国は具体的な合意には至らなかった。",
+        "日米両政府は、年内に共同計画を策定することとしている。",
+        "両閣僚は、地域情勢について率直な意見交換を行った。",
+        "両閣僚は、一層厳しい安全保障環境に関する認識を共有した。",
+        "日米は次期練習機を共同開発する方向で調整を進めている。",
+        "米国防長官は、日本の防衛費増額への強い支持を表明した。",
+        "日米が共同開発で合意すれば、生産は2030年に始まる。",
+        "同盟調整メカニズムの設置",
+    ],
+)
 def test_no_agreement(parse_text, text):
     assert _extract(parse_text, text) == []
 
 
 def test_comments_are_not_agreements(parse_text):
-    text = ("日米両政府は、次期練習機の共同開発で合意した。\n"
-            "この記事へのコメント\n"
-            "日米は指揮統制の見直しで一致したらしいね。\n")
+    text = (
+        "日米両政府は、次期練習機の共同開発で合意した。\n"
+        "この記事へのコメント\n"
+        "日米は指揮統制の見直しで一致したらしいね。\n"
+    )
     found = _extract(parse_text, text)
     assert [a.predicate for a in found] == ["合意"]
 
 
 def test_example_reports_what_a_rule_did(nlp):
-    rows = agreements.example("agreement.koto_de_icchi", "両閣僚は、装備・技術協力を加速させることで一致した。", nlp, None)
+    rows = agreements.example(
+        "agreement.koto_de_icchi", "両閣僚は、装備・技術協力を加速させることで一致した。", nlp, None
+    )
     assert rows and rows[0]["predicate"] == "一致" and rows[0]["content"] == "装備・技術協力を加速させる"
     assert set(rows[0]) >= {"predicate", "status", "content", "date", "parties", "instrument", "event"}
-    dropped = agreements.example("agreement.exclude_relative_clause", "日米は1960年に締結した条約を改定する。", nlp, None)
+    dropped = agreements.example(
+        "agreement.exclude_relative_clause", "日米は1960年に締結した条約を改定する。", nlp, None
+    )
     assert [r["predicate"] for r in dropped] == ["締結"]
 
 
 # ---------------------------------------------------------------- the pattern memo
+
 
 def _with_memo(parsed, memo: agreements.Memo) -> list[Agreement]:
     found = dates.extract_dates(parsed.text, parsed.sentences, parsed.published)

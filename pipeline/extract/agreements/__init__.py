@@ -26,6 +26,7 @@ The package, in the order a sentence goes through it:
 - ``context``: the article (``Article``) and what is carried from sentence to sentence (``Context``);
 - ``sentence``: one sentence's candidates, filled in and decided.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -69,8 +70,9 @@ __all__ = [
 ]
 
 
-def analyse(parsed: ParsedArticle, people: list[Entity], orgs: list[Entity],
-            dates: list[DateMention], memo: Memo | None = None) -> list[Cand]:
+def analyse(
+    parsed: ParsedArticle, people: list[Entity], orgs: list[Entity], dates: list[DateMention], memo: Memo | None = None
+) -> list[Cand]:
     """Every candidate with its decision (kept rows have an empty ``excluded_by``)."""
     ctx = Context(read_article(parsed, people, orgs, dates, memo))
     out: list[Cand] = []
@@ -82,8 +84,9 @@ def analyse(parsed: ParsedArticle, people: list[Entity], orgs: list[Entity],
     return out
 
 
-def extract(parsed: ParsedArticle, people: list[Entity], orgs: list[Entity],
-            dates: list[DateMention], memo: Memo | None = None) -> list[Agreement]:
+def extract(
+    parsed: ParsedArticle, people: list[Entity], orgs: list[Entity], dates: list[DateMention], memo: Memo | None = None
+) -> list[Agreement]:
     """One Agreement per agreement statement (predicate occurrence); ``memo``: the article's pattern
     matches from earlier runs, brought up to date."""
     if memo is not None:
@@ -93,18 +96,36 @@ def extract(parsed: ParsedArticle, people: list[Entity], orgs: list[Entity],
 
 def _agreement(parsed: ParsedArticle, c: Cand) -> Agreement:
     s = parsed.sentences[c.index]
-    return Agreement(start=s.start + c.pred.idx, sentence_index=c.index, predicate=c.cls, status=c.status,
-                     content=c.content, sentence=parsed.text[s.start:s.end], rule=c.rule, date=c.date,
-                     event=c.event, parties=c.parties, instrument=c.instrument)
+    return Agreement(
+        start=s.start + c.pred.idx,
+        sentence_index=c.index,
+        predicate=c.cls,
+        status=c.status,
+        content=c.content,
+        sentence=parsed.text[s.start : s.end],
+        rule=c.rule,
+        date=c.date,
+        event=c.event,
+        parties=c.parties,
+        instrument=c.instrument,
+    )
 
 
 def _row(c: Cand) -> dict:
-    return {"predicate": c.cls, "status": c.status, "content": c.content, "date": c.date,
-            "parties": " | ".join(c.parties), "instrument": c.instrument, "event": c.event,
-            "rule": c.rule, "excluded_by": c.excluded_by}
+    return {
+        "predicate": c.cls,
+        "status": c.status,
+        "content": c.content,
+        "date": c.date,
+        "parties": " | ".join(c.parties),
+        "instrument": c.instrument,
+        "event": c.event,
+        "rule": c.rule,
+        "excluded_by": c.excluded_by,
+    }
 
 
-def example(rule_id: str, text: str, nlp: Language, published: str | None) -> list[dict]:
+def example(rule_id: str, text: str, nlp: Language | None, published: str | None) -> list[dict]:
     """What rule ``rule_id`` does to an example text: its rows, its statuses or what it excluded."""
     from ..examples import parse_example
     from ..families import run_all
@@ -126,5 +147,13 @@ def _extract(parsed: ParsedArticle, inputs: Mapping[str, Any], memo: Memo | None
     return extract(parsed, inputs["people"][1], inputs["organizations"][1], inputs["dates"], memo)
 
 
-FAMILY = Family(name="agreements", module="extract.agreements", rule_files=(RULES,), reads_parse=True,
-                reads=("dates", "people", "organizations"), memo=Memo, extract=_extract, example=example)
+FAMILY = Family(
+    name="agreements",
+    module="extract.agreements",
+    rule_files=(RULES,),
+    reads_parse=True,
+    reads=("dates", "people", "organizations"),
+    memo=Memo,
+    extract=_extract,
+    example=example,
+)

@@ -1,4 +1,5 @@
 """Candidates: the predicate occurrences the ``predicate`` rules claim, each on its way to a row."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,8 +62,15 @@ def _predicate_candidates(index: int, doc: Doc, found: dict[str, list[dict]]) ->
             pred = m["pred"]
             if pred.i in claimed or not _rule_accepts(rule, m):
                 continue
-            claimed[pred.i] = Cand(index, pred, m.get("anchor", pred), rule.id, _class_of(rule, pred),
-                                   m.get("content"), rule.get("content", "node"))
+            claimed[pred.i] = Cand(
+                index,
+                pred,
+                m.get("anchor", pred),
+                rule.id,
+                _class_of(rule, pred),
+                m.get("content"),
+                rule.get("content", "node"),
+            )
     return sorted(claimed.values(), key=lambda c: c.pred.i)
 
 
@@ -81,8 +89,11 @@ def _rule_accepts(rule: rulebook.Rule, m: dict) -> bool:
 def _is_argument(tok: Token) -> bool:
     """A headline predicate's argument: 集中議論(確認), 強化で(合意) — not the の of a heading (Xの設置)
     nor an adnominal phrase (…に関する合意)."""
-    if any(t.dep_ == "fixed" and "連体形" in "".join(t.morph.get("Inflection"))
-           for c in tok.children for t in c.children):
+    if any(
+        t.dep_ == "fixed" and "連体形" in "".join(t.morph.get("Inflection", []))
+        for c in tok.children
+        for t in c.children
+    ):
         return False
     cases = {t.text for t in tok.children if t.dep_ == "case"}
     return tok.dep_ in ("compound", "obj", "obl") and "の" not in cases or bool(cases - {"の"})

@@ -1,6 +1,7 @@
 """The article context: what is known of the whole article (``Article``) and what is carried from one
 sentence to the next while reading it (``Context``): the last subject, the people of the meeting and the
 meeting the report is about."""
+
 from __future__ import annotations
 
 import re
@@ -66,8 +67,9 @@ class Article:
         return ""
 
 
-def read_article(parsed: ParsedArticle, people: list[Entity], orgs: list[Entity],
-                 dates: list[DateMention], memo: Memo | None = None) -> Article:
+def read_article(
+    parsed: ParsedArticle, people: list[Entity], orgs: list[Entity], dates: list[DateMention], memo: Memo | None = None
+) -> Article:
     """Every sentence read once for what the context needs."""
     info = [_sent_info(parsed, i, dates, people, orgs) for i in range(len(parsed.sentences))]
     return Article(parsed, people, info, memo, _first_pair(info))
@@ -141,8 +143,11 @@ class Context:
         main = [e for e in info.events if e[4].i not in covered and e[4].i not in background]
         for _a, _b, ty, sf, _tok in main:
             dated = [v for t, s2, v in info.meetings if t == ty and s2 == sf]
-            date = dated[0] if dated else (self.topic[2] if self.topic and self.topic[0] == ty else
-                                           self.article.meeting_date(ty, i))
+            date = (
+                dated[0]
+                if dated
+                else (self.topic[2] if self.topic and self.topic[0] == ty else self.article.meeting_date(ty, i))
+            )
             self.topic = (ty, self.article.event_name(ty, sf, i), date)
         self.quiet = 0 if (main or rows) else self.quiet + 1
         if self.quiet > int(config().s["topic_span"]):

@@ -1,4 +1,5 @@
 """Decisions on candidates: which the ``exclude`` rules drop, and which ``status`` each kept one gets."""
+
 from __future__ import annotations
 
 import re
@@ -70,16 +71,20 @@ def _exclude_inside_content(cands: list[Cand], rule_id: str) -> None:
 def _clause_end(pred: Token) -> int:
     """Character just after a 連用形 predicate and its し/、 (where the next clause starts)."""
     end = pred.i + 1
-    while end < len(pred.doc) and (pred.doc[end].dep_ in ("aux", "mark", "punct") or pred.doc[end].head.i == pred.i
-                                   and pred.doc[end].pos_ in ("AUX", "PUNCT", "SCONJ")):
+    while end < len(pred.doc) and (
+        pred.doc[end].dep_ in ("aux", "mark", "punct")
+        or pred.doc[end].head.i == pred.i
+        and pred.doc[end].pos_ in ("AUX", "PUNCT", "SCONJ")
+    ):
         end += 1
     return pred.doc[end].idx if end < len(pred.doc) else len(pred.doc.text)
 
 
 def _section_rule(sentence: Sentence, text: str) -> str:
     for rule in config().excludes:
-        if rule.get("sections") and (sentence.section in rule.get("sections") or
-                                     (isinstance(rule.pattern, str) and rule.regex.search(text))):
+        if rule.get("sections") and (
+            sentence.section in rule.get("sections") or (isinstance(rule.pattern, str) and rule.regex.search(text))
+        ):
             return rule.id
     return ""
 
@@ -96,8 +101,9 @@ def _tense(tok: Token) -> str:
         return "past"
     if "いる" in lemmas or "おる" in lemmas:
         return "state"
-    if end.pos_ in ("NOUN", "PROPN") or (end.dep_ == "acl" and end.head.dep_ == "ROOT" and end.head.lemma_ == "こと"
-                                         and _is_sentence_final(end.head)):  # a list item …取り組むこと
+    if end.pos_ in ("NOUN", "PROPN") or (
+        end.dep_ == "acl" and end.head.dep_ == "ROOT" and end.head.lemma_ == "こと" and _is_sentence_final(end.head)
+    ):  # a list item …取り組むこと
         return "nominal"
     return "nonpast"
 
@@ -111,7 +117,7 @@ def _governors(tok: Token) -> Iterator[Token]:
         if not lo <= head.idx < hi:
             break
         yield head
-    for t in tok.doc[tok.i + 1: tok.i + 1 + int(config().s["status_window"])]:
+    for t in tok.doc[tok.i + 1 : tok.i + 1 + int(config().s["status_window"])]:
         if t.text in "。」』、" or not lo <= t.idx < hi:
             break
         yield t
@@ -148,7 +154,7 @@ def _reported(rule: rulebook.Rule, c: Cand) -> bool:
     text = c.pred.doc.text
     lo, hi = _scope(c.anchor)
     if hi < len(text) or lo > 0:
-        after = text[hi:hi + 12]
+        after = text[hi : hi + 12]
         if re.match(rule.get("quote_verbs"), after):
             return True
     return bool(rule.regex.search(text))

@@ -1,5 +1,6 @@
 """Events and dates: the meetings a sentence names, the dates that go with them, and ``SentInfo``
 (what the article context needs from one sentence)."""
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ def _event_regexes() -> list[tuple[re.Pattern, dict]]:
 @lru_cache(maxsize=256)
 def _event_spans(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, type, surface) of every meeting named in a sentence."""
-    out = []
+    out: list[tuple[int, int, str, str]] = []
     for rx, e in _event_regexes():
         for m in rx.finditer(text):
             if not any(a < m.end() and m.start() < b for a, b, *_ in out):
@@ -88,19 +89,29 @@ class SentInfo:
     meetings: list[tuple[str, str, str]] = field(default_factory=list)  # (type, surface, date)
 
 
-def _sent_info(parsed: ParsedArticle, i: int, dates: list[DateMention], people: list[Entity],
-               orgs: list[Entity]) -> SentInfo:
+def _sent_info(
+    parsed: ParsedArticle, i: int, dates: list[DateMention], people: list[Entity], orgs: list[Entity]
+) -> SentInfo:
+    assert parsed.docs is not None  # the family reads the parse
     s, doc = parsed.sentences[i], parsed.docs[i]
-    text = parsed.text[s.start:s.end]
-    ds = [(d, _token_at(doc, _last_char(text, d.start - s.start, d.end - s.start)))
-          for d in dates if d.sentence_index == i and d.kind != "time"]
-    ds = [(d, t) for d, t in ds if t is not None]
+    text = parsed.text[s.start : s.end]
+    located = [
+        (d, _token_at(doc, _last_char(text, d.start - s.start, d.end - s.start)))
+        for d in dates
+        if d.sentence_index == i and d.kind != "time"
+    ]
+    ds = [(d, t) for d, t in located if t is not None]
     evs = [(a, b, ty, sf, _token_at(doc, _last_char(text, a, b))) for a, b, ty, sf in _event_spans(text)]
     info = SentInfo(text, doc, ds, [e for e in evs if e[4] is not None], _all_parties(s, text, people, orgs))
     quotes = _quotes(text)
-    pairs = [(ty, sf, d.value) for a, b, ty, sf, et in info.events for d, dt in ds
-             if (_same_clause(dt, et, (a, b)) or _opening(dt) and _main(et))
-             and _quote_of(quotes, dt.idx) == _quote_of(quotes, et.idx) and not _labelled(text, a)]
+    pairs = [
+        (ty, sf, d.value)
+        for a, b, ty, sf, et in info.events
+        for d, dt in ds
+        if (_same_clause(dt, et, (a, b)) or _opening(dt) and _main(et))
+        and _quote_of(quotes, dt.idx) == _quote_of(quotes, et.idx)
+        and not _labelled(text, a)
+    ]
     info.meetings = sorted(pairs, key=lambda m: -_specificity(m[2]))  # 13日 before ことし
     return info
 
@@ -112,9 +123,9 @@ def _specificity(value: str) -> int:
 def _opening(dt: Token) -> bool:
     """A date that opens the statement: before any verb and set off by a comma (…は5日、 / 2015年、)."""
     doc = dt.doc
-    if any(t.pos_ == "VERB" for t in doc[:dt.i]):
+    if any(t.pos_ == "VERB" for t in doc[: dt.i]):
         return False
-    nxt = [t for t in doc[dt.i + 1: dt.i + 3]]
+    nxt = [t for t in doc[dt.i + 1 : dt.i + 3]]
     return any(t.text == "、" for t in nxt) or dt.i <= 2
 
 

@@ -1,5 +1,6 @@
 """Pattern matching: every rule's DependencyMatcher patterns, the screen that tells which can match
 a sentence at all, and the per-parse ``Memo`` of their matches."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,10 +43,19 @@ _SCREEN_ATTRS = ("LEMMA", "ORTH", "POS", "DEP")
 def _pattern_table() -> tuple[_Pattern, ...]:
     """Every token pattern of every rule, with what its nodes need the sentence to contain."""
     cfg = config()
-    return tuple(_Pattern(f"{rule.id}#{k}", rule.id, pattern, _needs(pattern), rule in cfg.predicates,
-                          tuple(node["RIGHT_ID"] for node in pattern), _digest(pattern))
-                 for rule in cfg.predicates + cfg.excludes + cfg.statuses
-                 for k, pattern in enumerate(_patterns(rule)))
+    return tuple(
+        _Pattern(
+            f"{rule.id}#{k}",
+            rule.id,
+            pattern,
+            _needs(pattern),
+            rule in cfg.predicates,
+            tuple(node["RIGHT_ID"] for node in pattern),
+            _digest(pattern),
+        )
+        for rule in cfg.predicates + cfg.excludes + cfg.statuses
+        for k, pattern in enumerate(_patterns(rule))
+    )
 
 
 def _digest(pattern: list[dict]) -> str:
@@ -75,8 +85,9 @@ def _screen_ids(vocab: Vocab) -> tuple[tuple[int, ...], list[tuple[tuple[str, fr
 
     _matcher(vocab, tuple(p.key for p in _pattern_table()))
     ids = tuple(getattr(attrs, a) for a in _SCREEN_ATTRS)
-    screens = [tuple((a, frozenset(vocab.strings[v] for v in values)) for a, values in p.needs)
-               for p in _pattern_table()]
+    screens = [
+        tuple((a, frozenset(vocab.strings[v] for v in values)) for a, values in p.needs) for p in _pattern_table()
+    ]
     return ids, screens
 
 
@@ -122,8 +133,9 @@ def _matches(doc: Doc, index: int, memo: Memo | None) -> dict[str, list[dict[str
     attr_ids, screens = _screen_ids(doc.vocab)
     columns = doc.to_array(list(attr_ids)).T.tolist()  # one C call, not a loop over tokens
     present = {attr: set(column) for attr, column in zip(_SCREEN_ATTRS, columns)}
-    usable = [p for p, needs in zip(_pattern_table(), screens)
-              if all(not ids.isdisjoint(present[a]) for a, ids in needs)]
+    usable = [
+        p for p, needs in zip(_pattern_table(), screens) if all(not ids.isdisjoint(present[a]) for a, ids in needs)
+    ]
     memo = Memo() if memo is None else memo
     out = _run_matcher(doc, index, [p for p in usable if p.predicate], memo)
     others = [p for p in usable if not p.predicate]

@@ -1,4 +1,5 @@
 """Parties: the dictionary, person and organisation mentions of a sentence, and the subject among them."""
+
 from __future__ import annotations
 
 import re
@@ -91,7 +92,7 @@ def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list
 
 def _marker(text: str, span: PartySpan) -> str:
     """The particle closing a party phrase (a person's title may come between): は, が, も, で, と or ''."""
-    after = text[span.end:span.end + 14]
+    after = text[span.end : span.end + 14]
     if span.kind not in ("person", "title", "org") and after[:1] not in ("は", "が", "も", "で", "と", "、"):
         return ""  # 首脳会談で is a meeting, not 首脳 acting
     m = re.match(config().s["parties"]["marker_regex"], after)
@@ -99,32 +100,43 @@ def _marker(text: str, span: PartySpan) -> str:
         return ""
     mark = m.group("mark") or ""
     if m.group("mark2"):  # 日米、…で合意へ: a headline opening with its parties
-        return "は" if not text[:span.start].strip(" 　[]【】「") else ""
+        return "は" if not text[: span.start].strip(" 　[]【】「") else ""
     if mark == "で" and span.kind not in ("pair", "joint", "joint_countries"):
         return ""  # 米国で is a place; 日米両政府で is who does it
     return mark
 
 
-def _subject(spans: list[PartySpan], text: str, scope: tuple[int, int], hi: int,
-             avoid: tuple[int, int] | None) -> list[PartySpan]:
+def _subject(
+    spans: list[PartySpan], text: str, scope: tuple[int, int], hi: int, avoid: tuple[int, int] | None
+) -> list[PartySpan]:
     """The subject group nearest before ``hi``: a marked party and the parties coordinated with it.
 
     Parties quoted inside the scope (someone else's words) are not its subject."""
     lo = scope[0]
     quoted = [q for q in _quotes(text) if q != scope and scope[0] <= q[0] and q[1] <= scope[1]]
-    inside = [s for s in spans if lo <= s.start and s.end <= hi
-              and not (avoid and avoid[0] <= s.start < avoid[1])
-              and not any(a < s.start < b for a, b in quoted)]
+    inside = [
+        s
+        for s in spans
+        if lo <= s.start
+        and s.end <= hi
+        and not (avoid and avoid[0] <= s.start < avoid[1])
+        and not any(a < s.start < b for a, b in quoted)
+    ]
     marked = [s for s in inside if _marker(text, s) in ("は", "が", "も", "で")]
     if not marked:
         return []
     topics = [s for s in marked if _marker(text, s) in ("は", "も")]  # a topic beats an embedded が
     group = [(topics or marked)[-1]]
     for s in reversed([s for s in inside if s.end <= group[0].start]):
-        if re.fullmatch(config().s["parties"]["coordination_regex"], text[s.end:group[0].start]):
+        if re.fullmatch(config().s["parties"]["coordination_regex"], text[s.end : group[0].start]):
             group.insert(0, s)
         else:
             break
-    partners = [s for s in inside if s not in group and _marker(text, s) == "と"
-                and re.match(config().s["parties"]["partner_regex"], text[s.end:s.end + 16])]
+    partners = [
+        s
+        for s in inside
+        if s not in group
+        and _marker(text, s) == "と"
+        and re.match(config().s["parties"]["partner_regex"], text[s.end : s.end + 16])
+    ]
     return group + partners

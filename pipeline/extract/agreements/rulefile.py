@@ -1,4 +1,5 @@
 """The rule file ``agreements.yaml``, split by kind, with the dictionaries its rules refer to."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

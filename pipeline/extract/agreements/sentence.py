@@ -1,4 +1,5 @@
 """One sentence: its candidates matched, excluded, given content, parties, event, date and status."""
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ def _frames(info: SentInfo, cands: list[Cand], c: Cand) -> Frames:
 def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found: dict) -> None:
     """Content text, parties, event, date, instrument and status of one candidate."""
     info = ctx.article.info[c.index]
-    c.content = info.text[c.span[0]:c.span[1]] if c.span else ""
+    c.content = info.text[c.span[0] : c.span[1]] if c.span else ""
     if not c.content.strip() and c.mode != "headline":
         c.content = _antecedent(parsed, c.index)
     _fill_parties(c, info, ctx)
@@ -82,9 +83,13 @@ def _parsed_subject(c: Cand) -> str:
     for head in (c.pred, c.anchor, _chain_end(c.anchor)):
         for child in head.children:
             cases = {t.text for t in child.children if t.dep_ == "case"}
-            if child.dep_ in ("nsubj", "dislocated") and cases & {"は", "が"} and child.i not in c.ids \
-                    and (c.node is None or child.i != c.node.i):  # a passive's subject is its content
-                return "".join(t.text_with_ws for t in child.doc[_leftmost(child): child.i + 1]).strip()
+            if (
+                child.dep_ in ("nsubj", "dislocated")
+                and cases & {"は", "が"}
+                and child.i not in c.ids
+                and (c.node is None or child.i != c.node.i)
+            ):  # a passive's subject is its content
+                return "".join(t.text_with_ws for t in child.doc[_leftmost(child) : child.i + 1]).strip()
     return ""
 
 
@@ -106,18 +111,19 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     """The meeting and date of the predicate's own clause; else of the sentence; else of the context."""
     own_events = [e for e in info.events if e[4].i in own]
     loose = [e for e in info.events if e[4].i not in c.ids and e[4].i not in _background(c.anchor)]
-    event = (own_events or loose or [None])[0]
+    event = (own_events or loose)[0] if own_events or loose else None
     if event is not None:
         c.event = ctx.article.event_name(event[2], event[3], c.index)
     elif ctx.topic:
         c.event = ctx.topic[1]
     own_dates = [d.value for d, t in info.dates if t.i in own]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
-    c.date = ((own_dates or met or [""])[0] or _sentence_date(c, info, cands) or _inherited_date(c, ctx))
+    c.date = (own_dates or met or [""])[0] or _sentence_date(c, info, cands) or _inherited_date(c, ctx)
     if not c.date and own_events:  # a meeting named but dated elsewhere: its dated line, else the report's date
         reported_past = _tense(c.host or c.anchor) != "nonpast"
-        c.date = (ctx.article.meeting_date(own_events[0][2], c.index)
-                  or (reported_past and ctx.article.parsed.published or ""))
+        c.date = ctx.article.meeting_date(own_events[0][2], c.index) or (
+            reported_past and ctx.article.parsed.published or ""
+        )
     if not c.date and ctx.topic:
         c.date = ctx.topic[2]
 
@@ -125,8 +131,9 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
 def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:
     """A date opening the sentence that no other agreement's clause or content claims."""
     taken = set().union(*[o.ids | {t.i for t in o.pred.subtree} for o in cands if o is not c])
-    return next((v for v in _topic_dates(info)
-                 if all(t.i not in taken | c.ids for d, t in info.dates if d.value == v)), "")
+    return next(
+        (v for v in _topic_dates(info) if all(t.i not in taken | c.ids for d, t in info.dates if d.value == v)), ""
+    )
 
 
 def _inherited_date(c: Cand, ctx: Context) -> str:

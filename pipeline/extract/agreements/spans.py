@@ -1,5 +1,6 @@
 """Span geometry: where a statement's content starts and ends (clause, subtree or headline), trimmed
 of the parties, meeting and date that frame it; and the predicate's own clause around it."""
+
 from __future__ import annotations
 
 import re
@@ -59,8 +60,12 @@ def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
     doc = node.doc
     ids = [t.i for t in node.subtree]
     end = max(ids) + 1
-    while end - 1 > node.i and (doc[end - 1].text in PARTICLES or doc[end - 1].dep_ in ("case", "fixed")
-                                or doc[end - 1].pos_ == "PUNCT" and doc[end - 1].text not in CLOSE_QUOTES + ")）"):
+    while end - 1 > node.i and (
+        doc[end - 1].text in PARTICLES
+        or doc[end - 1].dep_ in ("case", "fixed")
+        or doc[end - 1].pos_ == "PUNCT"
+        and doc[end - 1].text not in CLOSE_QUOTES + ")）"
+    ):
         end -= 1
     return _trim(doc, _skip_setting(doc, _extend(c, doc, min(ids), frames, clause=False), end, frames), end)
 
@@ -86,8 +91,11 @@ def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
         k = next((i for i in range(left, end) if i in frames.parties or i in frames.setting), None)
         if k is None:
             return left
-        while k < doc[k].head.i < end and doc[k].dep_ in ("nmod", "compound") and (
-                doc[k].head.i in frames.setting or doc[k].head.i in frames.parties):
+        while (
+            k < doc[k].head.i < end
+            and doc[k].dep_ in ("nmod", "compound")
+            and (doc[k].head.i in frames.setting or doc[k].head.i in frames.parties)
+        ):
             k = doc[k].head.i  # 2025年3月1日の → …会談
         while k + 1 < end and (k + 1 in frames.parties or doc[k + 1].head.i == k and doc[k + 1].dep_ == "compound"):
             k += 1
@@ -160,7 +168,7 @@ def _topic_end(doc: Doc, before: int, frames: Frames) -> int:
 
 
 def _is_topic_phrase(tok: Token) -> bool:
-    tail = "".join(t.text for t in tok.doc[tok.i + 1: tok.i + 4])
+    tail = "".join(t.text for t in tok.doc[tok.i + 1 : tok.i + 4])
     return tail.startswith(tuple(config().s["topic_markers"]))
 
 
@@ -177,12 +185,12 @@ def _antecedent(parsed: ParsedArticle, index: int) -> str:
     """Content of an elided object: the news lede (…ことがわかった) or the previous sentence."""
     lede = re.compile(config().s["antecedent_lede"])
     section = parsed.sentences[index].section
-    back = [s for s in parsed.sentences[max(0, index - 6):index] if s.section == section]
+    back = [s for s in parsed.sentences[max(0, index - 6) : index] if s.section == section]
     for s in reversed(back):
-        m = lede.search(parsed.text[s.start:s.end])
+        m = lede.search(parsed.text[s.start : s.end])
         if m:
             return m.group("content").strip("、 ")
-    return parsed.text[back[-1].start:back[-1].end].rstrip("。") if back else ""
+    return parsed.text[back[-1].start : back[-1].end].rstrip("。") if back else ""
 
 
 def _own_clause(c: Cand, cands: list[Cand]) -> set[int]:

@@ -1,4 +1,5 @@
 """Reading GiNZA's parse: subtrees, roots, 連用形 chains, background clauses, and the quotes a token is in."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -22,7 +23,7 @@ def _root(tok: Token) -> Token:
 
 def _is_sentence_final(tok: Token) -> bool:
     """Nothing but punctuation or a trailing へ/。 after the token (a headline or 体言止め)."""
-    rest = [t for t in tok.doc[tok.i + 1:] if t.pos_ not in ("PUNCT", "SYM")]
+    rest = [t for t in tok.doc[tok.i + 1 :] if t.pos_ not in ("PUNCT", "SYM")]
     return all(t.text in ("へ", "に", "だ") for t in rest) and len(rest) <= 1
 
 
@@ -41,7 +42,7 @@ def _is_renyo(tok: Token) -> bool:
     if any(t.dep_ == "mark" and t.lemma_ in ("て", "つつ", "ながら") for t in after):
         return True
     last = [t for t in after if t.dep_ == "aux"]
-    form = (last[-1] if last else tok).morph.get("Inflection")
+    form = (last[-1] if last else tok).morph.get("Inflection", [])
     return bool(form) and "連用形" in form[0]
 
 
