@@ -28,20 +28,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from .output import manifest
+from ..output import manifest
+from .corpora import repost_corpus, seed_paragraphs, synth_corpus
+from .memory import RssSampler
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 WORK = ROOT / ".bench"
-SENTENCE_END = re.compile(r"(?<=。)")
 STOCK_SCRIPT = r"""
 import json, sys, time
 paths = json.loads(sys.stdin.read())
@@ -54,121 +53,6 @@ elapsed = time.perf_counter() - t0
 print(json.dumps({"chars": sum(map(len, texts)), "seconds": elapsed, "tokens": n_tokens,
                   "python": sys.version.split()[0]}))
 """
-
-
-def seed_paragraphs(corpus: Path) -> list[str]:
-    """Distinct body-like lines of the seeds (no markup, no URLs)."""
-    seen: dict[str, None] = {}
-    for path in sorted(corpus.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if len(line) >= 25 and "<" not in line and "http" not in line:
-                seen.setdefault(line, None)
-    return list(seen)
-
-
-def stamp(paragraph: str, serial: int) -> str:
-    """Make every sentence of the paragraph unique with a serial number."""
-    sentences = [s for s in SENTENCE_END.split(paragraph) if s]
-    return "".join(f"({serial}-{k}){s}" for k, s in enumerate(sentences))
-
-
-def synth_corpus(
-    dest: Path, n_articles: int, paragraphs: list[str], seed: int = 7, per_article: int = 16, first: int = 0
-) -> int:
-    """Write ``n_articles`` recombined articles into ``dest``; returns their characters."""
-    dest.mkdir(parents=True, exist_ok=True)
-    total = 0
-    for i in range(first, first + n_articles):
-        rng = random.Random(seed * 100003 + i)
-        body = "\n".join(stamp(p, i * 100 + j) for j, p in enumerate(rng.sample(paragraphs, per_article)))
-        (dest / f"bench_{i:05d}.txt").write_text(body + "\n", encoding="utf-8")
-        total += len(body) + 1
-    return total
-
-
-def repost_corpus(dest: Path, n_articles: int, paragraphs: list[str]) -> int:
-    """A corpus with reposts: every third article re-pastes an earlier one, some paste a block twice."""
-    total = synth_corpus(dest, n_articles, paragraphs, seed=11)
-    files = sorted(dest.glob("*.txt"))
-    for k, path in enumerate(files[2::3]):
-        original = files[k].read_text(encoding="utf-8")
-        path.write_text("転載:\n" + original, encoding="utf-8")
-    for path in files[1::3]:
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text + text.splitlines()[0] + "\n", encoding="utf-8")
-    return total
-
-
-class RssSampler:
-    """Peak memory of a process tree: resident (RSS) every 0.1 s, proportional (PSS) every 0.5 s.
-
-    Reading PSS makes the kernel walk the process's page tables under its memory lock: every 50 ms
-    it added 3-4 s to a 21 s run. Sampling slower keeps the measurement from slowing what it measures.
-    """
-
-    def __init__(self, pid: int) -> None:
-        self.pid, self.peak_total, self.peak_parent, self.peak_worker, self.peak_pss = pid, 0, 0, 0, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def __enter__(self) -> RssSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _loop(self) -> None:
-        tree, tick = [self.pid], 0
-        while not self._stop.wait(0.1):
-            if tick % 5 == 0:  # the tree changes rarely (the workers start once)
-                tree = _tree(self.pid)
-                self.peak_pss = max(self.peak_pss, sum(_pss_kb(pid) for pid in tree))
-            tick += 1
-            rss = {pid: _rss_kb(pid) for pid in tree}
-            self.peak_total = max(self.peak_total, sum(rss.values()))
-            self.peak_parent = max(self.peak_parent, rss.get(self.pid, 0))
-            self.peak_worker = max([self.peak_worker] + [v for p, v in rss.items() if p != self.pid])
-
-
-def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo += children.get(pid, [])
-    return out
-
-
-def _proc_kb(path: str, field: str) -> int:
-    """A ``field: N kB`` line of a /proc file (0 once the process is gone)."""
-    try:
-        for line in Path(path).read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _rss_kb(pid: int) -> int:
-    return _proc_kb(f"/proc/{pid}/status", "VmRSS")
-
-
-def _pss_kb(pid: int) -> int:
-    """Proportional set size: a page shared by n processes counts 1/n in each, so the tree's sum is
-    the memory it really holds (the workers share GiNZA's weights with the parser server)."""
-    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
 def run_pipeline(corpus: Path, out: Path, cache: Path, env: dict) -> dict:
@@ -446,5 +330,4 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+__all__ = ["main", "repost_corpus", "seed_paragraphs", "synth_corpus", "RssSampler"]
