@@ -185,5 +185,7 @@ def test_never_crashes_and_spans_are_consistent(parts, published):
     for d in found:
         assert text[d.start : d.end] == d.text and d.start >= ends
         ends = d.end
-        assert re.fullmatch(r"(?:\d{4}|XXXX)(?:-(?:\d{2}|XX)(?:-\d{2})?)?|FY\d{4}|T\d{2}:\d{2}", d.value), d
+        assert re.fullmatch(
+            r"(?:\d{4}|XXXX)(?:-(?:\d{2}|XX)(?:-\d{2})?)?|\d{4}-W\d{2}|FY\d{4}|T\d{2}:\d{2}", d.value
+        ), d
     dates.find_published(text, [])

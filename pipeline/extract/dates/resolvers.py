@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ...records import DateMention
-from .values import _iso, _valid, fiscal_year, parse_iso
+from .values import _iso, _valid, fiscal_year, parse_iso, to_int
 
 if TYPE_CHECKING:
     from .mentions import Candidate
@@ -152,11 +152,12 @@ def res_bare_day(c: Candidate, ctx: Context) -> Resolved:
 
 
 def _offset(c: Candidate) -> int:
+    """Steps of the rule's unit: the word's offset (昨年 → -1), times a stated count (3年前 → 3 × -1)."""
     offsets = c.rule.rule.get("offsets") or {}
     rel = c.groups.get("rel", "")
     if rel not in offsets:
         raise KeyError(f"{c.rule.id}: no offset for {rel!r}")
-    return int(offsets[rel])
+    return int(offsets[rel]) * (to_int(c.groups["count"]) if "count" in c.groups else 1)
 
 
 def _step(y: int, m: int | None, d: int | None, unit: str, k: int) -> tuple[int, int | None, int | None]:
@@ -178,7 +179,7 @@ def res_relative(c: Candidate, ctx: Context) -> Resolved:
     if (
         py is None
         or (unit == "month" and pm is None)
-        or (unit == "day" and pd is None)
+        or (unit in ("day", "week") and pd is None)
         or (unit == "fy" and pm is None)
     ):
         if c.month is not None or c.day is not None:  # 本年2月7日 with no article date
@@ -190,6 +191,9 @@ def res_relative(c: Candidate, ctx: Context) -> Resolved:
     if unit == "day":
         y, m, d = _step(py, pm, pd, "day", k)
         return _iso(y, m, d), "published"
+    if unit == "week":
+        year, week, _ = (date(py, pm, pd) + timedelta(weeks=k)).isocalendar()
+        return f"{year:04d}-W{week:02d}", "published"
     if unit == "month":
         assert pm is not None  # checked above
         y, m = _shift_month(py, pm, k)

@@ -71,6 +71,8 @@ def parse_iso(value: str | None) -> tuple[int | None, int | None, int | None]:
 
 
 def kind_of(value: str) -> str:
+    if "-W" in value:  # an ISO week, 2026-W19
+        return "week"
     if value.startswith("FY"):
         return "fiscal_year"
     if value.startswith("T"):
