@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...records import DateMention, Entity, ParsedArticle
-from .events import SentInfo, _sent_info
+from .events import SentInfo, _lead_date, _main, _sent_info
 from .parties import PartySpan, _pair_class, pair_of
 from .rulefile import config
 from .syntax import _background
@@ -136,19 +136,30 @@ class Context:
         self._update_topic(i, rows)
 
     def _update_topic(self, i: int, rows: list[Cand]) -> None:
-        info = self.article.info[i]
-        covered = set().union(*[r.ids for r in rows]) if rows else set()
-        root = next((t for t in info.doc if t.dep_ == "ROOT"), None)
-        background = _background(root) if root is not None and info.events else set()
-        main = [e for e in info.events if e[4].i not in covered and e[4].i not in background]
-        for _a, _b, ty, sf, _tok in main:
-            dated = [v for t, s2, v in info.meetings if t == ty and s2 == sf]
-            date = (
-                dated[0]
-                if dated
-                else (self.topic[2] if self.topic and self.topic[0] == ty else self.article.meeting_date(ty, i))
-            )
-            self.topic = (ty, self.article.event_name(ty, sf, i), date)
-        self.quiet = 0 if (main or rows) else self.quiet + 1
+        self.topic, reported = _next_topic(self.topic, self.article, i, rows)
+        self.quiet = 0 if reported else self.quiet + 1
         if self.quiet > int(config().s["topic_span"]):
             self.topic = None
+
+
+Topic = tuple[str, str, str]  # (meeting type, its name, its date)
+
+
+def _next_topic(topic: Topic | None, article: Article, i: int, rows: list[Cand]) -> tuple[Topic | None, bool]:
+    """The meeting the article reports after sentence ``i``, and whether the sentence reported something."""
+    info = article.info[i]
+    covered = set().union(*[r.ids for r in rows]) if rows else set()
+    root = next((t for t in info.doc if t.dep_ == "ROOT"), None)
+    background = _background(root) if root is not None and info.events else set()
+    main = [e for e in info.events if e[4].i not in covered and e[4].i not in background]
+    for _a, _b, ty, sf, tok in main:
+        dated = [v for t, s2, v in info.meetings if t == ty and s2 == sf]
+        if not dated and topic and topic[2] and not _main(tok):
+            continue  # a meeting mentioned in passing (昨年の「2+2」では…) leaves the dated meeting being reported
+        dated = dated or [d for d in [_lead_date(info)] if d]  # 10日(水)、…と会談を行い、…概要以下のとおり
+        date = dated[0] if dated else (topic[2] if topic and topic[0] == ty else article.meeting_date(ty, i))
+        topic = (ty, article.event_name(ty, sf, i), date)
+    lead = _lead_date(info) if not (main or rows or topic and topic[2]) else ""
+    if lead:  # 5月21日、…と懇談を実施したところ、概要は以下のとおり: the items after it carry its date
+        topic = ("meeting", topic[1] if topic else "", lead)
+    return topic, bool(main or rows or lead)

@@ -60,7 +60,9 @@ def _exclude_inside_content(cands: list[Cand], rule_id: str) -> None:
         for other in cands:
             if other is c or other.excluded_by or not other.span or c.pred.i not in other.ids:
                 continue
-            if c.cls in coordinate and c.span and _is_renyo(c.pred) and c.span[0] <= other.span[0]:
+            if c.cls in coordinate and c.span and _is_renyo(c.pred) and c.pred.i < other.pred.i:
+                # its content may have lost a topic the parse hung on its predicate: it starts where the host's did
+                c.span = (min(c.span[0], other.span[0]), c.span[1])
                 other.span = (_clause_end(c.pred), other.span[1])
                 c.host = other.anchor
                 continue
@@ -77,7 +79,9 @@ def _clause_end(pred: Token) -> int:
         and pred.doc[end].pos_ in ("AUX", "PUNCT", "SCONJ")
     ):
         end += 1
-    return pred.doc[end].idx if end < len(pred.doc) else len(pred.doc.text)
+    at = pred.doc[end].idx if end < len(pred.doc) else len(pred.doc.text)
+    joint = re.match(r"(?:と(?:とも|共)に)?[、,，\s]*", pred.doc.text[at:])  # …するとともに、 (matches empty too)
+    return at + (joint.end() if joint else 0)
 
 
 def _section_rule(sentence: Sentence, text: str) -> str:

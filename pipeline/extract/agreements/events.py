@@ -101,6 +101,8 @@ def _sent_info(
         if d.sentence_index == i and d.kind != "time"
     ]
     ds = [(d, t) for d, t in located if t is not None]
+    local = [(d, t) for d, t in ds if not _other_zone(text, d.start - s.start, d.end - s.start)]
+    ds = local or ds  # 18日(現地時間17日): the meeting is dated where it took place
     evs = [(a, b, ty, sf, _token_at(doc, _last_char(text, a, b))) for a, b, ty, sf in _event_spans(text)]
     info = SentInfo(text, doc, ds, [e for e in evs if e[4] is not None], _all_parties(s, text, people, orgs))
     quotes = _quotes(text)
@@ -127,6 +129,42 @@ def _opening(dt: Token) -> bool:
         return False
     nxt = [t for t in doc[dt.i + 1 : dt.i + 3]]
     return any(t.text == "、" for t in nxt) or dt.i <= 2
+
+
+# A time or nothing, then a bracketed local time (18日(現地時間17日…), 24日午前1時(米国時間23日…)).
+LOCAL_TIME = re.compile(
+    r"(?:(?:午前|午後)?\d{1,2}(?:時|:)\d{0,2}分?頃?)?[(（](?:現地|米国|米東部|欧州|英国|ワシントン|ニューヨーク)?(?:現地)?時間"
+)
+JAPAN_TIME = re.compile(r"[(（]?日本時間$")
+
+
+def _other_zone(text: str, start: int, end: int) -> bool:
+    """A date given in a second time zone: followed by the local one (18日(現地時間17日)) or labelled
+    Japan time where the local one is also given (現地時間24日…(日本時間25日…))."""
+    after = re.sub(r"^\s+", "", text[end : end + 24])
+    local_follows = LOCAL_TIME.match(after) is not None and "日本時間" not in after[:8]
+    japan_labelled = JAPAN_TIME.search(text[max(0, start - 6) : start]) is not None
+    return local_follows or (japan_labelled and "時間" in text[:start][:-6])
+
+
+def _lead_date(info: SentInfo) -> str:
+    """The date of a report's lead sentence — a meeting verb at the top of the sentence and a date before
+    any verb (4月30日、…は…委員会を開催した / 現地時間24日…、…と懇談を実施したところ、概要は以下のとおり) —
+    else ""."""
+    verbs = set(config().s["lead_verbs"])
+    if not any(t.lemma_ in verbs and _near_root(t) for t in info.doc):
+        return ""
+    early = [d.value for d, t in info.dates if not any(u.pos_ == "VERB" for u in info.doc[: t.i])]
+    return early[0] if early else ""
+
+
+def _near_root(tok: Token, hops: int = 2) -> bool:
+    """The token is the root or within ``hops`` heads of it (…実施したところ、概要は…)."""
+    for _ in range(hops + 1):
+        if tok.dep_ == "ROOT":
+            return True
+        tok = tok.head
+    return False
 
 
 def _topic_dates(info: SentInfo) -> list[str]:

@@ -32,7 +32,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
         "joint": re.compile(f"(?:{joint})"),
         "joint_countries": re.compile(f"(?<![一-龥])(?:{joint_c})"),
         "pair": re.compile(f"(?<![一-龥])[{letters}]{{2,4}}(?:{suffixes})?(?=[はがもで、と]|両)"),
-        "country": re.compile(f"(?<![一-龥])(?:{countries})(?=[はがもで、と])"),
+        "country": re.compile(f"(?<![一-龥])(?:{countries})(?=[はがもで、と]|から)"),
         "title": re.compile(p["title_regex"]),
     }
 
@@ -91,9 +91,9 @@ def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list
 
 
 def _marker(text: str, span: PartySpan) -> str:
-    """The particle closing a party phrase (a person's title may come between): は, が, も, で, と or ''."""
+    """The particle closing a party phrase (a person's title may come between): は, が, も, で, から, と or ''."""
     after = text[span.end : span.end + 14]
-    if span.kind not in ("person", "title", "org") and after[:1] not in ("は", "が", "も", "で", "と", "、"):
+    if span.kind not in ("person", "title", "org") and after[:1] not in ("は", "が", "も", "で", "と", "、", "か"):
         return ""  # 首脳会談で is a meeting, not 首脳 acting
     m = re.match(config().s["parties"]["marker_regex"], after)
     if not m:
@@ -122,7 +122,8 @@ def _subject(
         and not (avoid and avoid[0] <= s.start < avoid[1])
         and not any(a < s.start < b for a, b in quoted)
     ]
-    marked = [s for s in inside if _marker(text, s) in ("は", "が", "も", "で")]
+    # …から marks the speaker of a one-sided statement (岩屋大臣から、…再会を歓迎する).
+    marked = [s for s in inside if _marker(text, s) in ("は", "が", "も", "で", "から")]
     if not marked:
         return []
     topics = [s for s in marked if _marker(text, s) in ("は", "も")]  # a topic beats an embedded が

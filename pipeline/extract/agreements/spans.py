@@ -139,7 +139,9 @@ def _extend(c: Cand, doc: Doc, left: int, frames: Frames, clause: bool) -> int:
     frame word; then, in a broken parse, orphaned words — never past the statement's topic (両閣僚は)."""
     sibs = {t.i: t for h in [c.pred, c.anchor] + c.absorbed for t in h.children if t.i < left}
     for s in sorted(sibs.values(), key=lambda t: -t.i):
-        if _is_frame(s, frames) or not (clause or _is_topic_phrase(s)):
+        # Before an object, a purpose or a coordinated clause (…拡充に向け、強い意欲を / …が連携し、…必要性を)
+        # belongs to what is stated; a meeting, date, party or background clause does not (_is_frame).
+        if _is_frame(s, frames) or not (clause or _is_topic_phrase(s) or s.dep_ == "advcl"):
             break
         left = min(left, _leftmost(s))
     floor = _topic_end(doc, left, frames)

@@ -36,6 +36,11 @@ def _chain_end(tok: Token) -> Token:
 
 
 def _is_renyo(tok: Token) -> bool:
+    """The predicate continues into the next clause (…し、 / …して / …するとともに、)."""
+    if any(
+        t.i > tok.i and t.lemma_ == "と" and any(f.lemma_ in ("とも", "共") for f in t.children) for t in tok.children
+    ):
+        return True  # …を再確認するとともに、…で一致した: two statements
     after = [t for t in tok.children if t.i > tok.i and t.dep_ in ("aux", "mark")]
     if any(t.lemma_ in ("た", "の", "ば") for t in after):
         return False

@@ -192,6 +192,7 @@ def res_relative(c: Candidate, ctx: Context) -> Resolved:
         y, m, d = _step(py, pm, pd, "day", k)
         return _iso(y, m, d), "published"
     if unit == "week":
+        assert pm is not None and pd is not None  # checked above
         year, week, _ = (date(py, pm, pd) + timedelta(weeks=k)).isocalendar()
         return f"{year:04d}-W{week:02d}", "published"
     if unit == "month":
