@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...records import Entity, Mention, ParsedArticle
 from .lexicon import Org, _country_prefix, country_of, display, norm
 from .sentence import Cand
@@ -29,7 +31,7 @@ def _merge_keys(cands: list[Cand]) -> dict[str, str]:
 
 def _canonical(org: Org, cands: list[Cand], text: str) -> tuple[str, str]:
     """(canonical, abbreviation): the full name where the article gives one, else the short form it uses."""
-    surfaces = [(display(text[c.start : c.end]), c.form) for c in sorted(cands, key=lambda c: c.start)]
+    surfaces = [(_unbracketed(display(text[c.start : c.end])), c.form) for c in sorted(cands, key=lambda c: c.start)]
     abbrs = [s for s, f in surfaces if f == "abbr"]
     abbreviation = abbrs[0] if abbrs else org.abbreviation
     if not org.dictionary or any(_names(s, f, org.name) for s, f in surfaces):
@@ -43,6 +45,12 @@ def _canonical(org: Org, cands: list[Cand], text: str) -> tuple[str, str]:
     if not abbrs:
         return org.name, abbreviation
     return abbrs[0], org.name  # only a short form in the text (日経, 統幕): it stays canonical, the full name is known
+
+
+def _unbracketed(surface: str) -> str:
+    """A name quoted whole (「2+2」) is named without its brackets; the mention keeps them."""
+    m = re.fullmatch(r"[「『【]([^「」『』【】]+)[」』】]", surface)
+    return m.group(1) if m else surface
 
 
 def _names(surface: str, form: str, name: str) -> bool:
