@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from ..records import Article, ArticleFacts, Entity, Extraction, Sentence
+from ..records import Agreement, Amount, Article, ArticleFacts, DateMention, Entity, Extraction, Removal, Sentence
 
 SEP = " | "
 
@@ -121,134 +121,144 @@ class TableBuilder:
         self.rows: dict[str, list[dict]] = {name: [] for name in COLUMNS}
 
     def add_article(self, article: Article, facts: ArticleFacts) -> None:
-        removed = sum(r.chars for r in article.removals)
-        self.rows["articles"].append(
-            {
-                "article_id": article.article_id,
-                "path": article.path,
-                "sha256": article.sha256,
-                "encoding": article.encoding,
-                "title": facts.title,
-                "source": facts.source,
-                "published": facts.published,
-                "published_from": facts.published_from,
-                "chars_raw": len(article.raw),
-                "chars_clean": len(article.text),
-                "chars_removed": removed,
-                "duplicate_of": article.duplicate_of,
-                "status": "error" if article.error or article.meta_error else "ok",
-                "error": article.error
-                or (f"{article.meta_error} (text processed without it)" if article.meta_error else ""),
-            }
-        )
-        for r in article.removals:
-            self.rows["duplicates"].append(
-                {
-                    "article_id": article.article_id,
-                    "start": r.start,
-                    "end": r.end,
-                    "chars": r.chars,
-                    "kind": r.kind,
-                    "duplicate_of": r.duplicate_of,
-                }
-            )
+        self.rows["articles"].append(_article_row(article, facts))
+        self.rows["duplicates"] += [_removal_row(article.article_id, r) for r in article.removals]
 
     def add_extraction(self, article: Article, ex: Extraction) -> None:
         aid, text, sents = article.article_id, article.text, article.sentences
         sentence_text = lambda i: _sentence(text, sents, i)
-        section = {s.index: s.section for s in sents}
-        mentions = sorted(
-            [(m.start, m.end, m.label, m.text, m.sentence_index, m.canonical, m.rule) for m in ex.mentions]
-            + [(d.start, d.end, "DATE", d.text, d.sentence_index, d.value, d.rule) for d in ex.dates]
-        )
-        for n, (start, end, label, surface, si, canonical, rule) in enumerate(mentions, 1):
-            self.rows["mentions"].append(
-                {
-                    "article_id": aid,
-                    "mention_id": f"m{n:04d}",
-                    "label": label,
-                    "text": surface,
-                    "start": start,
-                    "end": end,
-                    "sentence_index": si,
-                    "section": section.get(si, "body"),
-                    "canonical": canonical,
-                    "rule": rule,
-                }
-            )
-        for e in ex.people:
-            self.rows["people"].append(
-                {
-                    "article_id": aid,
-                    "person": e.name,
-                    "title": e.title,
-                    "country": e.country,
-                    **_entity_common(e, sentence_text),
-                }
-            )
-        for e in ex.organizations:
-            self.rows["organizations"].append(
-                {
-                    "article_id": aid,
-                    "organization": e.name,
-                    "abbreviation": e.abbreviation,
-                    "kind": e.kind,
-                    "country": e.country,
-                    **_entity_common(e, sentence_text),
-                }
-            )
-        for d in ex.dates:
-            self.rows["dates"].append(
-                {
-                    "article_id": aid,
-                    "start": d.start,
-                    "end": d.end,
-                    "text": d.text,
-                    "value": d.value,
-                    "kind": d.kind,
-                    "anchor": d.anchor,
-                    "sentence": sentence_text(d.sentence_index),
-                    "rule": d.rule,
-                }
-            )
-        for a in ex.agreements:
-            self.rows["agreements"].append(
-                {
-                    "article_id": aid,
-                    "start": a.start,
-                    "date": a.date,
-                    "event": a.event,
-                    "parties": SEP.join(a.parties),
-                    "predicate": a.predicate,
-                    "status": a.status,
-                    "instrument": a.instrument,
-                    "content": a.content,
-                    "sentence": a.sentence,
-                    "rule": a.rule,
-                }
-            )
-        for q in ex.amounts:
-            self.rows["amounts"].append(
-                {
-                    "article_id": aid,
-                    "text": q.text,
-                    "value": q.value,
-                    "unit": q.unit,
-                    "kind": q.kind,
-                    "approx": "true" if q.approx else "false",
-                    "sentence_index": q.sentence_index,
-                    "start": q.start,
-                    "end": q.end,
-                    "sentence": sentence_text(q.sentence_index),
-                    "rule": q.rule,
-                }
-            )
+        self.rows["mentions"] += _mention_rows(aid, ex, {s.index: s.section for s in sents})
+        self.rows["people"] += [_person_row(aid, e, sentence_text) for e in ex.people]
+        self.rows["organizations"] += [_organization_row(aid, e, sentence_text) for e in ex.organizations]
+        self.rows["dates"] += [_date_row(aid, d, sentence_text) for d in ex.dates]
+        self.rows["agreements"] += [_agreement_row(aid, a) for a in ex.agreements]
+        self.rows["amounts"] += [_amount_row(aid, q, sentence_text) for q in ex.amounts]
 
     def build(self) -> Tables:
         frames = {name: _frame(name, rows) for name, rows in self.rows.items()}
         frames["agreements"]["agreement_id"] = _ids(frames["agreements"], "a")
         frames["amounts"]["amount_id"] = _ids(frames["amounts"], "q")
         return Tables(**{name: df[COLUMNS[name]].reset_index(drop=True) for name, df in frames.items()})
+
+
+def _article_row(article: Article, facts: ArticleFacts) -> dict:
+    return {
+        "article_id": article.article_id,
+        "path": article.path,
+        "sha256": article.sha256,
+        "encoding": article.encoding,
+        "title": facts.title,
+        "source": facts.source,
+        "published": facts.published,
+        "published_from": facts.published_from,
+        "chars_raw": len(article.raw),
+        "chars_clean": len(article.text),
+        "chars_removed": sum(r.chars for r in article.removals),
+        "duplicate_of": article.duplicate_of,
+        "status": "error" if article.error or article.meta_error else "ok",
+        "error": article.error or (f"{article.meta_error} (text processed without it)" if article.meta_error else ""),
+    }
+
+
+def _removal_row(aid: str, r: Removal) -> dict:
+    return {
+        "article_id": aid,
+        "start": r.start,
+        "end": r.end,
+        "chars": r.chars,
+        "kind": r.kind,
+        "duplicate_of": r.duplicate_of,
+    }
+
+
+def _mention_rows(aid: str, ex: Extraction, section: dict[int, str]) -> list[dict]:
+    """Every person, organisation and date mention, in text order, numbered within the article."""
+    mentions = sorted(
+        [(m.start, m.end, m.label, m.text, m.sentence_index, m.canonical, m.rule) for m in ex.mentions]
+        + [(d.start, d.end, "DATE", d.text, d.sentence_index, d.value, d.rule) for d in ex.dates]
+    )
+    return [
+        {
+            "article_id": aid,
+            "mention_id": f"m{n:04d}",
+            "label": label,
+            "text": surface,
+            "start": start,
+            "end": end,
+            "sentence_index": si,
+            "section": section.get(si, "body"),
+            "canonical": canonical,
+            "rule": rule,
+        }
+        for n, (start, end, label, surface, si, canonical, rule) in enumerate(mentions, 1)
+    ]
+
+
+def _person_row(aid: str, e: Entity, sentence_text: Callable[[int], str]) -> dict:
+    return {
+        "article_id": aid,
+        "person": e.name,
+        "title": e.title,
+        "country": e.country,
+        **_entity_common(e, sentence_text),
+    }
+
+
+def _organization_row(aid: str, e: Entity, sentence_text: Callable[[int], str]) -> dict:
+    return {
+        "article_id": aid,
+        "organization": e.name,
+        "abbreviation": e.abbreviation,
+        "kind": e.kind,
+        "country": e.country,
+        **_entity_common(e, sentence_text),
+    }
+
+
+def _date_row(aid: str, d: DateMention, sentence_text: Callable[[int], str]) -> dict:
+    return {
+        "article_id": aid,
+        "start": d.start,
+        "end": d.end,
+        "text": d.text,
+        "value": d.value,
+        "kind": d.kind,
+        "anchor": d.anchor,
+        "sentence": sentence_text(d.sentence_index),
+        "rule": d.rule,
+    }
+
+
+def _agreement_row(aid: str, a: Agreement) -> dict:
+    return {
+        "article_id": aid,
+        "start": a.start,
+        "date": a.date,
+        "event": a.event,
+        "parties": SEP.join(a.parties),
+        "predicate": a.predicate,
+        "status": a.status,
+        "instrument": a.instrument,
+        "content": a.content,
+        "sentence": a.sentence,
+        "rule": a.rule,
+    }
+
+
+def _amount_row(aid: str, q: Amount, sentence_text: Callable[[int], str]) -> dict:
+    return {
+        "article_id": aid,
+        "text": q.text,
+        "value": q.value,
+        "unit": q.unit,
+        "kind": q.kind,
+        "approx": "true" if q.approx else "false",
+        "sentence_index": q.sentence_index,
+        "start": q.start,
+        "end": q.end,
+        "sentence": sentence_text(q.sentence_index),
+        "rule": q.rule,
+    }
 
 
 def _sentence(text: str, sentences: list[Sentence], index: int) -> str:
