@@ -26,7 +26,35 @@ def _merge_keys(cands: list[Cand]) -> dict[str, str]:
         base = by_name.get(name[len(_country_prefix(name)) :]) if _country_prefix(name) else None
         if base and base.key != c.org.key and base.country == country_of(name):  # 中国外務省 is not 外務省
             target[c.org.key] = base.key
+        elif c.org.key not in target:
+            longer = _shortened_from(name, by_name)
+            if longer is not None and longer.key != c.org.key:
+                target[c.org.key] = longer.key
     return target
+
+
+# A committee or council written short after its full name: 合同高級委員会, 日米合同高級委員会 for
+# 日米科学技術協力合同高級委員会. The short form keeps the full name's head and its word order.
+SHORTENED_HEAD = re.compile(r"(?:委員会|協議会|会議|評議会|理事会)$")
+
+
+def _shortened_from(name: str, by_name: dict[str, Org]) -> Org | None:
+    """The longest organisation of the article that ``name`` shortens, if any."""
+    head = SHORTENED_HEAD.search(name)
+    if head is None or len(name) < 5:
+        return None
+    found = [
+        org
+        for other, org in by_name.items()
+        if len(other) > len(name) and other.endswith(name[-5:]) and _in_order(name, other)
+    ]
+    return max(found, key=lambda org: len(org.name)) if found else None
+
+
+def _in_order(short: str, long: str) -> bool:
+    """Every character of ``short`` appears in ``long``, in the same order."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def _canonical(org: Org, cands: list[Cand], text: str) -> tuple[str, str]:
