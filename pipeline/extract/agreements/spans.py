@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
@@ -86,27 +87,37 @@ def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
 
 def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
     """Drop a leading topic or setting the parser hung inside the content: the statement's
-    parties (両閣僚は、…), its meeting or date (日豪防衛相会談で、…, 2025年3月1日の…会談で、…)."""
+    parties (両閣僚は、…), its date (8日、…), its meeting (日豪防衛相会談で、…, 2025年3月1日の…会談で、…,
+    …国防相と防衛省で会談し、…)."""
     while left < end:
-        k = next((i for i in range(left, end) if i in frames.parties or i in frames.setting), None)
-        if k is None:
-            return left
-        while (
-            k < doc[k].head.i < end
-            and doc[k].dep_ in ("nmod", "compound")
-            and (doc[k].head.i in frames.setting or doc[k].head.i in frames.parties)
-        ):
-            k = doc[k].head.i  # 2025年3月1日の → …会談
-        while k + 1 < end and (k + 1 in frames.parties or doc[k + 1].head.i == k and doc[k + 1].dep_ == "compound"):
-            k += 1
-        if any(not _within(doc[j], k) for j in range(left, k)):
-            return left
-        markers = ("は", "も", "、") if k in frames.parties and left == 0 else ("は", "も")
-        after = _chunk_end(doc, k, end, markers=markers if k in frames.parties else ("で", "に", "は"))
+        after = next((a for k in _frame_heads(doc, left, end, frames) if (a := _setting_end(doc, left, k, end, frames))), None)
         if after is None:
             return left
         left = after
     return left
+
+
+def _frame_heads(doc: Doc, left: int, end: int, frames: Frames) -> Iterator[int]:
+    """Frame words from ``left`` on, each widened to the phrase it heads (2025年3月1日の → …会談)."""
+    for k in (i for i in range(left, end) if i in frames.parties or i in frames.setting):
+        while (
+            k < doc[k].head.i < end
+            and doc[k].dep_ in ("nmod", "compound", "nummod")
+            and (doc[k].head.i in frames.setting or doc[k].head.i in frames.parties)
+        ):
+            k = doc[k].head.i
+        while k + 1 < end and (k + 1 in frames.parties or doc[k + 1].head.i == k and doc[k + 1].dep_ == "compound"):
+            k += 1
+        yield k
+
+
+def _setting_end(doc: Doc, left: int, k: int, end: int, frames: Frames) -> int | None:
+    """Where the content starts after the frame phrase headed by k, if everything from ``left`` hangs on it."""
+    if any(not _within(doc[j], k) for j in range(left, k)):
+        return None
+    if k in frames.parties:
+        return _chunk_end(doc, k, end, markers=("は", "も", "、") if left == 0 else ("は", "も"))
+    return _chunk_end(doc, k, end, markers=("で", "に", "は", "、"))
 
 
 def _within(tok: Token, k: int) -> bool:
@@ -117,11 +128,13 @@ def _within(tok: Token, k: int) -> bool:
 
 
 def _chunk_end(doc: Doc, k: int, end: int, markers: tuple[str, ...]) -> int | None:
-    """After a setting word: its case particles (で, において, では) and a comma, if it has them."""
-    if k + 1 >= end or doc[k + 1].text not in markers:
-        return None
+    """After a setting word: its auxiliaries (会談し), case particles (で, において, では) and a comma."""
     after = k + 1
-    while after < end and k <= doc[after].head.i < after and doc[after].pos_ in ("ADP", "VERB", "SCONJ", "PUNCT"):
+    while after < end and doc[after].head.i == k and doc[after].dep_ == "aux":
+        after += 1
+    if after >= end or doc[after].text not in markers:
+        return None
+    while after < end and k <= doc[after].head.i < after and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT"):
         after += 1
     return after if after < end else None
 
