@@ -70,6 +70,9 @@ __all__ = [
 ]
 
 
+HEADLINE_REACH = 6  # sentences after a headline in which its lead statement is looked for
+
+
 def analyse(
     parsed: ParsedArticle, people: list[Entity], orgs: list[Entity], dates: list[DateMention], memo: Memo | None = None
 ) -> list[Cand]:
@@ -81,7 +84,23 @@ def analyse(
         rows = [c for c in cands if not c.excluded_by]
         ctx.advance(i, rows, subject)
         out += cands
+    _date_headlines(out, parsed.published or "")
     return out
+
+
+def _date_headlines(cands: list[Cand], published: str) -> None:
+    """A headline states the story's agreement: undated, or dated only by its publication, it takes the
+    date of the same statement in the lead (…署名へ → the body's 来週17日に署名する見通し)."""
+    kept = [c for c in cands if not c.excluded_by]
+    for c in kept:
+        if c.mode != "headline" or c.date not in ("", published):
+            continue
+        lead = next(
+            (o for o in kept if o.index > c.index and o.index - c.index <= HEADLINE_REACH and o.cls == c.cls and o.date),
+            None,
+        )
+        if lead is not None:
+            c.date = lead.date
 
 
 def extract(

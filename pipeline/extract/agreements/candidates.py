@@ -30,6 +30,7 @@ class Cand:
     content: str = ""
     absorbed: list[Token] = field(default_factory=list)  # coordinated predicates folded into the content
     explicit: bool = False  # the subject is stated in the sentence (not inherited)
+    speaker: bool = False  # the stated subject is marked から: one side's words (山田大臣から、…)
     host: Token | None = None  # the predicate a coordinated statement shares its tense with (…合意し、…確認した)
     excluded_by: str = ""
     status: str = ""

@@ -138,6 +138,6 @@ def _subject(
         for s in inside
         if s not in group
         and _marker(text, s) == "と"
-        and re.match(config().s["parties"]["partner_regex"], text[s.end : s.end + 16])
+        and re.match(config().s["parties"]["partner_regex"], text[s.end : s.end + 40])
     ]
     return group + partners

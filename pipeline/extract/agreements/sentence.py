@@ -10,7 +10,7 @@ from .context import Context
 from .decisions import _absorb, _apply_pattern_excludes, _exclude_inside_content, _section_rule, _status, _tense
 from .events import SentInfo, _topic_dates
 from .matching import _matches
-from .parties import PartySpan, _subject, pair_of
+from .parties import PartySpan, _marker, _subject, pair_of
 from .rulefile import config
 from .spans import Frames, _antecedent, _content_span, _own_clause
 from .syntax import _background, _chain_end, _leftmost, _scope
@@ -65,6 +65,7 @@ def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
     if spans:
         c.parties, c.joint = ctx.resolve(spans)
         c.explicit = True
+        c.speaker = all(_marker(info.text, s) == "から" for s in spans)
         return
     own = {t.i for t in c.pred.subtree}
     pairs = [pair_of(e[3]) for e in info.events if e[4].i in own and e[4].i not in c.ids]
@@ -98,6 +99,8 @@ def _joint_enough(c: Cand, info: SentInfo, ctx: Context) -> bool:
     level = config().s["joint"].get(c.cls, "loose")
     if level == "none" or c.joint:
         return True
+    if c.speaker and len(c.parties) == 1:  # 山田大臣から、…を歓迎した: one side speaking, even at a meeting
+        return False
     covered = c.ids
     events_here = [e for e in info.events if e[4].i not in covered]
     own = {t.i for t in c.pred.subtree} | {t.i for t in c.anchor.subtree}

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .candidates import Cand
 
 
+ITEM_CLOSERS = ("\u3000", " ", ".", "．", ")", "）", "、")
 PARTICLES = {"を", "に", "で", "へ", "が", "は", "と", "も", "から", "など", "の", "について", "として"}
 
 
@@ -88,7 +89,8 @@ def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
 def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
     """Drop a leading topic or setting the parser hung inside the content: the statement's
     parties (両閣僚は、…), its date (8日、…), its meeting (日豪防衛相会談で、…, 2025年3月1日の…会談で、…,
-    …国防相と防衛省で会談し、…)."""
+    …国防相と防衛省で会談し、…, 情勢について意見交換を行い、…)."""
+    left = _after_item_number(doc, left, end)
     while left < end:
         after = next((a for k in _frame_heads(doc, left, end, frames) if (a := _setting_end(doc, left, k, end, frames))), None)
         if after is None:
@@ -97,9 +99,18 @@ def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
     return left
 
 
+def _after_item_number(doc: Doc, left: int, end: int) -> int:
+    """Past a list item's number the parser took into the clause (4　…, 2. …, (3) …)."""
+    k = left + 1 if left < end and doc[left].text in ("(", "（") else left
+    if k + 1 < end and doc[k].like_num and (doc[k].whitespace_ or doc[k + 1].text in ITEM_CLOSERS):
+        return k + 1 + (doc[k + 1].text in ITEM_CLOSERS)
+    return left
+
+
 def _frame_heads(doc: Doc, left: int, end: int, frames: Frames) -> Iterator[int]:
     """Frame words from ``left`` on, each widened to the phrase it heads (2025年3月1日の → …会談)."""
-    for k in (i for i in range(left, end) if i in frames.parties or i in frames.setting):
+    meeting = set(config().s["meeting_verbs"])
+    for k in (i for i in range(left, end) if i in frames.parties or i in frames.setting or doc[i].lemma_ in meeting):
         while (
             k < doc[k].head.i < end
             and doc[k].dep_ in ("nmod", "compound", "nummod")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -22,9 +24,16 @@ def _root(tok: Token) -> Token:
 
 
 def _is_sentence_final(tok: Token) -> bool:
-    """Nothing but punctuation or a trailing へ/。 after the token (a headline or 体言止め)."""
-    rest = [t for t in tok.doc[tok.i + 1 :] if t.pos_ not in ("PUNCT", "SYM")]
+    """Nothing but punctuation or a trailing へ/。 after the token (a headline or 体言止め), nor a bracketed
+    date closing a title line (…署名へ(2026年1月11日))."""
+    tail = tok.doc.text[tok.idx + len(tok.text) :]
+    tail = TRAILING_BRACKET.sub("", tail)
+    rest = [t for t in tok.doc[tok.i + 1 :] if t.pos_ not in ("PUNCT", "SYM") and t.idx < tok.idx + len(tok.text) + len(tail)]
     return all(t.text in ("へ", "に", "だ") for t in rest) and len(rest) <= 1
+
+
+# A bracketed date or source at the end of a title line: (2026年1月11日), 【5月3日】, (共同)
+TRAILING_BRACKET = re.compile(r"[(（【\[][^()（）【】\[\]]{1,24}[)）】\]]\s*$")
 
 
 def _chain_end(tok: Token) -> Token:

@@ -20,7 +20,11 @@ CHAIN_RE = re.compile(
     r"|及び|および|並びに|ならびに|または|又は|ないし|乃至)?"
     r"[ \t\u3000]*(?:[(（][^()（）\n]{0,8}?時間[ \t\u3000]*)?$"
 )
-RECURRING_RE = re.compile(r"(?:毎年|毎月|例年)$")  # 毎年4月1日 is no calendar date
+# 毎年4月1日, 毎月1日, 例年6月から8月: a recurring day or season, no calendar date (and no row).
+RECURRING_RE = re.compile(
+    r"(?:毎年|毎月|例年|毎週)(?:[0-9０-９一二三四五六七八九十]{1,3}月)?(?:[0-9０-９一二三四五六七八九十]{1,3}日)?"
+    r"(?:上旬|中旬|下旬|ごろ|頃)?(?:から|より|〜|~|～|-|－|と|や|、|および|及び|にかけて)?$"
+)
 
 
 @dataclass
@@ -35,14 +39,14 @@ class Context:
     def has_published(self) -> bool:
         return self.published[0] is not None
 
-    def previous(self, need: str) -> DateMention | None:
+    def previous(self, need: str, skip_rule: str = "") -> DateMention | None:
         """Closest preceding non-time mention that has the part a back-reference needs.
 
         同年/同年度 need a known year, 同月 a month, 同日 a day (an unresolved
-        antecedent such as XXXX-XX-25 is copied as it is).
+        antecedent such as XXXX-XX-25 is copied as it is). Mentions of ``skip_rule`` are passed over.
         """
         for dm in reversed(self.found):
-            if dm.kind == "time":
+            if dm.kind == "time" or dm.rule == skip_rule:
                 continue
             y, m, d = parse_iso(dm.value)
             if (
@@ -103,7 +107,7 @@ def _recurring(c: Candidate, ctx: Context) -> bool:
 
 def res_bare_date(c: Candidate, ctx: Context) -> Resolved:
     if _recurring(c, ctx):
-        return _iso(None, c.month, c.day), "unresolved"
+        return None
     prev = ctx.chained(c)
     if prev is not None:
         py, _, _ = parse_iso(prev.value)
@@ -130,7 +134,7 @@ def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
 def res_bare_day(c: Candidate, ctx: Context) -> Resolved:
     assert c.day is not None  # every bare-day pattern has a day group
     if _recurring(c, ctx):
-        return _iso(None, None, c.day), "unresolved"
+        return None
     prev = ctx.chained(c)
     if prev is not None:
         py, pm, _ = parse_iso(prev.value)
@@ -210,7 +214,8 @@ def res_relative(c: Candidate, ctx: Context) -> Resolved:
 def res_backref(c: Candidate, ctx: Context) -> Resolved:
     unit = c.rule.rule.get("unit", "year")
     k = _offset(c)
-    prev = ctx.previous(unit)
+    # 前日/翌日 count from the day the story is about, not from another 前日/翌日 (…前日には…。翌日、…).
+    prev = ctx.previous(unit, skip_rule=c.rule.id if k != 0 and c.rule.rule.get("steps_from_event") else "")
     if prev is None:
         if c.month is not None or c.day is not None:
             return _iso(None, c.month, c.day), "unresolved"
