@@ -461,3 +461,8 @@ def test_one_long_line_is_handled(line):
     sentences = cleaning.segment(aligned.text)
     assert len(aligned.origin) == len(aligned.text)
     assert all(aligned.text[s.start : s.end].strip() for s in sentences)
+
+
+def test_a_wire_credit_opening_a_line_is_its_own_sentence():
+    text = "【ロンドン=共同】英国の外相は3日、声明を出した。\n【速報】日英が合意\n【関連記事】"
+    assert sentences(text) == ["【ロンドン=共同】", "英国の外相は3日、声明を出した。", "【速報】", "日英が合意", "【関連記事】"]

@@ -36,10 +36,16 @@ def _quoted_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A bracket opening a line before its text: a wire credit or label (【ワシントン=共同】, 【速報】).
+_LEADING_LABEL = re.compile(r"^【[^】]{1,24}】(?=\S)")
+
+
 def _sentence_ends(line: str) -> list[int]:
-    """Offsets (within the line) where a sentence ends: after a terminator outside quotes."""
+    """Offsets (within the line) where a sentence ends: after a terminator outside quotes, and after a
+    leading label, which is no part of the sentence after it (the parser would take 共同 into it)."""
     spans = _quoted_spans(line)
-    ends: list[int] = []
+    label = _LEADING_LABEL.match(line)
+    ends: list[int] = [label.end()] if label else []
     k = 0
     for m in re.finditer(f"[{_TERMINATORS}]+", line):
         while k < len(spans) and spans[k][1] <= m.start():

@@ -84,16 +84,22 @@ def analyse(
         rows = [c for c in cands if not c.excluded_by]
         ctx.advance(i, rows, subject)
         out += cands
-    _date_headlines(out, parsed.published or "")
+    _date_headlines(out, parsed)
     return out
 
 
-def _date_headlines(cands: list[Cand], published: str) -> None:
+def _is_headline(c: Cand, parsed: ParsedArticle) -> bool:
+    """A noun-final statement, or the article's first line when it has no full stop (its title)."""
+    s = parsed.sentences[c.index]
+    return c.mode == "headline" or c.index == 0 and not parsed.text[s.start : s.end].rstrip().endswith("。")
+
+
+def _date_headlines(cands: list[Cand], parsed: ParsedArticle) -> None:
     """A headline states the story's agreement: undated, or dated only by its publication, it takes the
     date of the same statement in the lead (…署名へ → the body's 来週17日に署名する見通し)."""
     kept = [c for c in cands if not c.excluded_by]
     for c in kept:
-        if c.mode != "headline" or c.date not in ("", published):
+        if not _is_headline(c, parsed) or c.date not in ("", parsed.published or ""):
             continue
         lead = next(
             (o for o in kept if o.index > c.index and o.index - c.index <= HEADLINE_REACH and o.cls == c.cls and o.date),

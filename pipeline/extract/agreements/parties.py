@@ -28,10 +28,14 @@ def _party_regexes() -> dict[str, re.Pattern]:
     joint_c = "|".join(sorted(p["joint_countries"], key=len, reverse=True))
     countries = "|".join(sorted(p["countries"], key=len, reverse=True))
     suffixes = "|".join(sorted(p["pair_suffixes"], key=len, reverse=True))
+    counts = "|".join(sorted(p["pair_counts"], key=len, reverse=True))
+    roles = "|".join(sorted(p["pair_roles"], key=len, reverse=True))
     return {
         "joint": re.compile(f"(?:{joint})"),
         "joint_countries": re.compile(f"(?<![一-龥])(?:{joint_c})"),
-        "pair": re.compile(f"(?<![一-龥])[{letters}]{{2,4}}(?:{suffixes})?(?=[はがもで、と]|両)"),
+        "pair": re.compile(
+            f"(?<![一-龥])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?(?=[はがもで、と]|両)"
+        ),
         "country": re.compile(f"(?<![一-龥])(?:{countries})(?=[はがもで、と]|から)"),
         "title": re.compile(p["title_regex"]),
     }
