@@ -145,6 +145,11 @@ class Context:
 Topic = tuple[str, str, str]  # (meeting type, its name, its date)
 
 
+def _coarser(value: str, than: str) -> bool:
+    """A date less precise than another (2025-06 against 2025-09-24): a different, earlier occasion."""
+    return len(value.replace("X", "")) < len(than.replace("X", ""))
+
+
 def _next_topic(topic: Topic | None, article: Article, i: int, rows: list[Cand]) -> tuple[Topic | None, bool]:
     """The meeting the article reports after sentence ``i``, and whether the sentence reported something."""
     info = article.info[i]
@@ -154,8 +159,9 @@ def _next_topic(topic: Topic | None, article: Article, i: int, rows: list[Cand])
     main = [e for e in info.events if e[4].i not in covered and e[4].i not in background]
     for _a, _b, ty, sf, tok in main:
         dated = [v for t, s2, v in info.meetings if t == ty and s2 == sf]
-        if not dated and topic and topic[2] and not _main(tok):
-            continue  # a meeting mentioned in passing (昨年の「2+2」では…) leaves the dated meeting being reported
+        if topic and topic[2] and not _main(tok) and (not dated or _coarser(dated[0], topic[2])):
+            continue  # a meeting mentioned in passing (昨年の「2+2」では…, 本年6月の首脳会合以来の…) leaves the
+            # dated meeting being reported
         dated = dated or [d for d in [_lead_date(info)] if d]  # 10日(水)、…と会談を行い、…概要以下のとおり
         date = dated[0] if dated else (topic[2] if topic and topic[0] == ty else article.meeting_date(ty, i))
         topic = (ty, article.event_name(ty, sf, i), date)

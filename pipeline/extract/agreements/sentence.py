@@ -94,9 +94,13 @@ def _parsed_subject(c: Cand) -> str:
     return ""
 
 
+JOINT_LEVELS = ("none", "loose", "strict")
+
+
 def _joint_enough(c: Cand, info: SentInfo, ctx: Context) -> bool:
     """Agreements are joint: two parties, a joint subject, or a meeting they happen at."""
-    level = config().s["joint"].get(c.cls, "loose")
+    levels = (config().s["joint"].get(c.cls, "loose"), config().by_id(c.rule).get("joint") or "strict")
+    level = min(levels, key=JOINT_LEVELS.index)  # a rule may relax its class's level, never tighten it
     if level == "none" or c.joint:
         return True
     if c.speaker and len(c.parties) == 1:  # 山田大臣から、…を歓迎した: one side speaking, even at a meeting
