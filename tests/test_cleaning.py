@@ -465,4 +465,10 @@ def test_one_long_line_is_handled(line):
 
 def test_a_wire_credit_opening_a_line_is_its_own_sentence():
     text = "【ロンドン=共同】英国の外相は3日、声明を出した。\n【速報】日英が合意\n【関連記事】"
-    assert sentences(text) == ["【ロンドン=共同】", "英国の外相は3日、声明を出した。", "【速報】", "日英が合意", "【関連記事】"]
+    assert sentences(text) == [
+        "【ロンドン=共同】",
+        "英国の外相は3日、声明を出した。",
+        "【速報】",
+        "日英が合意",
+        "【関連記事】",
+    ]

@@ -102,7 +102,11 @@ def _date_headlines(cands: list[Cand], parsed: ParsedArticle) -> None:
         if not _is_headline(c, parsed) or c.date not in ("", parsed.published or ""):
             continue
         lead = next(
-            (o for o in kept if o.index > c.index and o.index - c.index <= HEADLINE_REACH and o.cls == c.cls and o.date),
+            (
+                o
+                for o in kept
+                if o.index > c.index and o.index - c.index <= HEADLINE_REACH and o.cls == c.cls and o.date
+            ),
             None,
         )
         if lead is not None:

@@ -4,8 +4,8 @@ of the parties, meeting and date that frame it; and the predicate's own clause a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
@@ -92,7 +92,9 @@ def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
     …国防相と防衛省で会談し、…, 情勢について意見交換を行い、…)."""
     left = _after_item_number(doc, left, end)
     while left < end:
-        after = next((a for k in _frame_heads(doc, left, end, frames) if (a := _setting_end(doc, left, k, end, frames))), None)
+        after = next(
+            (a for k in _frame_heads(doc, left, end, frames) if (a := _setting_end(doc, left, k, end, frames))), None
+        )
         if after is None:
             return left
         left = after
@@ -128,7 +130,18 @@ def _setting_end(doc: Doc, left: int, k: int, end: int, frames: Frames) -> int |
         return None
     if k in frames.parties:
         return _chunk_end(doc, k, end, markers=("は", "も", "、") if left == 0 else ("は", "も"))
+    if _in_relative_clause(doc[k]):
+        return None  # 1960年に署名された条約, 昨年の会談で合意した対話: the setting of what is stated
     return _chunk_end(doc, k, end, markers=("で", "に", "は", "、"))
+
+
+def _in_relative_clause(tok: Token) -> bool:
+    """The word sets a clause modifying a noun (…に署名された条約), not the こと/旨 clause that is the content."""
+    head, complements = tok.head, config().s["complements"]
+    if head.dep_ != "acl" or head.i == tok.i:
+        return False
+    # …させる」旨コミットメント: a こと/旨 between the clause and its head closes the content clause
+    return not any(t.lemma_ in complements for t in tok.doc[head.i + 1 : head.head.i + 1])
 
 
 def _within(tok: Token, k: int) -> bool:
@@ -145,7 +158,9 @@ def _chunk_end(doc: Doc, k: int, end: int, markers: tuple[str, ...]) -> int | No
         after += 1
     if after >= end or doc[after].text not in markers:
         return None
-    while after < end and k <= doc[after].head.i < after and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT"):
+    while (
+        after < end and k <= doc[after].head.i < after and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT")
+    ):
         after += 1
     return after if after < end else None
 

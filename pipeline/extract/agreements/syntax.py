@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,11 @@ def _is_sentence_final(tok: Token) -> bool:
     date closing a title line (…署名へ(2026年1月11日))."""
     tail = tok.doc.text[tok.idx + len(tok.text) :]
     tail = TRAILING_BRACKET.sub("", tail)
-    rest = [t for t in tok.doc[tok.i + 1 :] if t.pos_ not in ("PUNCT", "SYM") and t.idx < tok.idx + len(tok.text) + len(tail)]
+    rest = [
+        t
+        for t in tok.doc[tok.i + 1 :]
+        if t.pos_ not in ("PUNCT", "SYM") and t.idx < tok.idx + len(tok.text) + len(tail)
+    ]
     return all(t.text in ("へ", "に", "だ") for t in rest) and len(rest) <= 1
 
 
