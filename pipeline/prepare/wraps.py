@@ -64,7 +64,7 @@ class Layout:
 
 def _word_char(pair: str) -> bool:
     """Both sides of the break are Japanese text (a Latin word may have lost its space there)."""
-    a, b = pair
+    a, b = pair[0], pair[1]
     return (is_jp_letter(a) or a.isdigit() or a in "、,，・「『(（〜ー") and (
         is_jp_letter(b) or b.isdigit() or b in "、,，。.)）」』】〕「『(（〜ー"
     )
