@@ -96,7 +96,7 @@ class Article:
     clean: AlignedText | None = None
     sentences: list[Sentence] = field(default_factory=list)
     removals: list[Removal] = field(default_factory=list)
-    meta: dict = field(default_factory=dict)  # sidecar: published, source, url
+    meta: dict = field(default_factory=dict)  # sidecar: published, source, url; a web page's title, published
     duplicate_of: str = ""
     error: str = ""  # why the article could not be processed
     meta_error: str = ""  # why its sidecar was ignored (the text is still processed)

@@ -295,6 +295,51 @@ def test_line_joining_and_blank_lines(raw, want):
     assert cleaned(raw) == want
 
 
+_PDF_TITLE = "日 米 防 衛 相 会 談 の 概 要\n"  # letter-spaced by the extractor: a PDF extraction
+
+
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        # Running text broken inside a word is joined in a PDF extraction.
+        (
+            "両大臣は、防衛態勢の強化が重要であることを確\n認した。また、駐留経費負\n担について協議した。",
+            "両大臣は、防衛態勢の強化が重要であることを確認した。また、駐留経費負担について協議した。",
+        ),
+        ("両国は、訓練を拡大するこ\nとで一致した。", "両国は、訓練を拡大することで一致した。"),
+        ("両国は、訓練の拡大を確認\nした。", "両国は、訓練の拡大を確認した。"),
+        # Headings, list items, date lines and short title lines stay lines of their own.
+        (
+            "令和 8 年\n防衛省\n会談の概要\n１　日米同盟について\n両大臣は、協議を継続\n（1）共同訓練",
+            "令和8年\n防衛省\n会談の概要\n1 日米同盟について\n両大臣は、協議を継続\n(1)共同訓練",
+        ),
+        ("両大臣は、次の点を確認した\n・共同訓練の拡大", "両大臣は、次の点を確認した\n・共同訓練の拡大"),
+        ("両大臣は、次の点で一致した\n令和8年5月3日", "両大臣は、次の点で一致した\n令和8年5月3日"),
+    ],
+)
+def test_pdf_line_wraps_inside_a_sentence(raw, want):
+    assert cleaned(_PDF_TITLE + raw) == "日米防衛相会談の概要\n" + want
+
+
+def test_headline_and_lead_stay_apart_outside_pdf_and_fixed_width_text():
+    raw = "日米、防衛装備の共同生産で合意 ミサイル拡大へ\n日米両政府は8日、共同生産を拡大することで合意した。"
+    assert cleaned(raw) == raw
+
+
+def test_fixed_width_text_is_rejoined_and_stays_aligned():
+    raw = (
+        "日本と米国の両政府は、南西地域における防衛態勢の強化\nが重要であることを確認し、在日米軍の駐留経費負担に\n"
+        "ついて協議を継続することで一致した。また、両政府は\n共同訓練の拡大についても意見を交換し、次回の協議を\n"
+        "来月に開くことを決めた。\n１　今後の予定\n"
+    )
+    assert cleaned(raw) == (
+        "日本と米国の両政府は、南西地域における防衛態勢の強化が重要であることを確認し、在日米軍の駐留経費負担について"
+        "協議を継続することで一致した。また、両政府は共同訓練の拡大についても意見を交換し、次回の協議を来月に開くことを"
+        "決めた。\n1 今後の予定"
+    )
+    check_alignment(raw)
+
+
 # ------------------------------------------------------------------ corpus
 
 

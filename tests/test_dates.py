@@ -189,3 +189,13 @@ def test_never_crashes_and_spans_are_consistent(parts, published):
             r"(?:\d{4}|XXXX)(?:-(?:\d{2}|XX)(?:-\d{2})?)?|\d{4}-W\d{2}|FY\d{4}|T\d{2}:\d{2}", d.value
         ), d
     dates.find_published(text, [])
+
+
+def test_a_date_in_a_related_articles_list_is_no_anchor():
+    text = (
+        "日米、防衛装備の共同生産で合意\n日米両政府はミサイルの共同生産で合意した。\n"
+        "【関連記事】\n日豪、防衛協力の強化で一致(2025年3月1日)\n両政府は同日、声明を出した。"
+    )
+    found = dates.extract_dates(text, segment(text), None)
+    # The listed date is still a date of the text (the guideline counts every date); 同日 cannot lean on it.
+    assert [(d.text, d.value) for d in found] == [("2025年3月1日", "2025-03-01")]

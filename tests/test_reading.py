@@ -113,3 +113,47 @@ def test_mixed_encodings_are_refused_with_the_byte_offset():
     data = "防衛省は会談した。".encode() + "在日米軍の再編。".encode("cp932")
     with pytest.raises(reading.ReadError, match=r"mixed encodings: valid UTF-8 Japanese up to byte 27"):
         reading.decode(data)
+
+
+PAGE = (
+    "<html><head><title>日米、共同生産で合意 | 政治 | サンプル新聞</title>"
+    '<meta property="article:published_time" content="2026-06-09T07:30:00+09:00">'
+    '</head><body><h1>日米、共同生産で合意</h1><aside><time datetime="2025-03-01">3月1日</time></aside>'
+    "<p>本文。</p></body></html>"
+)
+
+
+def test_web_page_title_and_published_date_come_from_its_metadata(tmp_path):
+    write(tmp_path / "a.html", PAGE.encode())
+    art = reading.read(reading.discover(tmp_path)[0])
+    assert art.meta == {"published": "2026-06-09", "title": "日米、共同生産で合意"}
+
+
+def test_sidecar_wins_over_page_metadata(tmp_path):
+    write(tmp_path / "a.html", PAGE.encode())
+    write(tmp_path / "a.meta.json", b'{"published": "2026-06-10"}')
+    assert reading.read(reading.discover(tmp_path)[0]).meta["published"] == "2026-06-10"
+
+
+@pytest.mark.parametrize(
+    "page,want",
+    [
+        (
+            '<script type="application/ld+json">{"@graph":[{"datePublished":"2026-05-03T06:00:00+09:00"}]}</script>',
+            {"published": "2026-05-03"},
+        ),
+        (
+            '<aside><time datetime="2025-03-01">x</time></aside><time datetime="2026-05-03">y</time>',
+            {"published": "2026-05-03"},
+        ),  # a <time> in a related-articles box dates another article
+        ('<meta itemprop="datePublished" content="2026-05-03">', {"published": "2026-05-03"}),
+        ("<title>日米が合意 - サンプル新聞</title>", {"title": "日米が合意"}),
+        ('<meta property="og:title" content="日米が合意"><title>トップ | サンプル</title>', {"title": "日米が合意"}),
+        ("<h1>日米が<b>合意</b></h1>", {"title": "日米が合意"}),
+        ('<meta name="date" content="not a date">', {}),
+    ],
+)
+def test_page_meta(page, want):
+    from pipeline.prepare.pagemeta import page_meta
+
+    assert page_meta(page) == want

@@ -14,7 +14,9 @@ MEANINGFUL = re.compile(r"[\w\u3040-\u30ff\u3400-\u9fff]{4,}")
 
 
 def title(article: Article) -> str:
-    """The first body line with some words in it."""
+    """The page's own title (web pages), else the first body line with some words in it."""
+    if article.meta.get("title") and MEANINGFUL.search(article.meta["title"]):
+        return article.meta["title"][:200]
     for s in article.sentences:
         line = article.text[s.start : s.end].strip()
         if s.section == "body" and MEANINGFUL.search(line):

@@ -3,6 +3,11 @@
 - Tabs separate table cells in PDF extractions, so a tab run becomes a line
   break: a cell is a unit of its own and is never glued to its neighbour.
 - Lines are stripped; runs of blank lines become one blank line.
+- A sentence broken across lines (``…ことを確`` / ``認した。``) is joined when the
+  line shapes say it is a wrap: the text is a PDF extraction (letter-spaced words
+  such as ``令 和 8 年``) and the line is running text (it holds 、 or 。), or the
+  line is as wide as the document's fixed wrap width. Headings, list items, date
+  lines and short title lines stay lines of their own.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from . import wraps
 from .chars import is_hiragana, is_jp, is_jp_letter, is_kanji, is_katakana
 
 
 def repair(text: str, origin: list[int]) -> tuple[str, list[int]]:
     """Cells and lines repaired and broken sentences joined, keeping one raw origin per character."""
-    return _join_lines(_split_lines(text, origin))
+    lines = _split_lines(text, origin)
+    return _join_lines(lines, wraps.Layout.of(text, [line.text for line in lines if line and not line.cell]))
 
 
 # ================================================================== PDF spacing
@@ -162,7 +169,14 @@ def _continues(prev: str, cur: str) -> bool:
     return mid_word and b in _PARTICLES and not is_hiragana(cur[1:2] or "x")
 
 
-def _join_lines(lines: list[_Line | None]) -> tuple[str, list[int]]:
+def _joins(prev: _Line, line: _Line, gap: int, layout: wraps.Layout) -> bool:
+    """Whether ``line`` carries on ``prev``: a broken sentence, or a wrap inside a word (no blank line between)."""
+    if gap <= 1 and _continues(prev.parts[-1], line.text):
+        return True
+    return gap == 0 and layout.wrapped(prev.parts[-1], line.text)
+
+
+def _join_lines(lines: list[_Line | None], layout: wraps.Layout) -> tuple[str, list[int]]:
     """Glue broken sentences back together and keep at most one blank line between lines."""
     out: list[_Line] = []
     blanks: list[bool] = []
@@ -172,7 +186,7 @@ def _join_lines(lines: list[_Line | None]) -> tuple[str, list[int]]:
             gap += 1
             continue
         prev = out[-1] if out else None
-        if prev is not None and not line.cell and gap <= 1 and _continues(prev.parts[-1], line.text):
+        if prev is not None and not line.cell and _joins(prev, line, gap, layout):
             prev.parts.extend(line.parts)
             prev.origin.extend(line.origin)
         else:

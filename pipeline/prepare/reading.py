@@ -16,6 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ..records import Article
+from .pagemeta import page_meta
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")
@@ -169,6 +170,9 @@ def read(f: InputFile) -> Article:
         article.error = f"cannot read: {exc.strerror or exc}"
     # A bad sidecar costs only the metadata: the text is still processed (README, Reliability).
     article.meta, article.meta_error = read_meta(f.path)
+    if article.raw and is_html(f):
+        for key, value in page_meta(article.raw).items():
+            article.meta.setdefault(key, value)  # the sidecar, when there is one, says better
     return article
 
 

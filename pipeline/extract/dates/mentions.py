@@ -132,6 +132,11 @@ def _sentence_index(sentences: list[Sentence], starts: list[int], pos: int) -> i
     return sentences[i].index
 
 
+def _section(sentences: list[Sentence], starts: list[int], pos: int) -> str:
+    i = bisect.bisect_right(starts, pos) - 1
+    return sentences[i].section if i >= 0 else "body"
+
+
 def extract_dates(text: str, sentences: list[Sentence], published: str | None) -> list[DateMention]:
     """Every temporal expression of the clean text, normalised; sorted by start."""
     return _extract(text, sentences, published)
@@ -148,6 +153,8 @@ def _extract(
         if resolved is None:
             continue
         value, anchor = resolved
+        if _section(sentences, starts, c.start) == "meta":
+            ctx.not_anchors.add(c.start)
         ctx.found.append(
             DateMention(
                 start=c.start,

@@ -34,6 +34,9 @@ class Context:
     text: str
     published: tuple[int | None, int | None, int | None]
     found: list[DateMention] = field(default_factory=list)
+    # Starts of mentions that no later date may lean on: they stand in meta lines (related-article
+    # lists, credits), which date other articles, not this one's events.
+    not_anchors: set[int] = field(default_factory=set)
 
     @property
     def has_published(self) -> bool:
@@ -46,7 +49,7 @@ class Context:
         antecedent such as XXXX-XX-25 is copied as it is). Mentions of ``skip_rule`` are passed over.
         """
         for dm in reversed(self.found):
-            if dm.kind == "time" or dm.rule == skip_rule:
+            if dm.kind == "time" or dm.rule == skip_rule or dm.start in self.not_anchors:
                 continue
             y, m, d = parse_iso(dm.value)
             if (
