@@ -287,12 +287,13 @@ def test_offices_dictionary_is_well_formed():
     entries = rulebook.load("offices").entries
     kinds = set(people.KIND_RANK) - {""}
     for e in entries:
-        assert sum(k in e for k in ("office", "prefix", "latin")) == 1, e
+        assert sum(k in e for k in ("office", "prefix", "latin", "credit")) == 1, e
         assert e.get("country", "") in ("", None) or len(str(e["country"])) == 2, e
         assert "prefix" in e or e.get("kind", "office") in kinds, e
     lex = people.lexicon()
     assert lex.offices["防衛相"].country == "JP" and lex.offices["国防長官"].country == "US"
     assert len(lex.offices) > 150 and not lex.offices["フェロー"].glued
+    assert "文" in lex.credits and "文" not in lex.offices  # 山田文: a given name after a surname
 
 
 def test_import_is_light():

@@ -101,16 +101,15 @@ def _office_hit(s: Sent, rule: str, span: tuple[int, int, int], office: Office, 
 def title_prefix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
     hits = []
     for m in rule_regex(rule).finditer(s.text):
-        office = lexicon().offices[m.group("office")]
+        office = lexicon().offices.get(m.group("office") or "") or lexicon().credits[m.group("credit")]
         if m.start() not in s.starts or name_before(s, m.start(), office) is not None:
             continue
         end = name_after(s, m.end())
         if end is not None:
-            prefix = m.group("prefix") or ""
+            prefix, title = m.group("prefix") or "", (m.group("former") or "") + office.text
             country = office_country(office, prefix, s, m.start(), script_of(s.text[m.end() : end]))
-            hits.append(
-                make_hit(s, rule.id, m.end(), end, m.end(), end, title=office.text, kind=office.kind, country=country)
-            )
+            kw = {"title": title, "kind": office.kind, "country": country}
+            hits.append(make_hit(s, rule.id, m.end(), end, m.end(), end, **kw))
     return hits
 
 
