@@ -67,6 +67,8 @@ def _unit_title(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
     (ブラウン商務長官, 金明哲党副部長), or the name's reading in parentheses (山田花子（やまだ・はなこ）外務副大臣)."""
     cut, taken = m.start(), 0
     if s.containing(cut) is not None:  # 党|副部長: the office starts inside a token, its head is part of the title
+        if office.kind == "honorific":
+            return None  # 両氏, 各氏: a count of people, not a title
         cut = s.containing(cut).idx
     while True:
         reading = READING_RE.search(s.text[max(0, cut - 22) : cut])
@@ -76,7 +78,7 @@ def _unit_title(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
             title = s.text[cut : m.start()] + (m.group("former0") or m.group("former") or "") + office.text
             return _office_hit(s, rule, (start, name_end, m.end()), office, m.group("prefix") or "", title)
         unit = s.before(cut, 1)
-        if taken == 2 or not unit or not _unit_word(s, unit[0], cut):
+        if taken == 2 or office.kind == "honorific" or not unit or not _unit_word(s, unit[0], cut):
             return None
         cut, taken = unit[0].idx, taken + 1
 
