@@ -129,6 +129,29 @@ def test_latin_and_katakana_merge_across_sentences(extract_text):
     assert "Secretary of Defense Lloyd Austin" in ents["オースティン"].surfaces
 
 
+def test_kanji_and_romanised_merge_across_sentences(extract_text):
+    ents = extract_text(
+        "山田花子外務副大臣は12日、会見した。\nHanako Yamada, State Minister, spoke.\n記者はYAMADA Hanakoに質問した。"
+    )
+    assert list(ents) == ["山田花子"]
+    assert ents["山田花子"].surfaces == ["山田花子外務副大臣", "Hanako Yamada", "YAMADA Hanako"]
+
+
+def test_romanised_name_needs_both_readings(extract_text):
+    ents = extract_text("佐藤一郎外相は述べた。\nIchiro Saito also attended.")
+    assert set(ents) == {"佐藤一郎", "Ichiro Saito"}  # Saito is not サトウ
+
+
+def test_dot_lists_and_roles(extract_text):
+    ents = extract_text("佐藤・鈴木両氏が出席した。作家・山川春樹が講演した。")
+    assert set(ents) == {"佐藤", "鈴木", "山川春樹"}
+
+
+def test_country_qualifier_beats_office_default(extract_text):
+    ents = extract_text("国務省で韓国の李成俊外相と会談した。来日したオーストラリアのマールズ副首相も同席した。")
+    assert (ents["李成俊"].country, ents["マールズ"].country) == ("KR", "AU")
+
+
 def test_same_line_pairing(extract_text):
     ents = extract_text("マイケル・グリーン 戦略国際問題研究所 上級研究員 GREEN MICHAEL")
     assert list(ents) == ["マイケル・グリーン"]
@@ -193,6 +216,9 @@ def test_latin_titles_and_ranks(extract_text):
         "ペンタゴン報道官とホワイトハウスの報道官が会見した。アメリカ大統領の権限",
         "キャンプ・シュワブで訓練した。トランプ関税の影響が広がる。",
         "(了)",
+        "山田農園が出荷を始めた。佐藤鉄道の新駅が開業した。鈴木航空は運休を発表した。",
+        "スミス・アンド・ブラウンの社員が来日した。サッカーのアル・ハムダンに移籍した。",
+        "キャンプ・サンプルとサンプル演習場で訓練した。トマホークとグローバルホークの配備も議論された。",
     ],
 )
 def test_not_people(extract_text, text):
@@ -261,12 +287,13 @@ def test_offices_dictionary_is_well_formed():
     entries = rulebook.load("offices").entries
     kinds = set(people.KIND_RANK) - {""}
     for e in entries:
-        assert sum(k in e for k in ("office", "prefix", "latin")) == 1, e
+        assert sum(k in e for k in ("office", "prefix", "latin", "credit")) == 1, e
         assert e.get("country", "") in ("", None) or len(str(e["country"])) == 2, e
         assert "prefix" in e or e.get("kind", "office") in kinds, e
     lex = people.lexicon()
     assert lex.offices["防衛相"].country == "JP" and lex.offices["国防長官"].country == "US"
     assert len(lex.offices) > 150 and not lex.offices["フェロー"].glued
+    assert "文" in lex.credits and "文" not in lex.offices  # 山田文: a given name after a surname
 
 
 def test_import_is_light():

@@ -34,6 +34,7 @@ class Lexicon:
     offices: dict[str, Office]
     prefixes: dict[str, str]  # country word → ISO code
     latin: dict[str, Office]
+    credits: dict[str, Office]  # byline credits, only before a name (文・山田花子, 写真・佐藤太郎)
     not_names: frozenset[str]
     latin_not_names: frozenset[str]
     known: dict[str, str]  # known figure → country
@@ -62,6 +63,7 @@ def lexicon() -> Lexicon:
     entries = offices_file.entries
     offices = {str(e["office"]): _office(e, "office") for e in entries if "office" in e}
     latin = {str(e["latin"]): _office(e, "latin") for e in entries if "latin" in e}
+    credits = {str(e["credit"]): _office(e, "credit") for e in entries if "credit" in e}
     prefixes = {str(e["prefix"]): str(e.get("country") or "") for e in entries if "prefix" in e}
     settings = people_file.settings
     known = {str(k["name"]): str(k.get("country", "")) for k in settings.get("known_people", [])}
@@ -70,12 +72,14 @@ def lexicon() -> Lexicon:
         "OFFICE": alternation(offices),
         "PREFIX": alternation(prefixes),
         "LATIN_TITLE": alternation(latin),
+        "CREDIT": alternation(credits) or "(?!)",
         "KNOWN": alternation(known) or "(?!)",
     }
     return Lexicon(
         offices,
         prefixes,
         latin,
+        credits,
         frozenset(settings.get("not_names", [])),
         frozenset(w.lower() for w in settings.get("latin_not_names", [])),
         known,

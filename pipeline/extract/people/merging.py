@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ...records import Entity, Mention
 from .dictionaries import KIND_RANK, SEP_RE, lexicon
-from .romaji import kanji_parts, scripts_match
+from .romaji import kanji_latin_match, kanji_parts, scripts_match
 from .rules import PRIORITY
 from .sentence import Hit
 
@@ -29,6 +29,8 @@ def same_person(short: Hit, long: Hit, links: dict[str, set[str]]) -> bool:
         return True
     if short.script != long.script:
         latin, other = (short, long) if short.script == "latin" else (long, short)
+        if latin.script == "latin" and other.script == "kanji":
+            return kanji_latin_match(other.name, latin.name.split())
         return (
             latin.script == "latin" and other.script == "kana" and scripts_match(other, latin.name.split(), exact=False)
         )

@@ -151,20 +151,33 @@ def latin_name_ok(s: Sent, start: int, end: int, titled: bool) -> bool:
 
 
 def country_before(s: Sent, start: int) -> str:
-    """The country of 「<country…>の」 right before the name
-    (ロシアのプーチン大統領, 米インド太平洋軍のパパロ司令官)."""
+    """The country of 「<country…>の」 right before the name (ロシアのプーチン大統領, 米インド太平洋軍のパパロ
+    司令官, 国務省で韓国の趙外相): the country word opens the phrase or follows kana or punctuation, not a kanji
+    (欧米の, 訪米の name no one's country)."""
     m = re.search(r"([^\s、。「」『』()（）の]{1,15})の$", s.text[max(0, start - 16) : start])
     if not m:
         return ""
-    phrase = re.sub(r"^(?:在日|駐日)", "", m.group(1))  # 在日米軍: where a force is based, not whose it is
+    phrase = m.group(1)
+    for cut in [0, *(i for i in range(1, len(phrase)) if not KANJI_RE.match(phrase[i - 1]))]:
+        found = _country_word(phrase[cut:])
+        if found is not None:
+            return found
+    return ""
+
+
+def _country_word(phrase: str) -> str | None:
+    """The country a phrase opens with; "" for a pair (日米の, 米中の) that names no one's; None for no country."""
+    phrase = re.sub(r"^(?:在日|駐日)", "", phrase)  # 在日米軍: where a force is based, not whose it is
     first = macro_re("(?:{PREFIX})").match(phrase)
-    pair = first and len(first.group(0)) == 1 and re.match(r"[日米中韓露英豪仏独比台]", phrase[1:2])
-    if not first or pair:
-        return ""  # no country, or a pair (日米の, 米中の) that names no one's country
+    if not first:
+        return None
+    if len(first.group(0)) == 1 and re.match(r"[日米中韓露英豪仏独比台]", phrase[1:2]):
+        return ""
     return lexicon().prefixes.get(first.group(0), "")
 
 
 def office_country(office: Office, prefix: str, s: Sent, start: int, script: str) -> str:
-    """Prefix, then the office — a JP office only for a kanji name (ラブロフ外相) — then 「Xの」 context."""
+    """Prefix, then 「Xの」 context (韓国の趙外相: the qualifier beats 外相's JP), then the office — a JP office
+    only for a kanji name (ラブロフ外相)."""
     own = "" if office.country == "JP" and script != "kanji" else office.country
-    return lexicon().prefixes.get(prefix, "") or own or country_before(s, start)
+    return lexicon().prefixes.get(prefix, "") or country_before(s, start) or own

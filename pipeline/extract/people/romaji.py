@@ -125,3 +125,21 @@ def _matched(small: list[str], big: list[str], match: Callable[[str, str], bool]
 @lru_cache(maxsize=1024)
 def kanji_parts(name: str) -> tuple[str, ...]:
     return tuple(name[w.start : w.end] for w in fugashi_words(name))
+
+
+def _hepburn(text: str) -> str:
+    """A romanisation folded over long vowels (サトウ satou, Sato, Satoh → sato)."""
+    s = re.sub(r"[^a-z]", "", text.lower())
+    return re.sub(r"(?<=o)[uoh]|(?<=u)u|(?<=a)a|(?<=e)e|(?<=i)i", "", s)
+
+
+def kanji_latin_match(kanji: str, words: list[str]) -> bool:
+    """A kanji full name and two Latin words are one name across an article (山田花子 = Hanako Yamada =
+    YAMADA Hanako): surname and given name both read exactly as the words, in either order. Stricter than
+    in-sentence pairing, which only needs the surname (the consonant skeleton would take 佐藤 for Saito)."""
+    parts = kanji_parts(kanji)
+    if len(parts) != 2 or len(words) != 2:
+        return False
+    romaji = [_hepburn(romanize(reading(p))) for p in parts]
+    folded = [_hepburn(w) for w in words]
+    return romaji == folded or romaji == folded[::-1]

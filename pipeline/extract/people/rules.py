@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ... import rulebook
-from .dictionaries import KIND_RANK, LATIN_RE, SEP_RE, Office, lexicon, macro_re, people_rules, rule_regex
+from .dictionaries import KANJI_RE, KIND_RANK, LATIN_RE, SEP_RE, Office, lexicon, macro_re, people_rules, rule_regex
 from .names import (
     dotted_name_before,
     kana_name_ok,
@@ -28,6 +28,7 @@ from .sentence import (
     is_place,
     is_unknown,
     make_hit,
+    other_entity,
     script_of,
 )
 
@@ -52,7 +53,44 @@ def title_suffix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
                 title = (former if qualified else "") + office.text
                 hits.append(_office_hit(s, rule.id, (start, name_end, m.end()), office, prefix, title))
                 break
+        else:
+            hit = _unit_title(s, rule.id, m, office)
+            hits += [hit] if hit is not None else []
     return hits
+
+
+READING_RE = re.compile(r"[（(][ぁ-ゖァ-ヺー・･\s]{2,20}[）)]$")
+
+
+def _unit_title(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
+    """A name before an unlisted title that ends in a listed office: a ministry or unit word before it
+    (ブラウン商務長官, 金明哲党副部長), or the name's reading in parentheses (山田花子（やまだ・はなこ）外務副大臣)."""
+    cut, taken = m.start(), 0
+    if s.containing(cut) is not None:  # 党|副部長: the office starts inside a token, its head is part of the title
+        if office.kind == "honorific":
+            return None  # 両氏, 各氏: a count of people, not a title
+        cut = s.containing(cut).idx
+    while True:
+        reading = READING_RE.search(s.text[max(0, cut - 22) : cut])
+        name_end = cut - len(reading.group(0)) if reading else cut
+        start = name_before(s, name_end, Office(office.text, office.country, office.kind, alone=False))
+        if start is not None and (cut < m.start() or reading):
+            title = s.text[cut : m.start()] + (m.group("former0") or m.group("former") or "") + office.text
+            return _office_hit(s, rule, (start, name_end, m.end()), office, m.group("prefix") or "", title)
+        unit = s.before(cut, 1)
+        if taken == 2 or office.kind == "honorific" or not unit or not _unit_word(s, unit[0], cut):
+            return None
+        cut, taken = unit[0].idx, taken + 1
+
+
+def _unit_word(s: Sent, tok, end: int) -> bool:
+    """A common kanji noun that can head a title (商務, 党, 国土安全保障), ending exactly at ``end``."""
+    return (
+        tok.idx + len(tok.text) == end
+        and not tok.whitespace_
+        and bool(re.fullmatch(r"[\u3400-\u9fff々]{1,6}", tok.text))
+        and (tok.tag_.startswith("名詞-普通名詞") or tok.tag_.startswith("接尾辞"))
+    )
 
 
 def _office_hit(s: Sent, rule: str, span: tuple[int, int, int], office: Office, prefix: str, title: str) -> Hit:
@@ -65,16 +103,15 @@ def _office_hit(s: Sent, rule: str, span: tuple[int, int, int], office: Office, 
 def title_prefix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
     hits = []
     for m in rule_regex(rule).finditer(s.text):
-        office = lexicon().offices[m.group("office")]
+        office = lexicon().offices.get(m.group("office") or "") or lexicon().credits[m.group("credit")]
         if m.start() not in s.starts or name_before(s, m.start(), office) is not None:
             continue
         end = name_after(s, m.end())
         if end is not None:
-            prefix = m.group("prefix") or ""
+            prefix, title = m.group("prefix") or "", (m.group("former") or "") + office.text
             country = office_country(office, prefix, s, m.start(), script_of(s.text[m.end() : end]))
-            hits.append(
-                make_hit(s, rule.id, m.end(), end, m.end(), end, title=office.text, kind=office.kind, country=country)
-            )
+            kw = {"title": title, "kind": office.kind, "country": country}
+            hits.append(make_hit(s, rule.id, m.end(), end, m.end(), end, **kw))
     return hits
 
 
@@ -125,13 +162,27 @@ def _rest_title(s: Sent, start: int, end: int) -> tuple[str, str, Office | None]
 
 
 def inside_dotted(s: Sent, start: int, end: int) -> bool:
-    """The span is one part of a ・-joined run (キャンプ・シュワブ): the run decides, not its part."""
-    return bool(SEP_RE.fullmatch(s.text[start - 1 : start] or "x") or SEP_RE.fullmatch(s.text[end : end + 1] or "x"))
+    """The span is one part of a katakana ・-joined run (キャンプ・シュワブ): the run decides, not its part.
+    In kanji text the ・ lists words (佐藤・鈴木両氏, 作家・山川春樹): each part stands alone."""
+    kana = script_of(s.text[start:end]) == "kana"
+    before, after = s.text[max(0, start - 2) : start], s.text[end : end + 2]
+    joined = lambda sep, other: bool(SEP_RE.fullmatch(sep)) and (kana or not KANJI_RE.match(other or "x"))
+    return joined(before[-1:], before[:-1]) or joined(after[:1], after[1:])
+
+
+LIST_DOT_RE = re.compile(r"(?<=[\u3400-\u9fff々])[・･](?=[\u3400-\u9fff々])")
+
+
+def list_parts(s: Sent, start: int, end: int) -> list[tuple[int, int]]:
+    """A span cut at every ・ that joins two kanji words (佐藤・鈴木 → 佐藤, 鈴木); katakana names keep their ・."""
+    cuts = [start + m.start() for m in LIST_DOT_RE.finditer(s.text[start:end])]
+    bounds = [start, *cuts, end]
+    return [(a + (i > 0), b) for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
 
 
 def ginza_person(s: Sent, rule: rulebook.Rule) -> list[Hit]:
     hits = []
-    for start, end in token_spans(s, rule):
+    for start, end in (part for span in token_spans(s, rule) for part in list_parts(s, *span)):
         if LATIN_RE.search(s.text[start:end]) or inside_dotted(s, start, end):
             continue  # Latin names are person.latin_name's job
         name_end = _leading_name_end(s, start, end)
@@ -190,6 +241,7 @@ def katakana_dot_name(s: Sent, rule: rulebook.Rule) -> list[Hit]:
             or not kana_name_ok(s, a, b)
             or not _all_parts_named(s, a, b)
             or not any(is_person_tag(s, x, y) for x, y in part_spans(s, a, b))
+            or other_entity(s, a, b)
         ):  # レイセオン・テクノロジーズ
             continue
         hits.append(make_hit(s, rule.id, a, b, a, b))

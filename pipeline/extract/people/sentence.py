@@ -105,6 +105,11 @@ def is_person_tag_ginza(s: Sent, start: int, end: int) -> bool:
     return bool(toks) and all(tag_has(t, "人名") for t in toks)
 
 
+def other_entity(s: Sent, start: int, end: int) -> bool:
+    """GiNZA labels exactly this span as something other than a person (a company, a product)."""
+    return any(e.label_ != "Person" and (e.start_char, e.end_char) == (start, end) for e in s.doc.ents)
+
+
 def in_person_ent(s: Sent, start: int, end: int) -> bool:
     return any(e.label_ == "Person" and e.start_char <= start and e.end_char >= end for e in s.doc.ents)
 
