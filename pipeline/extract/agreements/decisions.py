@@ -101,8 +101,8 @@ def _tense(tok: Token) -> str:
     end = _chain_end(tok)
     tail = [t for t in end.children if t.i > end.i] + [g for t in end.children if t.i > end.i for g in t.children]
     lemmas = {t.lemma_ for t in tail}
-    if "た" in lemmas:
-        return "past"
+    if "た" in lemmas or any("助動詞-タ" in "".join(t.morph.get("Inflection", [])) for t in tail):
+        return "past"  # 結んだ, 読んだ: the past た voiced after 撥音便 has the lemma だ
     if "いる" in lemmas or "おる" in lemmas:
         return "state"
     if end.pos_ in ("NOUN", "PROPN") or (

@@ -17,7 +17,7 @@ class PartySpan:
     start: int  # sentence-relative characters
     end: int
     names: tuple[str, ...]
-    kind: str  # person | org | pair | country | joint | title
+    kind: str  # person | org | pair | country | joint | joint_countries | group | title
 
 
 @lru_cache(maxsize=1)
@@ -26,6 +26,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
     letters = "".join(p["pair_letters"])
     joint = "|".join(sorted(p["joint_people"], key=len, reverse=True))
     joint_c = "|".join(sorted(p["joint_countries"], key=len, reverse=True))
+    groups = "|".join(sorted(p["joint_groups"], key=len, reverse=True))
     countries = "|".join(sorted(p["countries"], key=len, reverse=True))
     suffixes = "|".join(sorted(p["pair_suffixes"], key=len, reverse=True))
     counts = "|".join(sorted(p["pair_counts"], key=len, reverse=True))
@@ -33,6 +34,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
     return {
         "joint": re.compile(f"(?:{joint})"),
         "joint_countries": re.compile(f"(?<![一-龥])(?:{joint_c})"),
+        "group": re.compile(f"(?<![一-龥])(?:{groups})"),
         "pair": re.compile(
             f"(?<![一-龥])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?(?=[はがもで、と]|両)"
         ),
@@ -57,7 +59,7 @@ def pair_of(surface: str, longest: bool = False) -> tuple[str, ...]:
 
 def _dictionary_parties(text: str) -> list[PartySpan]:
     p, rx, out = config().s["parties"], _party_regexes(), []
-    for kind in ("joint", "joint_countries"):
+    for kind in ("joint", "joint_countries", "group"):
         for m in rx[kind].finditer(text):
             out.append(PartySpan(m.start(), m.end(), (m.group(),), kind))
     for m in rx["pair"].finditer(text):
@@ -105,7 +107,7 @@ def _marker(text: str, span: PartySpan) -> str:
     mark = m.group("mark") or ""
     if m.group("mark2"):  # 日米、…で合意へ: a headline opening with its parties
         return "は" if not text[: span.start].strip(" 　[]【】「") else ""
-    if mark == "で" and span.kind not in ("pair", "joint", "joint_countries"):
+    if mark == "で" and span.kind not in ("pair", "joint", "joint_countries", "group"):
         return ""  # 米国で is a place; 日米両政府で is who does it
     return mark
 
