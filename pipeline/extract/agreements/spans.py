@@ -4,8 +4,8 @@ of the parties, meeting and date that frame it; and the predicate's own clause a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
@@ -90,7 +90,9 @@ def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
     parties (両閣僚は、…), its date (8日、…), its meeting (日豪防衛相会談で、…, 2025年3月1日の…会談で、…,
     …国防相と防衛省で会談し、…)."""
     while left < end:
-        after = next((a for k in _frame_heads(doc, left, end, frames) if (a := _setting_end(doc, left, k, end, frames))), None)
+        after = next(
+            (a for k in _frame_heads(doc, left, end, frames) if (a := _setting_end(doc, left, k, end, frames))), None
+        )
         if after is None:
             return left
         left = after
@@ -134,7 +136,9 @@ def _chunk_end(doc: Doc, k: int, end: int, markers: tuple[str, ...]) -> int | No
         after += 1
     if after >= end or doc[after].text not in markers:
         return None
-    while after < end and k <= doc[after].head.i < after and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT"):
+    while (
+        after < end and k <= doc[after].head.i < after and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT")
+    ):
         after += 1
     return after if after < end else None
 
