@@ -1,7 +1,7 @@
-"""Companies and schools named by a legal form, an ending word or their context.
+"""Companies and schools named by a legal form, an ending word or their context; parties by 党.
 
 org.company_legal_form (株式会社サンプル, サンプル株式会社), org.company_word (北都電鉄, 青葉大学)
-and org.company_context (半導体大手のサンプルテック)."""
+org.company_context (半導体大手のサンプルテック) and org.party_suffix (保守党, 青空党)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from .lexicon import Org, _rule, _setting, country_of, display, lookup, norm
 from .sentence import Cand, Sent
 
-LEGAL, WORD, CONTEXT = "org.company_legal_form", "org.company_word", "org.company_context"
+LEGAL, WORD, CONTEXT, PARTY = "org.company_legal_form", "org.company_word", "org.company_context", "org.party_suffix"
 
 
 def _nounish(tok: Any) -> bool:
@@ -140,6 +140,42 @@ def context_cands(sent: Sent) -> list[Cand]:
     return out
 
 
+# ================================================================== org.party_suffix
+
+
+def _party_span(doc: Any, i: int, generic: set[str]) -> tuple[int, str] | None:
+    """(first token, name) of the party whose name ends with token ``i``, or None when it is generic."""
+    tok = doc[i]
+    if tok.text != "党" and not (tok.text.endswith("党") and "固有名詞" in tok.tag_ and len(tok.text) >= 3):
+        return None
+    start = i
+    if tok.text == "党":
+        start = _name_before(doc, i)
+        while start < i and doc[start].text in generic:
+            start += 1
+    elif i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].text in _setting("country_prefixes", {}):
+        start = i - 1  # 英|保守党
+    name = doc[start : i + 1].text
+    modifier = name[: -len("党")]
+    if len(modifier) < 2 or name in generic or modifier in generic or modifier in _setting("country_prefixes", {}):
+        return None
+    return start, name
+
+
+def party_cands(sent: Sent) -> list[Cand]:
+    rule = _rule(PARTY)
+    generic = set(rule.get("generic", []))
+    doc, out = sent.doc, []
+    for i, tok in enumerate(doc):
+        found = _party_span(doc, i, generic)
+        if found is None:
+            continue
+        start, name = found
+        s, e = doc[start].idx, tok.idx + len(tok.text)
+        out.append(sent.cand(s, e, _org_for(name, "other"), PARTY, "name", rule.get("priority", 5)))
+    return out
+
+
 def company_cands(sent: Sent) -> list[Cand]:
-    """Every company rule on one sentence."""
-    return legal_form_cands(sent) + word_cands(sent) + context_cands(sent)
+    """Every company, school and party rule on one sentence."""
+    return legal_form_cands(sent) + word_cands(sent) + context_cands(sent) + party_cands(sent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .known import _excluded
 from .lexicon import GINZA, Org, _rule, _setting, country_of, display, fold, lookup, norm
 from .sentence import Cand, Sent
 
@@ -85,6 +86,8 @@ def ginza_cands(sents: list[Sent]) -> list[Cand]:
             if rejection(text, ent.label_, before, after, ent):
                 continue
             alias = lookup(text)
+            if alias and _excluded(sent.text, ent.start_char, ent.end_char, alias):
+                continue  # the words around make it something else (ホワイトハウスで: the building)
             org = (
                 alias.org
                 if alias
