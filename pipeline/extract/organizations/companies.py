@@ -111,6 +111,10 @@ def word_cands(sent: Sent) -> list[Cand]:
         name = doc[start : i + 1].text
         kind = "other" if re.search(rule.get("other_if", "$^"), name) else "company"
         s, e = doc[start].idx, tok.idx + len(tok.text)
+        if any(
+            ent.start_char == s and ent.end_char == e and ent.label_ == "International_Organization" for ent in doc.ents
+        ):
+            kind = "international"  # アジア開発銀行: GiNZA knows it is a multilateral body
         out.append(sent.cand(s, e, _org_for(name, kind), WORD, "name", rule.get("priority", 5)))
     return out
 
