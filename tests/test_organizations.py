@@ -256,3 +256,30 @@ def test_example_reports_only_the_rule(nlp):
             "country": "US",
         }
     ]
+
+
+def test_a_building_used_as_a_place_is_not_the_body(parse_one):
+    assert parse_one("首相はホワイトハウスで会見し、翌日ペンタゴンを訪れた。") == {}
+    acting = parse_one("ホワイトハウスは声明を出し、ペンタゴンも声明で反論した。")
+    assert {"ホワイトハウス", "ペンタゴン"} <= set(acting), list(acting)
+
+
+def test_ginza_organisations_are_kept_unless_a_counter_rule_rejects_them(parse_one):
+    orgs = parse_one(
+        "トヨタ自動車とソフトバンクは新会社を設立する。米国の国防予算と議会、空軍、作業部会について議論した。"
+    )
+    assert {"トヨタ自動車", "ソフトバンク"} <= set(orgs), list(orgs)
+    assert not {"議会", "空軍", "作業部会", "米国の国防"} & set(orgs), list(orgs)
+
+
+def test_a_defined_company_code_is_the_company_later(parse_one):
+    orgs = parse_one("サンプル半導体製造（SSM）は新工場を建てる。\nSSMの社長が会見した。")
+    assert set(orgs) == {"サンプル半導体製造"}, list(orgs)
+    assert orgs["サンプル半導体製造"].abbreviation == "SSM"
+    assert len(orgs["サンプル半導体製造"].mentions) == 3
+
+
+def test_a_credit_and_the_agency_in_the_text_are_one_body(parse_one):
+    orgs = parse_one("【ワシントン共同】米国務省は5日、声明を出した。共同通信の取材に答えた。")
+    assert orgs["共同通信"].kind == "media"
+    assert len(orgs["共同通信"].mentions) == 2

@@ -4,7 +4,7 @@ Rules live in ``rules/organizations.yaml`` (patterns) and ``rules/institutions.y
 (the dictionary of known bodies). Every rule proposes *candidates* (a span of a
 sentence naming an ``Org``); overlapping candidates are resolved longest-first,
 then abbreviations the text defines are learnt, GiNZA's entities fill what is
-left, and the candidates of one ``Org`` become one ``Entity``.
+left (kept unless a counter-rule rejects them), and the candidates of one ``Org`` become one ``Entity``.
 
 Offsets: a candidate is found on one sentence (``parsed.docs[i]``) and stored in
 clean-text offsets (``sentence.start + token.idx``).
@@ -16,8 +16,10 @@ The package, in the order a document goes through it:
 - ``known``: org.dictionary, org.coordinated_services, org.country_qualified_force;
 - ``suffixes``: the suffix rules' token patterns (spaCy's Matcher and its screen) and their candidates;
 - ``naming``: whether a suffix match names an organisation, and its sub-unit, kind and country;
+- ``companies``: org.company_legal_form, org.company_word, org.company_context, org.party_suffix;
+- ``credits``: org.media_credit (wire credits and copyright footers);
 - ``abbreviations``: org.abbrev_defined;
-- ``ginza_signal``: org.ginza_signal;
+- ``ginza_signal``: org.ginza_signal (GiNZA's organisation entities and the counter-rules that reject them);
 - ``article``: every rule over an article's sentences, overlaps resolved;
 - ``merging``: the candidates of one institution as one ``Entity``.
 """

@@ -59,10 +59,25 @@ def _definition(sent: Sent, m: re.Match, chosen: list[Cand]) -> tuple[Org, Cand 
     if span is None:
         return None
     name = sent.text[span[0] : span[1]]
-    if len(name) < 3 or not re.search(_rule(ABBR).get("heads", "$^"), name):
+    if len(name) < 3 or re.search(_rule(ABBR).get("event_if", "$^"), name):
+        return None  # 第28回締約国会議(COP28): a meeting, not a body; a known body inside it stays
+    if re.search(_rule(ABBR).get("heads", "$^"), name):
+        org = _defined_org(name)
+    elif _company_name(sent, span, name):
+        org = Org(f"pat:{norm(name)}", display(name), "company", country_of(name, ""))
+    else:
         return None
-    org = _defined_org(name)
     return org, sent.cand(span[0], span[1], org, ABBR, "name", _rule(ABBR).get("priority", 6))
+
+
+def _company_name(sent: Sent, span: tuple[int, int], name: str) -> bool:
+    """サンプル半導体製造(SSM): a company word ends the name and it starts with a proper noun or a katakana name."""
+    if not re.search(_rule(ABBR).get("company_heads", "$^"), name):
+        return False
+    first = next((t for t in sent.doc if t.idx == span[0]), None)
+    return first is not None and (
+        first.pos_ == "PROPN" or "固有名詞" in first.tag_ or bool(re.fullmatch(r"[ァ-ヺー・A-Za-z&]{2,}", first.text))
+    )
 
 
 def _english_after(sents: list[Sent], i: int, m: re.Match, abbr: str) -> tuple[Sent, int, int] | None:

@@ -78,8 +78,9 @@ def force_cands(sent: Sent) -> list[Cand]:
     for m in rule.regex.finditer(sent.text):
         if not sent.edges_ok(m.start(), m.end(), strict=True):
             continue
-        name = forms.get(m.group("country"), m.group("country")) + m.group("force")
+        country = m.group("country")
+        name = (m.group("old") or "") + forms.get(country, country) + m.group("force")  # 旧日本軍: a historical force
         alias = lookup(name) or lookup(m.group())
-        org = alias.org if alias else Org(f"pat:{name}", name, "military", country_of(name))
+        org = alias.org if alias else Org(f"pat:{name}", name, "military", country_of(forms.get(country, country)))
         out.append(sent.cand(m.start(), m.end(), org, FORCE, "alias", rule.get("priority", 3)))
     return out

@@ -125,14 +125,17 @@ def _entry_aliases(entry: dict) -> Iterator[Alias]:
     not_before = tuple(_as_list(entry.get("not_before")))
     not_after = tuple(_as_list(entry.get("not_after")))
     context_country = bool(entry.get("context_country"))
+    buildings = set(_as_list(entry.get("building")))
+    place_use = tuple(_as_list(_rule(DICT).get("place_use")))
     for text, form in forms:
+        building = text in buildings  # ホワイトハウスで会見した: the building, not the body
         text = fold(text)
         yield Alias(
             text,
             org,
             form,
             _alias_regex(text),
-            not_before=not_before,
+            not_before=not_before + (place_use if building else ()),
             not_after=not_after,
             context_country=context_country,
         )

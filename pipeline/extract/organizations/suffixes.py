@@ -98,13 +98,23 @@ def _trim_start(doc: Any, start: int, end: int) -> int:
     return start
 
 
+def _after_person(sent: Sent, start: int, end: int, known: list[Cand]) -> int:
+    """A person's name glued before a known body (山田花子外務省経済局審議官) is not part of the body's name."""
+    doc, i = sent.doc, start
+    while i < end - 1 and ("人名-姓" in doc[i].tag_ or "人名-名" in doc[i].tag_):
+        i += 1
+    if i > start and any(c.start == sent.offset + doc[i].idx for c in known):
+        return i
+    return start
+
+
 def suffix_cands(sent: Sent, dict_cands: list[Cand]) -> list[Cand]:
     doc = sent.doc
     rules = _possible_rules(doc)
     spans = _longest_per_end(_matcher(doc.vocab, rules)(doc), doc.vocab) if rules else {}
     out = []
     for (rule_id, end), start in spans.items():
-        start = _trim_start(doc, start, end)
+        start = _after_person(sent, _trim_start(doc, start, end), end, dict_cands)
         s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
         title = re.search(r"(長官|長)$", doc[end - 1].text) if rule_id != "org.company_suffix" else None
         e -= len(title.group()) if title else 0

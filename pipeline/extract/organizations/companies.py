@@ -1,0 +1,185 @@
+"""Companies and schools named by a legal form, an ending word or their context; parties by 党.
+
+org.company_legal_form (株式会社サンプル, サンプル株式会社), org.company_word (北都電鉄, 青葉大学)
+org.company_context (半導体大手のサンプルテック) and org.party_suffix (保守党, 青空党)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .lexicon import Org, _rule, _setting, country_of, display, lookup, norm
+from .sentence import Cand, Sent
+
+LEGAL, WORD, CONTEXT, PARTY = "org.company_legal_form", "org.company_word", "org.company_context", "org.party_suffix"
+
+
+def _nounish(tok: Any) -> bool:
+    return tok.tag_.startswith(("名詞", "接尾辞-名詞的", "接頭辞")) or tok.text in ("・", "&")
+
+
+def _org_for(name: str, kind: str) -> Org:
+    """The dictionary's body when it knows the name (三菱重工業), else a new one named as written."""
+    alias = lookup(name)
+    return alias.org if alias else Org(f"pat:{norm(name)}", display(name), kind, country_of(name, ""))
+
+
+def _name_ok(name: str, country_ok: bool = False) -> bool:
+    """Long enough, not a generic word, not a country alone (but 日本 + 航空 is a name)."""
+    stops = _rule(WORD).get("stop_modifiers", [])
+    is_country = name in _setting("country_prefixes", {})
+    return len(name) >= 2 and name not in stops and (country_ok or not is_country)
+
+
+# ================================================================== org.company_legal_form
+
+
+def _name_after(doc: Any, i: int, roles: list[str]) -> int:
+    """The token after the last one of the name that starts at token ``i`` (a role word ends it)."""
+    j = i
+    while j < len(doc) and _nounish(doc[j]) and doc[j].text not in roles and not doc[j].like_num:
+        j += 1
+        if doc[j - 1].whitespace_:
+            break
+    return j
+
+
+def _name_before(doc: Any, i: int) -> int:
+    """The first token of the noun run that ends before token ``i``, without leading non-name words."""
+    stops = set(_setting("stop_prefixes", [])) | set(_rule(WORD).get("stop_modifiers", []))
+    j = i
+    while j > 0 and _nounish(doc[j - 1]) and not doc[j - 1].whitespace_ and not doc[j - 1].like_num:
+        j -= 1
+    while j < i - 1 and (doc[j].text in stops or doc[j].text in {"年", "月", "日"}):
+        j += 1
+    return j
+
+
+def legal_form_cands(sent: Sent) -> list[Cand]:
+    rule = _rule(LEGAL)
+    forms, roles = set(rule.get("legal_forms", [])), rule.get("role_words", [])
+    doc, out = sent.doc, []
+    for i, tok in enumerate(doc):
+        if tok.text not in forms:
+            continue
+        end = _name_after(doc, i + 1, roles) if not tok.whitespace_ else i + 1
+        if end > i + 1:  # 株式会社サンプル
+            s, e, name = tok.idx, doc[end - 1].idx + len(doc[end - 1].text), doc[i + 1 : end].text
+        else:  # サンプル株式会社
+            start = _name_before(doc, i)
+            if start == i:
+                continue
+            s, e, name = doc[start].idx, tok.idx + len(tok.text), doc[start:i].text
+        if _name_ok(name) and name not in forms:
+            out.append(sent.cand(s, e, _org_for(name, "company"), LEGAL, "name", rule.get("priority", 4)))
+    return out
+
+
+# ================================================================== org.company_word
+
+
+def _has_name_evidence(toks: list[Any]) -> bool:
+    """A proper noun, or a katakana / Latin word, that is not a generic loanword (ネット, デジタル)."""
+    stops = set(_rule(WORD).get("stop_modifiers", []))
+    return any(
+        t.text not in stops
+        and (t.pos_ == "PROPN" or "固有名詞" in t.tag_ or re.fullmatch(r"[ァ-ヺー・A-Za-z&]+", t.text))
+        for t in toks
+    )
+
+
+def word_cands(sent: Sent) -> list[Cand]:
+    rule = _rule(WORD)
+    heads = re.compile(rule.get("heads", "$^"))
+    doc, out = sent.doc, []
+    for i, tok in enumerate(doc):
+        if not heads.search(tok.text) or tok.tag_.startswith("接頭辞"):
+            continue
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        if nxt is not None and not tok.whitespace_ and _nounish(nxt):
+            continue  # the compound goes on (南西航空方面隊): not its end
+        start = _name_before(doc, i)
+        head = heads.search(tok.text)
+        glued = tok.text[: head.start()] if head else ""
+        if start == i and not glued:
+            continue
+        modifier = doc[start:i].text + glued
+        if not _name_ok(modifier, country_ok=True) or not (
+            _has_name_evidence(list(doc[start:i])) or _glued_evidence(tok, glued)
+        ):
+            continue
+        name = doc[start : i + 1].text
+        kind = "other" if re.search(rule.get("other_if", "$^"), name) else "company"
+        s, e = doc[start].idx, tok.idx + len(tok.text)
+        if any(
+            ent.start_char == s and ent.end_char == e and ent.label_ == "International_Organization" for ent in doc.ents
+        ):
+            kind = "international"  # アジア開発銀行: GiNZA knows it is a multilateral body
+        out.append(sent.cand(s, e, _org_for(name, kind), WORD, "name", rule.get("priority", 5)))
+    return out
+
+
+def _glued_evidence(tok: Any, glued: str) -> bool:
+    """A head glued to its name in one token (サンプル電鉄, 東急電鉄): a proper noun, or a katakana/Latin name."""
+    if glued in _rule(WORD).get("stop_modifiers", []) or len(glued) < 2:
+        return False
+    return "固有名詞" in tok.tag_ or bool(re.fullmatch(r"[ァ-ヺー・A-Za-z&]{2,}", glued))
+
+
+# ================================================================== org.company_context
+
+
+def context_cands(sent: Sent) -> list[Cand]:
+    rule = _rule(CONTEXT)
+    stops = set(_rule(WORD).get("stop_modifiers", []))
+    out = []
+    for m in rule.regex.finditer(sent.text):
+        s, e = m.span("name")
+        if not sent.edges_ok(s, e, strict=True) or m.group("name") in stops:
+            continue
+        toks = [t for t in sent.doc if s <= t.idx < e]
+        if not toks or not _has_name_evidence(toks[:1]) or not _name_ok(m.group("name")):
+            continue
+        out.append(sent.cand(s, e, _org_for(m.group("name"), "company"), CONTEXT, "name", rule.get("priority", 7)))
+    return out
+
+
+# ================================================================== org.party_suffix
+
+
+def _party_span(doc: Any, i: int, generic: set[str]) -> tuple[int, str] | None:
+    """(first token, name) of the party whose name ends with token ``i``, or None when it is generic."""
+    tok = doc[i]
+    if tok.text != "党" and not (tok.text.endswith("党") and "固有名詞" in tok.tag_ and len(tok.text) >= 3):
+        return None
+    start = i
+    if tok.text == "党":
+        start = _name_before(doc, i)
+        while start < i and doc[start].text in generic:
+            start += 1
+    elif i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].text in _setting("country_prefixes", {}):
+        start = i - 1  # 英|保守党
+    name = doc[start : i + 1].text
+    modifier = name[: -len("党")]
+    if len(modifier) < 2 or name in generic or modifier in generic or modifier in _setting("country_prefixes", {}):
+        return None
+    return start, name
+
+
+def party_cands(sent: Sent) -> list[Cand]:
+    rule = _rule(PARTY)
+    generic = set(rule.get("generic", []))
+    doc, out = sent.doc, []
+    for i, tok in enumerate(doc):
+        found = _party_span(doc, i, generic)
+        if found is None:
+            continue
+        start, name = found
+        s, e = doc[start].idx, tok.idx + len(tok.text)
+        out.append(sent.cand(s, e, _org_for(name, "other"), PARTY, "name", rule.get("priority", 5)))
+    return out
+
+
+def company_cands(sent: Sent) -> list[Cand]:
+    """Every company, school and party rule on one sentence."""
+    return legal_form_cands(sent) + word_cands(sent) + context_cands(sent) + party_cands(sent)
