@@ -38,7 +38,9 @@ def _aliases() -> dict[str, str]:
 
 def _match_source(rule: rulebook.Rule, text: str) -> str:
     m = rule.regex.search(text)
-    name = m.group("source").strip() if m else ""
+    # a rule with alternatives names its groups source, source2, …: the one that matched
+    found = [v for k, v in m.groupdict().items() if k.startswith("source") and v] if m else []
+    name = found[0].strip() if found else ""
     return _aliases().get(name, name)
 
 
