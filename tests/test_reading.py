@@ -157,3 +157,21 @@ def test_page_meta(page, want):
     from pipeline.prepare.pagemeta import page_meta
 
     assert page_meta(page) == want
+
+
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("【ロンドン=共同】英国の外相は3日、声明を出した。", "英国の外相は3日、声明を出した。"),
+        ("令和8年5月3日\n防衛省\n日英防衛相会談の概要\n両大臣は…", "日英防衛相会談の概要"),
+        ("2026年5月3日(日) 10:05\n日英が新協定に署名", "日英が新協定に署名"),
+        ("日英、5月3日に署名へ\n本文。", "日英、5月3日に署名へ"),
+    ],
+)
+def test_the_title_is_the_first_line_naming_the_article(tmp_path, text, want):
+    from pipeline.extract import facts
+    from pipeline.prepare import stage
+
+    write(tmp_path / "a.txt", text.encode())
+    f = reading.discover(tmp_path)[0]
+    assert facts.title(stage.prepare(f)) == want

@@ -11,6 +11,12 @@ from . import dates
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MEANINGFUL = re.compile(r"[\w\u3040-\u30ff\u3400-\u9fff]{4,}")
+# A line that opens an article without naming it: a label or credit alone (【ワシントン=共同】), a date
+# line (令和8年5月3日, 2026年5月3日(日) 10:05).
+NOT_A_TITLE = re.compile(
+    r"^(?:【[^】]*】|(?:令和|平成|昭和)?[\d元]{1,4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?"
+    r"(?:\s*[(（][月火水木金土日](?:曜日?)?[)）])?(?:\s*\d{1,2}(?::\d{2}|時\d{0,2}分?))?)$"
+)
 
 
 def title(article: Article) -> str:
@@ -19,7 +25,7 @@ def title(article: Article) -> str:
         return article.meta["title"][:200]
     for s in article.sentences:
         line = article.text[s.start : s.end].strip()
-        if s.section == "body" and MEANINGFUL.search(line):
+        if s.section == "body" and MEANINGFUL.search(line) and not NOT_A_TITLE.match(line):
             return line[:200]
     return ""
 
