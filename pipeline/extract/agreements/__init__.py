@@ -24,7 +24,8 @@ The package, in the order a sentence goes through it:
 - ``parties``: party mentions (dictionary, people, organisations) and the subject among them;
 - ``events``: meetings, the dates that go with them, and ``SentInfo`` (one sentence's facts);
 - ``context``: the article (``Article``) and what is carried from sentence to sentence (``Context``);
-- ``sentence``: one sentence's candidates, filled in and decided.
+- ``sentence``: one sentence's candidates, filled in and decided;
+- ``story``: dates a headline or a lead takes from the story around it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from .parties import PartySpan, pair_of
 from .rulefile import CLOSE_QUOTES, KINDS, OPEN_QUOTES, RULES, Config, config
 from .sentence import _sentence_cands
 from .spans import PARTICLES, Frames
+from .story import date_from_story
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -70,9 +72,6 @@ __all__ = [
 ]
 
 
-HEADLINE_REACH = 6  # sentences after a headline in which its lead statement is looked for
-
-
 def analyse(
     parsed: ParsedArticle, people: list[Entity], orgs: list[Entity], dates: list[DateMention], memo: Memo | None = None
 ) -> list[Cand]:
@@ -84,33 +83,8 @@ def analyse(
         rows = [c for c in cands if not c.excluded_by]
         ctx.advance(i, rows, subject)
         out += cands
-    _date_headlines(out, parsed)
+    date_from_story([c for c in out if not c.excluded_by], parsed)
     return out
-
-
-def _is_headline(c: Cand, parsed: ParsedArticle) -> bool:
-    """A noun-final statement, or the article's first line when it has no full stop (its title)."""
-    s = parsed.sentences[c.index]
-    return c.mode == "headline" or c.index == 0 and not parsed.text[s.start : s.end].rstrip().endswith("。")
-
-
-def _date_headlines(cands: list[Cand], parsed: ParsedArticle) -> None:
-    """A headline states the story's agreement: undated, or dated only by its publication, it takes the
-    date of the same statement in the lead (…署名へ → the body's 来週17日に署名する見通し)."""
-    kept = [c for c in cands if not c.excluded_by]
-    for c in kept:
-        if not _is_headline(c, parsed) or c.date not in ("", parsed.published or ""):
-            continue
-        lead = next(
-            (
-                o
-                for o in kept
-                if o.index > c.index and o.index - c.index <= HEADLINE_REACH and o.cls == c.cls and o.date
-            ),
-            None,
-        )
-        if lead is not None:
-            c.date = lead.date
 
 
 def extract(

@@ -77,6 +77,8 @@ def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
         c.parties, c.explicit = (stated,), True
     elif ctx.last_parties:
         c.parties, c.joint, c.inherited = ctx.last_parties
+    elif ctx.topic and len(ctx.meeting_people) >= 2:  # no agent stated, inside a meeting's report
+        c.parties, c.joint = ctx.meeting_people, True
 
 
 def _parsed_subject(c: Cand) -> str:

@@ -91,6 +91,9 @@ def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
     parties (両閣僚は、…), its date (8日、…), its meeting (日豪防衛相会談で、…, 2025年3月1日の…会談で、…,
     …国防相と防衛省で会談し、…, 情勢について意見交換を行い、…)."""
     left = _after_item_number(doc, left, end)
+    topic = _topic_end(doc, end, frames)  # 報道によると、両大臣は…ことで一致: the topic is no content
+    if topic >= left:
+        left = topic + 1
     while left < end:
         after = next(
             (a for k in _frame_heads(doc, left, end, frames) if (a := _setting_end(doc, left, k, end, frames))), None

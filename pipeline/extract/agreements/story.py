@@ -1,0 +1,51 @@
+"""Dates a statement takes from the story around it: a headline from its lead, a lead from its day."""
+
+from __future__ import annotations
+
+from ...records import ParsedArticle
+from .candidates import Cand
+
+HEADLINE_REACH = 6  # sentences after a headline in which its lead statement is looked for
+LEAD_SENTENCES = 4  # the first sentences of an article (title, dateline, lead) that report the story's event
+LEAD_REACH = 2  # sentences after an undated lead in which the same statement may be dated
+
+
+def date_from_story(kept: list[Cand], parsed: ParsedArticle) -> None:
+    """Undated headlines and leads of the kept statements, dated from the story (in place)."""
+    _date_headlines(kept, parsed)
+    _date_leads(kept, parsed)
+
+
+def _is_headline(c: Cand, parsed: ParsedArticle) -> bool:
+    """A noun-final statement, or the article's first line when it has no full stop (its title)."""
+    s = parsed.sentences[c.index]
+    return c.mode == "headline" or c.index == 0 and not parsed.text[s.start : s.end].rstrip().endswith("。")
+
+
+def _next_dated(kept: list[Cand], c: Cand, reach: int) -> Cand | None:
+    """The first statement of c's class dated within ``reach`` sentences after it."""
+    return next((o for o in kept if 0 < o.index - c.index <= reach and o.cls == c.cls and o.date), None)
+
+
+def _date_headlines(kept: list[Cand], parsed: ParsedArticle) -> None:
+    """A headline states the story's agreement: undated, or dated only by its publication, it takes the
+    date of the same statement in the lead (…署名へ → the body's 来週17日に署名する見通し)."""
+    for c in kept:
+        if not _is_headline(c, parsed) or c.date not in ("", parsed.published or ""):
+            continue
+        lead = _next_dated(kept, c, HEADLINE_REACH)
+        if lead is not None:
+            c.date = lead.date
+
+
+def _date_leads(kept: list[Cand], parsed: ParsedArticle) -> None:
+    """A concluded statement opening a dated story without a date of its own (日米両政府は、…で合意しました。)
+    reports the story's event: the date of the same statement told again just after it, else the
+    story's own date."""
+    if not parsed.published:
+        return
+    for c in kept:
+        if c.date or c.status != "concluded" or c.index >= LEAD_SENTENCES or _is_headline(c, parsed):
+            continue
+        again = _next_dated(kept, c, LEAD_REACH)
+        c.date = again.date if again is not None else parsed.published
