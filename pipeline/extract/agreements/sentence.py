@@ -50,12 +50,29 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     if not c.content.strip() and c.mode != "headline":
         c.content = _antecedent(parsed, c.index)
     _fill_parties(c, info, ctx)
+    if not c.parties:
+        _take_leading_subject(c, info, ctx)
     if not c.excluded_by and not _joint_enough(c, info, ctx):
         c.excluded_by = config().s["unilateral_rule"]
     own = _own_clause(c, cands)
     _fill_event_date(c, info, ctx, own, cands)
     c.instrument = _instrument(c.content)
     c.status, c.status_rule = _status(c, found, parsed.published)
+
+
+def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
+    """With no subject of its own, a が-marked party opening the content is the statement's subject
+    (日米両政府が新協定を結ぶことで合意したことが分かった), not part of what was agreed."""
+    if not c.span or c.cls not in config().s["coordinate_classes"]:
+        return
+    lead = next((p for p in info.parties if p.start == c.span[0] and _marker(info.text, p) == "が"), None)
+    if lead is None:
+        return
+    c.parties, c.joint = ctx.resolve([lead])
+    c.explicit = True
+    start = info.text.index("が", lead.end) + 1
+    c.span = (start, c.span[1])
+    c.content = info.text[start : c.span[1]]
 
 
 def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:

@@ -131,7 +131,7 @@ def _setting_end(doc: Doc, left: int, k: int, end: int, frames: Frames) -> int |
     """Where the content starts after the frame phrase headed by k, if everything from ``left`` hangs on it."""
     if any(not _within(doc[j], k) for j in range(left, k)):
         return None
-    if k in frames.parties:
+    if k in frames.parties and k not in frames.setting:  # 2+2 is a body and a meeting: the meeting frames
         return _chunk_end(doc, k, end, markers=("は", "も", "、") if left == 0 else ("は", "も"))
     if _in_relative_clause(doc[k]):
         return None  # 1960年に署名された条約, 昨年の会談で合意した対話: the setting of what is stated
