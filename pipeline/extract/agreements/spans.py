@@ -234,7 +234,9 @@ def _antecedent(parsed: ParsedArticle, index: int) -> str:
         m = lede.search(parsed.text[s.start : s.end])
         if m:
             return m.group("content").strip("、 ")
-    return parsed.text[back[-1].start : back[-1].end].rstrip("。") if back else ""
+    # else the sentence before, in the same paragraph: a new bullet or paragraph does not point back
+    same = [s for s in back if s.paragraph == parsed.sentences[index].paragraph]
+    return parsed.text[same[-1].start : same[-1].end].rstrip("。") if same else ""
 
 
 def _own_clause(c: Cand, cands: list[Cand]) -> set[int]:
