@@ -106,4 +106,12 @@ def check_letterhead(text: str, m: re.Match, value: str) -> bool:
     return False
 
 
-CHECKS: dict[str, Callable[[str, re.Match, str], bool]] = {"letterhead": check_letterhead}
+def check_edge(text: str, m: re.Match, value: str) -> bool:
+    """A full date on one of the first 3 or the last 2 non-empty lines: a dateline or a closing credit."""
+    lines, starts, before = _line_index(text)
+    line_no = bisect.bisect_right(starts, m.start()) - 1
+    after = sum(1 for line in lines[line_no + 1 :] if line.strip())
+    return len(value) == 10 and (before[line_no] < 3 or after < 2)
+
+
+CHECKS: dict[str, Callable[[str, re.Match, str], bool]] = {"letterhead": check_letterhead, "edge": check_edge}
