@@ -40,8 +40,6 @@ def guard_kanji_before(text: str, c: Candidate) -> bool:
     prev = text[c.start - 1]
     if text.endswith(WORDS_OK_BEFORE, 0, c.start):
         return True
-    if prev == "明" and (c.start < 2 or not CJK_RE.match(text[c.start - 2])):
-        return True  # 明8日 (tomorrow, the 8th) — but not 声明8日
     return not (CJK_RE.match(prev) and prev not in KANJI_OK_BEFORE)
 
 

@@ -218,7 +218,8 @@ def res_backref(c: Candidate, ctx: Context) -> Resolved:
     unit = c.rule.rule.get("unit", "year")
     k = _offset(c)
     # 前日/翌日 count from the day the story is about, not from another 前日/翌日 (…前日には…。翌日、…).
-    prev = ctx.previous(unit, skip_rule=c.rule.id if k != 0 and c.rule.rule.get("steps_from_event") else "")
+    need = c.rule.rule.get("anchor_need", unit)
+    prev = ctx.previous(need, skip_rule=c.rule.id if k != 0 and c.rule.rule.get("steps_from_event") else "")
     if prev is None:
         if c.month is not None or c.day is not None:
             return _iso(None, c.month, c.day), "unresolved"
