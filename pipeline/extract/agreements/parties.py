@@ -28,6 +28,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
     joint_c = "|".join(sorted(p["joint_countries"], key=len, reverse=True))
     groups = "|".join(sorted(p["joint_groups"], key=len, reverse=True))
     countries = "|".join(sorted(p["countries"], key=len, reverse=True))
+    sides = "|".join(p["country_suffixes"])
     suffixes = "|".join(sorted(p["pair_suffixes"], key=len, reverse=True))
     counts = "|".join(sorted(p["pair_counts"], key=len, reverse=True))
     roles = "|".join(sorted(p["pair_roles"], key=len, reverse=True))
@@ -38,7 +39,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
         "pair": re.compile(
             f"(?<![一-龥])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?(?=[はがもで、と]|両)"
         ),
-        "country": re.compile(f"(?<![一-龥])(?:{countries})(?=[はがもで、と]|から)"),
+        "country": re.compile(f"(?<![一-龥])(?P<country>{countries})(?:{sides})?(?=[はがもで、と]|から)"),
         "title": re.compile(p["title_regex"]),
     }
 
@@ -67,7 +68,7 @@ def _dictionary_parties(text: str) -> list[PartySpan]:
         if names:
             out.append(PartySpan(m.start(), m.end(), names, "pair"))
     for m in rx["country"].finditer(text):
-        out.append(PartySpan(m.start(), m.end(), (p["countries"][m.group()],), "country"))
+        out.append(PartySpan(m.start(), m.end(), (p["countries"][m.group("country")],), "country"))
     return out
 
 

@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from ... import rulebook
 from ...records import ParsedArticle
-from .dictionaries import alternation, people_rules, rule_regex
+from .dictionaries import alternation, lexicon, people_rules, rule_regex
 from .merging import name_key
+from .names import office_country
 from .romaji import scripts_match
-from .rules import SENTENCE_RULES, resolve
+from .rules import ARTICLE_RULES, SENTENCE_RULES, resolve
 from .sentence import Hit, Sent, make_hit
 
 # ------------------------------------------------------------------ name pairing
@@ -56,6 +57,29 @@ def name_repeat(sents: list[Sent], hits: list[Hit], rule: rulebook.Rule) -> list
     return out
 
 
+def surname_title(sents: list[Sent], hits: list[Hit], rule: rulebook.Rule) -> list[Hit]:
+    """A found kanji name's surname with an office, where the taggers do not read the surname alone as
+    a name (岩屋毅外務大臣 …, then 岩屋大臣: 岩屋 is "rock cave" to both). A surname two found people
+    share names neither."""
+    owners: dict[str, set[str]] = {}
+    for h in hits:
+        if h.script == "kanji" and len(h.parts) > 1 and len(h.parts[0]) >= 2:
+            owners.setdefault(h.parts[0], set()).add(h.name)
+    surnames = [n for n, full in owners.items() if len(full) == 1]
+    if not surnames:
+        return []
+    regex, covered, out = rule_regex(rule, NAME=alternation(surnames)), _coverage(hits), []
+    for s in sents:
+        for m in regex.finditer(s.text):
+            a, b = m.span("name")
+            if a in s.starts and m.end() in s.ends and not covered(s.offset + a, s.offset + m.end()):
+                office = lexicon().offices[m.group("office")]
+                country = office_country(office, m.group("prefix") or "", s, a, "kanji")
+                kw = {"title": office.text, "kind": office.kind, "country": country}
+                out.append(make_hit(s, rule.id, a, m.end(), a, b, **kw))
+    return out
+
+
 def _repeat_forms(h: Hit) -> set[str]:
     if h.script == "kana":
         return {h.name} | {p for p in h.parts if len(p) >= 3}
@@ -90,7 +114,7 @@ def run_rules(sents: list[Sent], only: str | None = None) -> tuple[list[Hit], li
     """(raw hits, resolved hits, name pairs). ``only`` runs one sentence rule; name pairing and
     repeats always run every rule, since they work from the names the others found."""
     rules = people_rules()
-    everything = only in (None, "person.name_pairing", "person.name_repeat")
+    everything = only in (None, *ARTICLE_RULES)
     raw = [
         h
         for rid, fn in SENTENCE_RULES.items()
@@ -104,8 +128,10 @@ def run_rules(sents: list[Sent], only: str | None = None) -> tuple[list[Hit], li
         latin.link = partner.name
     new = [latin for latin, _ in pairs if latin.rule == "person.name_pairing"]
     kept += [h for h in new if not _covered(kept, h.start, h.end)]
+    titled = surname_title(sents, kept, rules["person.surname_title"]) if "person.surname_title" in rules else []
+    kept += titled
     repeats = name_repeat(sents, kept, rules["person.name_repeat"]) if "person.name_repeat" in rules else []
-    return raw + new + repeats, kept + repeats, pairs
+    return raw + new + titled + repeats, kept + repeats, pairs
 
 
 def name_links(hits: list[Hit]) -> dict[str, set[str]]:

@@ -68,9 +68,12 @@ def canonical(group: list[Hit]) -> str:
 
 
 def to_entity(group: list[Hit]) -> Entity:
-    """Title: the highest kind (office > rank > role), then the most frequent, then the first."""
+    """Title: the highest kind (office > rank > role), then the most frequent (a short form such as 大臣
+    counting for 外務大臣 too), then the first."""
     name = canonical(group)
     counts = Counter(h.title for h in group)
+    for title in list(counts):  # 大臣 after 外務大臣 is a short form: it counts for the full title too
+        counts[title] += sum(n for short, n in counts.items() if short != title and title.endswith(short))
     titled = sorted(group, key=lambda h: (-KIND_RANK[h.kind], -counts[h.title], h.start))[0]
     country = titled.country or next((h.country for h in sorted(group, key=lambda h: h.start) if h.country), "")
     country = country or lexicon().known.get(name, "")

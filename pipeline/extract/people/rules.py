@@ -26,6 +26,7 @@ from .sentence import (
     is_person_tag,
     is_person_tag_ginza,
     is_place,
+    is_unidic_person,
     is_unknown,
     make_hit,
     other_entity,
@@ -229,7 +230,7 @@ def _tags_agree(s: Sent, toks: list) -> bool:
         return True
     if len("".join(t.text for t in toks)) < 2:
         return False  # a one-character 人名 (了, 元) is a word far more often than a name
-    return all((w := s.word_at(t.idx, t.idx + len(t.text))) is not None and w.pos3 == "人名" for t in toks)
+    return all(is_unidic_person(s, t.idx, t.idx + len(t.text)) for t in toks)
 
 
 def katakana_dot_name(s: Sent, rule: rulebook.Rule) -> list[Hit]:
@@ -302,7 +303,9 @@ SENTENCE_RULES: dict[str, Callable[[Sent, rulebook.Rule], list[Hit]]] = {
     "person.name_tag": name_tag,
     "person.known_figure": known_figure,
 }
-PRIORITY = [*SENTENCE_RULES, "person.name_pairing", "person.name_repeat"]
+# Rules that run over the whole article, from the names the sentence rules found.
+ARTICLE_RULES = ("person.name_pairing", "person.surname_title", "person.name_repeat")
+PRIORITY = [*SENTENCE_RULES, *ARTICLE_RULES]
 
 
 # ------------------------------------------------------------------ overlaps

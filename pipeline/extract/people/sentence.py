@@ -28,6 +28,10 @@ class Sent:
         return {(w.start, w.end): w for w in fugashi_words(self.text)}
 
     @cached_property
+    def word_starts(self) -> dict[int, Word]:
+        return {w.start: w for w in self.words.values()}
+
+    @cached_property
     def spans(self) -> list[tuple[int, int]]:
         return [(t.idx, t.idx + len(t.text)) for t in self.doc]
 
@@ -77,6 +81,21 @@ def is_person_tag(s: Sent, start: int, end: int) -> bool:
         return True
     word = s.word_at(start, end)
     return word is not None and word.pos3 == "人名"
+
+
+def is_unidic_person(s: Sent, start: int, end: int) -> bool:
+    """fugashi reads the span as 人名: one word, or names that tile it exactly (坂本龍馬 is one Sudachi
+    word, 人名-一般; UniDic reads 坂本|龍馬)."""
+    word = s.word_at(start, end)
+    if word is not None:
+        return word.pos3 == "人名"
+    pos = start
+    while pos < end:
+        word = s.word_starts.get(pos)
+        if word is None or word.pos3 != "人名" or word.end > end:
+            return False
+        pos = word.end
+    return pos == end
 
 
 def is_place(s: Sent, start: int, end: int) -> bool:
