@@ -10,10 +10,20 @@ from .prepare import cleaning, reading, stage
 from .records import Article, ParsedArticle
 
 
+def _is_file(target: str) -> bool:
+    """A path to a file; a long text or one with a newline is never taken for a path (File name too long)."""
+    if "\n" in target or len(target.encode()) > 4096:
+        return False
+    try:
+        return Path(target).is_file()
+    except OSError:
+        return False
+
+
 def _article_for(target: str, corpus: Path) -> Article:
     """A file path, an article id of the corpus, or else the text itself."""
     path: Path | None = Path(target)
-    if not Path(target).is_file():
+    if not _is_file(target):
         path = (
             next((f.path for f in reading.discover(corpus) if f.article_id == target), None)
             if corpus.is_dir()

@@ -39,7 +39,9 @@ def _party_regexes() -> dict[str, re.Pattern]:
         "pair": re.compile(
             f"(?<![一-龥])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?(?=[はがもで、と]|両)"
         ),
-        "country": re.compile(f"(?<![一-龥])(?P<country>{countries})(?:{sides})?(?=[はがもで、と]|から)"),
+        "country": re.compile(
+            f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と]|から)"
+        ),
         "title": re.compile(p["title_regex"]),
     }
 

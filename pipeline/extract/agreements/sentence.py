@@ -52,6 +52,7 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     _fill_parties(c, info, ctx)
     if not c.parties:
         _take_leading_subject(c, info, ctx)
+    _take_leading_partner(c, info, ctx)
     if not c.excluded_by and not _joint_enough(c, info, ctx):
         c.excluded_by = config().s["unilateral_rule"]
     own = _own_clause(c, cands)
@@ -75,10 +76,41 @@ def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
     c.content = info.text[start : c.span[1]]
 
 
+def _take_leading_partner(c: Cand, info: SentInfo, ctx: Context) -> None:
+    """A partner the parser hung inside the content (政府は、米国と…を強化することで合意した): a と-marked party
+    opening the content of an agreement that has its subject is a party, not part of what was agreed —
+    unless another party follows it (米国と中国の対立を…: two parties of the content)."""
+    if not (c.span and c.parties and c.explicit) or c.cls not in config().s["coordinate_classes"]:
+        return
+    lead = next((p for p in info.parties if p.start == c.span[0] and _marker(info.text, p) == "と"), None)
+    if lead is None:
+        return
+    start = info.text.index("と", lead.end) + 1
+    start += info.text[start : start + 1] in ("、", ",")
+    if any(p.start == start for p in info.parties) or start >= c.span[1]:
+        return
+    names, _joint = ctx.resolve([lead])
+    c.parties, c.joint = tuple(dict.fromkeys(c.parties + names)), True
+    c.span = (start, c.span[1])
+    c.content = info.text[start : c.span[1]]
+
+
+def _own_subject(c: Cand, info: SentInfo) -> list[PartySpan]:
+    """A party the parse makes the predicate's own が-subject (…は記者会見で、日米が…で合意したことを明らかにした):
+    it beats the topic of the sentence, which is whoever reports the agreement."""
+    for head in (c.pred, c.anchor):
+        for child in head.children:
+            if child.dep_ == "nsubj" and any(t.text == "が" and t.dep_ == "case" for t in child.children):
+                spans = [p for p in info.parties if p.start <= child.idx < p.end]
+                if spans and (not c.span or spans[0].end <= c.span[0]):
+                    return spans[:1]
+    return []
+
+
 def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
-    """The subject before the predicate; else the pair of the meeting it names (日米2+2で確認し);
-    else whoever the parse says is the subject (防衛省は…); else the last subject in the article."""
-    spans = _subject(info.parties, info.text, _scope(c.anchor), c.anchor.idx, c.span)
+    """The predicate's own が-subject; the subject before the predicate; else the pair of the meeting it
+    names (日米2+2で確認し); else whoever the parse says is the subject (防衛省は…); else the last subject."""
+    spans = _own_subject(c, info) or _subject(info.parties, info.text, _scope(c.anchor), c.anchor.idx, c.span)
     if spans:
         c.parties, c.joint = ctx.resolve(spans)
         c.explicit = True

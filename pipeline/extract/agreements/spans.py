@@ -133,8 +133,10 @@ def _setting_end(doc: Doc, left: int, k: int, end: int, frames: Frames) -> int |
         return None
     if k in frames.parties and k not in frames.setting:  # 2+2 is a body and a meeting: the meeting frames
         return _chunk_end(doc, k, end, markers=("は", "も", "、") if left == 0 else ("は", "も"))
-    if _in_relative_clause(doc[k]):
-        return None  # 1960年に署名された条約, 昨年の会談で合意した対話: the setting of what is stated
+    # 1960年に署名された条約, 昨年の会談で合意した対話: the setting of what is stated; but a date set off by a
+    # comma (日比両政府は8日、…協定に署名した) is the sentence's, wherever the parser hung it
+    if _in_relative_clause(doc[k]) and not (k + 1 < end and doc[k + 1].text in ("、", ",")):
+        return None
     return _chunk_end(doc, k, end, markers=("で", "に", "は", "、"))
 
 
