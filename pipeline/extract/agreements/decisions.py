@@ -98,6 +98,9 @@ def _section_rule(sentence: Sentence, text: str) -> str:
 
 def _tense(tok: Token) -> str:
     """past | state | nominal | nonpast, for the verb at the end of the predicate's chain."""
+    own = {g.lemma_ for t in tok.children if t.i > tok.i for g in (t, *t.children)}
+    if own & {"いる", "おる"} and "て" in own:  # 署名しており、…となる: the clause states its own result
+        return "state"
     end = _chain_end(tok)
     tail = [t for t in end.children if t.i > end.i] + [g for t in end.children if t.i > end.i for g in t.children]
     lemmas = {t.lemma_ for t in tail}

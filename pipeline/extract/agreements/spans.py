@@ -73,17 +73,30 @@ def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
 
 
 def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
-    """A noun-final headline: the words before the predicate back to a space, 、, ] or a date."""
-    doc, start = pred.doc, pred.i
-    while start > 0:
-        prev = doc[start - 1]
-        if prev.whitespace_ or prev.text in "、,]】:：|" or prev.i in frames.other:
-            break
-        start -= 1
-    end = pred.i
+    """A noun-final headline: the words before the predicate back to a space, 、, ] or a date; with none
+    (日米、重要鉱物で新協定　来月署名へ), the headline's previous phrase is what is signed."""
+    doc = pred.doc
+    start, end = _phrase_before(doc, pred.i, frames), pred.i
     while end > start and doc[end - 1].text in PARTICLES:
         end -= 1
+    if end == start:
+        k = start - 1
+        while k >= 0 and (k in frames.other or doc[k].text.isspace()):
+            k -= 1
+        if 0 <= k < start - 1 and (doc[k].whitespace_ or any(t.text.isspace() for t in doc[k + 1 : start])):
+            start, end = _phrase_before(doc, k, frames), k + 1
     return _trim(doc, start, end)
+
+
+def _phrase_before(doc: Doc, i: int, frames: Frames) -> int:
+    """Start of the headline phrase that ends with token ``i``: back to a space, 、, ] or a frame word."""
+    start = i
+    while start > 0:
+        prev = doc[start - 1]
+        if prev.whitespace_ or prev.text.isspace() or prev.text in "、,]】:：|" or prev.i in frames.other:
+            break
+        start -= 1
+    return start
 
 
 def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
@@ -135,9 +148,17 @@ def _setting_end(doc: Doc, left: int, k: int, end: int, frames: Frames) -> int |
         return _chunk_end(doc, k, end, markers=("は", "も", "、") if left == 0 else ("は", "も"))
     # 1960年に署名された条約, 昨年の会談で合意した対話: the setting of what is stated; but a date set off by a
     # comma (日比両政府は8日、…協定に署名した) is the sentence's, wherever the parser hung it
-    if _in_relative_clause(doc[k]) and not (k + 1 < end and doc[k + 1].text in ("、", ",")):
+    if _in_relative_clause(doc[k]) and not _comma_after(doc, k, end):
         return None
     return _chunk_end(doc, k, end, markers=("で", "に", "は", "、"))
+
+
+def _comma_after(doc: Doc, k: int, end: int) -> bool:
+    """The frame word is set off by a comma (8日、 / 意見交換し、), past its auxiliaries."""
+    after = k + 1
+    while after < end and doc[after].head.i == k and doc[after].dep_ == "aux":
+        after += 1
+    return after < end and doc[after].text in ("、", ",")
 
 
 def _in_relative_clause(tok: Token) -> bool:
