@@ -102,7 +102,13 @@ def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list
 def _marker(text: str, span: PartySpan) -> str:
     """The particle closing a party phrase (a person's title may come between): は, が, も, で, から, と or ''."""
     after = text[span.end : span.end + 14]
-    if span.kind not in ("person", "title", "org") and after[:1] not in ("は", "が", "も", "で", "と", "、", "か"):
+    roles = tuple(config().s["parties"]["pair_roles"])
+    role = span.kind == "group" and after.startswith(roles)  # 各国外相は: the group's people act for it
+    if (
+        span.kind not in ("person", "title", "org")
+        and after[:1] not in ("は", "が", "も", "で", "と", "、", "か")
+        and not role
+    ):
         return ""  # 首脳会談で is a meeting, not 首脳 acting
     m = re.match(config().s["parties"]["marker_regex"], after)
     if not m:

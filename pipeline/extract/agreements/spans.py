@@ -39,12 +39,24 @@ def _content_span(c: Cand, frames: Frames) -> tuple[int, int] | None:
     if c.mode == "headline":
         return _headline_span(c.pred, frames)
     if c.node is None and c.mode == "self":
-        return _subtree_span(c, c.pred, frames)
+        return _last_phrase(c.pred.doc.text, _subtree_span(c, c.pred, frames))
     if c.node is None:
         return None
     if c.node.lemma_ in config().s["complements"]:
         return _clause_span(c, c.node, frames)
-    return _subtree_span(c, c.node, frames)
+    return _last_phrase(c.node.doc.text, _subtree_span(c, c.node, frames))
+
+
+HEADLINE_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff「])")
+
+
+def _last_phrase(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """In a headline (no 。), a space between Japanese words ends a phrase: G7外相会合が閉幕 対ロ制裁継続を確認
+    states only 対ロ制裁継続."""
+    if "。" in text:
+        return span
+    gaps = list(HEADLINE_GAP.finditer(text, span[0], span[1]))
+    return (gaps[-1].end(), span[1]) if gaps else span
 
 
 def _clause_span(c: Cand, koto: Token, frames: Frames) -> tuple[int, int]:
