@@ -163,6 +163,16 @@ def test_headquarters_and_surface_forms_merge(parse_one):
     assert orgs["在日米軍"].surfaces == ["在日アメリカ軍", "在日米軍司令部"]
 
 
+def test_company_short_name_merges_into_its_full_name(parse_one):
+    orgs = parse_one(
+        "トヨタ自動車とパナソニックホールディングスは5日、電池事業で提携した。"
+        "トヨタの山田社長は会見で述べた。パナソニックの幹部も同席した。"
+    )
+    assert {"トヨタ自動車", "パナソニックホールディングス"} <= set(orgs)
+    assert "トヨタ" not in orgs and "パナソニック" not in orgs
+    assert "トヨタ" in orgs["トヨタ自動車"].surfaces
+
+
 def test_parent_and_subunit_both_listed(parse_one):
     orgs = parse_one("防衛省沖縄防衛局と外務省アジア大洋州局長、防衛政策局戦略企画課が調整した。")
     assert {"防衛省", "沖縄防衛局", "外務省", "外務省アジア大洋州局", "防衛政策局"} <= set(orgs)

@@ -83,7 +83,7 @@ def analyse(
         rows = [c for c in cands if not c.excluded_by]
         ctx.advance(i, rows, subject)
         out += cands
-    date_from_story([c for c in out if not c.excluded_by], parsed)
+    date_from_story([c for c in out if not c.excluded_by], parsed, dates)
     return out
 
 

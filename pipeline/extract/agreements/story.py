@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ...records import ParsedArticle
+import re
+
+from ...records import DateMention, ParsedArticle
 from .candidates import Cand
 
 HEADLINE_REACH = 6  # sentences after a headline in which its lead statement is looked for
@@ -10,10 +12,35 @@ LEAD_SENTENCES = 4  # the first sentences of an article (title, dateline, lead) 
 LEAD_REACH = 2  # sentences after an undated lead in which the same statement may be dated
 
 
-def date_from_story(kept: list[Cand], parsed: ParsedArticle) -> None:
+def date_from_story(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMention]) -> None:
     """Undated headlines and leads of the kept statements, dated from the story (in place)."""
     _date_headlines(kept, parsed)
+    _date_from_paragraph(kept, parsed, dates)
     _date_leads(kept, parsed)
+
+
+DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _date_from_paragraph(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMention]) -> None:
+    """A concluded statement with no date of its own, after a sentence of its paragraph that names the day
+    (青葉市と…大学は20日、…協定を締結した。…締結式には…が出席し、協定書に署名した。): that day, the
+    nearest before it — not the publication's."""
+    by_sentence: dict[int, list[str]] = {}
+    for d in dates:
+        if d.kind == "date" and DAY.fullmatch(d.value) and d.anchor != "unresolved":
+            by_sentence.setdefault(d.sentence_index, []).append(d.value)
+    for c in kept:
+        if c.date or c.status != "concluded" or _is_headline(c, parsed):
+            continue
+        paragraph = parsed.sentences[c.index].paragraph
+        for j in range(c.index - 1, -1, -1):
+            if parsed.sentences[j].paragraph != paragraph:
+                break
+            days = [v for v in by_sentence.get(j, []) if not parsed.published or v <= parsed.published]
+            if days:
+                c.date = days[-1]
+                break
 
 
 def _is_headline(c: Cand, parsed: ParsedArticle) -> bool:

@@ -27,10 +27,32 @@ def _merge_keys(cands: list[Cand]) -> dict[str, str]:
         if base and base.key != c.org.key and base.country == country_of(name):  # 中国外務省 is not 外務省
             target[c.org.key] = base.key
         elif c.org.key not in target:
-            longer = _shortened_from(name, by_name)
+            longer = _shortened_from(name, by_name) or _company_of(name, by_name)
             if longer is not None and longer.key != c.org.key:
                 target[c.org.key] = longer.key
     return target
+
+
+# A company named short after (or before) its full name: トヨタ for トヨタ自動車, パナソニック and
+# パナソニックHD for パナソニックホールディングス. The full name is the short one plus a business word.
+COMPANY_TAIL = re.compile(
+    r"(?:ホールディングス|HD|グループ|自動車|製作所|電機|電気|工業|重工業|重工|商事|物産|銀行|証券|化学|製薬|建設"
+    r"|電鉄|鉄道|航空|通信|電力|ガス|食品|製紙|不動産|保険|生命)$"
+)
+
+
+def _company_of(name: str, by_name: dict[str, Org]) -> Org | None:
+    """The article's company whose full name is ``name`` plus a business word (HD standing for
+    ホールディングス)."""
+    base = name[:-2] if re.search(r"[^A-Za-z]HD$", name) else name
+    if len(base) < 2:
+        return None
+    found = [
+        org
+        for other, org in by_name.items()
+        if len(other) > len(base) and other.startswith(base) and COMPANY_TAIL.fullmatch(other[len(base) :])
+    ]
+    return max(found, key=lambda org: len(org.name)) if found else None
 
 
 # A committee or council written short after its full name: 合同高級委員会, 日米合同高級委員会 for

@@ -30,13 +30,18 @@ def kana_name_ok(s: Sent, start: int, end: int, office: Office | None = None) ->
         part = s.text[a:b]
         if re.fullmatch(r"[A-Z]\.?", part):
             continue
-        if part in lexicon().not_names or len(part) < 2 or is_place(s, a, b):
+        if part in lexicon().not_names or len(part) < 2 or is_place(s, a, b) or _glued_org_word(part):
             return False
         if office is None and is_brand(s, a, b):
             return False
         tagged |= is_person_tag(s, a, b)
         unknown &= is_unknown(s, a, b)
     return tagged or unknown or (office is not None and office.alone)
+
+
+def _glued_org_word(part: str) -> bool:
+    """A katakana word ending in an organisation word of `not_names` (パナソニックホールディングス, …テクノロジーズ)."""
+    return any(len(w) >= 4 and len(part) > len(w) and part.endswith(w) for w in lexicon().not_names)
 
 
 def kanji_token_ok(s: Sent, tok) -> bool:
