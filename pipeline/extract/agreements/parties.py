@@ -122,9 +122,16 @@ def _marker(text: str, span: PartySpan) -> str:
 
 
 def _subject(
-    spans: list[PartySpan], text: str, scope: tuple[int, int], hi: int, avoid: tuple[int, int] | None
+    spans: list[PartySpan],
+    text: str,
+    scope: tuple[int, int],
+    hi: int,
+    avoid: tuple[int, int] | None,
+    partners_alone: bool = False,
 ) -> list[PartySpan]:
-    """The subject group nearest before ``hi``: a marked party and the parties coordinated with it.
+    """The subject group nearest before ``hi``: a marked party and the parties coordinated with it, and its
+    partners (…と会談し); with ``partners_alone``, the partners even when no subject is written (a
+    transcript's ブラウン長官とは、…で一致しました).
 
     Parties quoted inside the scope (someone else's words) are not its subject."""
     lo = scope[0]
@@ -139,11 +146,9 @@ def _subject(
     ]
     # …から marks the speaker of a one-sided statement (岩屋大臣から、…再会を歓迎する).
     marked = [s for s in inside if _marker(text, s) in ("は", "が", "も", "で", "から")]
-    if not marked:
-        return []
     topics = [s for s in marked if _marker(text, s) in ("は", "も")]  # a topic beats an embedded が
-    group = [(topics or marked)[-1]]
-    for s in reversed([s for s in inside if s.end <= group[0].start]):
+    group = [(topics or marked)[-1]] if marked else []
+    for s in reversed([s for s in inside if group and s.end <= group[0].start]):
         if re.fullmatch(config().s["parties"]["coordination_regex"], text[s.end : group[0].start]):
             group.insert(0, s)
         else:
@@ -155,4 +160,4 @@ def _subject(
         and _marker(text, s) == "と"
         and re.match(config().s["parties"]["partner_regex"], text[s.end : s.end + 40])
     ]
-    return group + partners
+    return group + partners if group or partners_alone else []

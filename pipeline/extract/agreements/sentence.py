@@ -110,7 +110,11 @@ def _own_subject(c: Cand, info: SentInfo) -> list[PartySpan]:
 def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
     """The predicate's own が-subject; the subject before the predicate; else the pair of the meeting it
     names (日米2+2で確認し); else whoever the parse says is the subject (防衛省は…); else the last subject."""
-    spans = _own_subject(c, info) or _subject(info.parties, info.text, _scope(c.anchor), c.anchor.idx, c.span)
+    spans = _own_subject(c, info) or _subject(info.parties, info.text, _scope(c.anchor), c.anchor.idx, c.span, True)
+    if spans and all(_marker(info.text, s) == "と" for s in spans) and ctx.topic and ctx.meeting_people:
+        names = tuple(dict.fromkeys(ctx.meeting_people + ctx.resolve(spans)[0]))  # the speaker's side too
+        c.parties, c.joint, c.explicit = names, len(names) >= 2, True
+        return
     if spans:
         c.parties, c.joint = ctx.resolve(spans)
         c.explicit = True

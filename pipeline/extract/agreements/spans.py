@@ -129,8 +129,16 @@ def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
     return left
 
 
+SPEAKER_LABEL = re.compile(r"[一-龥ァ-ヴー・]{1,12}[:：]")
+
+
 def _after_item_number(doc: Doc, left: int, end: int) -> int:
-    """Past a list item's number the parser took into the clause (4　…, 2. …, (3) …)."""
+    """Past a list item's number or a transcript's speaker label the parser took into the clause
+    (4　…, 2. …, (3) …, 大臣:…)."""
+    for colon in range(left + 1, min(left + 5, end)):
+        if doc[colon].text in (":", "：") and SPEAKER_LABEL.fullmatch(doc[left : colon + 1].text):
+            left = colon + 1
+            break
     k = left + 1 if left < end and doc[left].text in ("(", "（") else left
     if k + 1 < end and doc[k].like_num and (doc[k].whitespace_ or doc[k + 1].text in ITEM_CLOSERS):
         return k + 1 + (doc[k + 1].text in ITEM_CLOSERS)
