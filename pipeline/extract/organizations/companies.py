@@ -91,15 +91,18 @@ def _has_name_evidence(toks: list[Any]) -> bool:
 def word_cands(sent: Sent) -> list[Cand]:
     rule = _rule(WORD)
     heads = re.compile(rule.get("heads", "$^"))
+    proper = re.compile(rule.get("proper_heads", "$^"))
     doc, out = sent.doc, []
     for i, tok in enumerate(doc):
-        if not heads.search(tok.text) or tok.tag_.startswith("接頭辞"):
+        if tok.tag_.startswith("接頭辞"):
+            continue
+        if not heads.search(tok.text) and not (proper.search(tok.text) and _proper_name(doc, i)):
             continue
         nxt = doc[i + 1] if i + 1 < len(doc) else None
         if nxt is not None and not tok.whitespace_ and _nounish(nxt):
             continue  # the compound goes on (南西航空方面隊): not its end
         start = _name_before(doc, i)
-        head = heads.search(tok.text)
+        head = heads.search(tok.text) or proper.search(tok.text)
         glued = tok.text[: head.start()] if head else ""
         if start == i and not glued:
             continue
@@ -117,6 +120,15 @@ def word_cands(sent: Sent) -> list[Cand]:
             kind = "international"  # アジア開発銀行: GiNZA knows it is a multilateral body
         out.append(sent.cand(s, e, _org_for(name, kind), WORD, "name", rule.get("priority", 5)))
     return out
+
+
+def _proper_name(doc: Any, i: int) -> bool:
+    """A weaker head (グループ, 取引所, 空輸) names a company only when the dictionary knows the name as a
+    proper noun — one token (ソニーグループ, 東京証券取引所) or right before the head — not a katakana word
+    (ハッカーグループ)."""
+    if "固有名詞-一般" in doc[i].tag_:
+        return True
+    return i > 0 and not doc[i - 1].whitespace_ and "固有名詞" in doc[i - 1].tag_ and "地名" not in doc[i - 1].tag_
 
 
 def _glued_evidence(tok: Any, glued: str) -> bool:

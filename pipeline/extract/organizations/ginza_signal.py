@@ -23,6 +23,11 @@ def _ginza_kind(text: str, label: str) -> str:
     return str(_rule(GINZA).get("label_kinds", {}).get(label, "other"))
 
 
+# A company's capital-letter acronym (KDDI, TSMC): no digit, unlike a model code (F35); no lower case,
+# unlike a person's or a language's name.
+ACRONYM = re.compile(r"[A-Z]{3,6}")
+
+
 def rejection(text: str, label: str, before: Any, after: Any, tokens: Any = ()) -> str:
     """Why a GiNZA organisation is not one ('' when nothing says so): the counter-rules of org.ginza_signal."""
     rule = _rule(GINZA)
@@ -47,7 +52,7 @@ def rejection(text: str, label: str, before: Any, after: Any, tokens: Any = ()) 
         return ""  # a name ending or the dictionary confirms GiNZA
     if label in rule.get("needs_evidence", []):
         return "label too weak without a name ending"
-    if re.search(r"[A-Za-z]", text):
+    if re.search(r"[A-Za-z]", text) and not (label in rule.get("acronym_labels", []) and ACRONYM.fullmatch(text)):
         return "Latin text without a name ending (a person, a language, a model code)"
     return _token_reason(list(tokens))
 

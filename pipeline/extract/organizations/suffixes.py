@@ -114,6 +114,8 @@ def suffix_cands(sent: Sent, dict_cands: list[Cand]) -> list[Cand]:
     spans = _longest_per_end(_matcher(doc.vocab, rules)(doc), doc.vocab) if rules else {}
     out = []
     for (rule_id, end), start in spans.items():
+        if end < len(doc) and doc[end].text.startswith("警") and not doc[end - 1].whitespace_:
+            continue  # 大阪府|警, 神奈川県|警: a police force, not the prefecture's office
         start = _after_person(sent, _trim_start(doc, start, end), end, dict_cands)
         s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
         title = re.search(r"(長官|長)$", doc[end - 1].text) if rule_id != "org.company_suffix" else None
