@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ... import rulebook
 from ...records import ParsedArticle
-from .dictionaries import alternation, lexicon, people_rules, rule_regex
+from .dictionaries import alternation, lexicon, macro_re, people_rules, rule_regex
 from .merging import name_key
 from .names import office_country
 from .romaji import scripts_match
@@ -122,6 +122,7 @@ def run_rules(sents: list[Sent], only: str | None = None) -> tuple[list[Hit], li
         for s in sents
         for h in fn(s, rules[rid])
     ]
+    raw = _not_fictional(sents, raw)
     kept = resolve(raw)
     pairs = name_pairing(sents, kept, rules["person.name_pairing"]) if "person.name_pairing" in rules else []
     for latin, partner in pairs:
@@ -132,6 +133,21 @@ def run_rules(sents: list[Sent], only: str | None = None) -> tuple[list[Hit], li
     kept += titled
     repeats = name_repeat(sents, kept, rules["person.name_repeat"]) if "person.name_repeat" in rules else []
     return raw + new + titled + repeats, kept + repeats, pairs
+
+
+def _not_fictional(sents: list[Sent], hits: list[Hit]) -> list[Hit]:
+    """Without the characters of fiction (主人公の野比のび太, マスコットの…): a name introduced by `{FICTION}`
+    is no person, nor are its other mentions (のび太), shorter or longer."""
+    by_index = {s.index: s for s in sents}
+    fiction = macro_re("(?:{FICTION})$")
+    names = {
+        name_key(h.name)
+        for h in hits
+        if (s := by_index.get(h.sent)) is not None and fiction.search(s.text[: h.start - s.offset])
+    }
+    if not names:
+        return hits
+    return [h for h in hits if not any(name_key(h.name) in n or n in name_key(h.name) for n in names)]
 
 
 def name_links(hits: list[Hit]) -> dict[str, set[str]]:
