@@ -256,3 +256,36 @@ def test_identical_files_under_two_names_keep_their_own_removal_ids(tmp_path):
     blocks = tables.duplicates[tables.duplicates["kind"] == "exact_block"]
     assert list(blocks["duplicate_of"]) == ["a:0"]
     assert tables.duplicates[tables.duplicates["article_id"] == "b"]["kind"].tolist() == ["article"]
+
+
+API_SCRIPT = """
+from pipeline import run
+tables = run({corpus!r}, out={out!r}, jobs=2, cache_dir={cache!r})
+print("rows", len(tables.dates))
+"""
+
+
+def test_api_in_a_script_without_a_main_guard(tmp_path):
+    """A script calling run() at its top level (no ``if __name__ == "__main__":``), from a file and
+    fed on stdin: the worker processes must not run the script again (they broke the pool)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("日米両政府は2025年2月7日、防衛協力を強化することで合意した。\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("山田外相は3月3日、ブラウン国務長官と会談した。\n", encoding="utf-8")
+    for how in ("file", "stdin"):
+        out = tmp_path / f"out-{how}"
+        script = API_SCRIPT.format(corpus=str(corpus), out=str(out), cache=str(tmp_path / f"cache-{how}"))
+        path = tmp_path / "script.py"
+        path.write_text(script, encoding="utf-8")
+        args = [sys.executable, str(path)] if how == "file" else [sys.executable, "-"]
+        done = subprocess.run(
+            args,
+            input=script if how == "stdin" else None,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        )
+        assert done.returncode == 0, (how, done.stderr[-2000:])
+        assert done.stdout.strip() == "rows 2", (how, done.stdout)
+        assert (out / "dates.csv").exists()

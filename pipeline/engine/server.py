@@ -13,9 +13,12 @@ command line imports it before anything else.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.context
 import os
 import signal
-from multiprocessing import forkserver
+import threading
+from collections.abc import Callable
+from multiprocessing import forkserver, spawn
 from pathlib import Path
 
 from ..parse.ginza import ParseCache  # light: spaCy is imported only when something is parsed or loaded
@@ -27,9 +30,47 @@ IMPORTS = f"{__package__}.preload"  # spaCy and the worker code
 MODEL = f"{__package__}.preload_model"  # the above, and GiNZA loaded
 
 
+class _Process(multiprocessing.context.ForkServerProcess):
+    """A worker started without re-running the caller's ``__main__``.
+
+    multiprocessing hands every new process the path of the program's main module, which the process
+    imports again before it starts; a script that calls ``run()`` at its top level, without
+    ``if __name__ == "__main__":`` (or one fed on stdin), would then run the whole pipeline again
+    inside every worker, and the pool broke. The workers need nothing from ``__main__``: their code
+    is in this package. So the main module is left out of what a worker is told to prepare."""
+
+    @staticmethod
+    def _Popen(process_obj):  # multiprocessing's name
+        with _LAUNCH:
+            original = spawn.get_preparation_data
+            spawn.get_preparation_data = _without_main(original)
+            try:
+                return multiprocessing.context.ForkServerProcess._Popen(process_obj)
+            finally:
+                spawn.get_preparation_data = original
+
+
+_LAUNCH = threading.Lock()  # the hook above is swapped only while one of our workers starts
+
+
+def _without_main(original: Callable[[str], dict]) -> Callable[[str], dict]:
+    def prepare(name: str) -> dict:
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    return prepare
+
+
+class _Context(multiprocessing.context.ForkServerContext):
+    Process = _Process
+
+
 def context() -> multiprocessing.context.BaseContext:
-    """The multiprocessing context the worker pool forks its processes from."""
-    return multiprocessing.get_context("forkserver")
+    """The multiprocessing context the worker pool forks its processes from: the forkserver's, with
+    workers that do not import the caller's ``__main__`` again (``_Process``)."""
+    return _Context()
 
 
 def start(load_model: bool) -> None:
