@@ -101,6 +101,9 @@ class Article:
     error: str = ""  # why the article could not be processed
     meta_error: str = ""  # why its sidecar was ignored (the text is still processed)
     signature: Any = None  # the de-duplication stage's MinHash of the clean text
+    format: str = ""  # text | html | pdf: how the file was read (empty when it could not be)
+    pages: int = 0  # a PDF's page count
+    warnings: str = ""  # what reading removed from an otherwise good file (stray NUL or control characters)
 
     @property
     def text(self) -> str:

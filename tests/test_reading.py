@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
+from pathlib import Path
 
 import pytest
 
@@ -40,7 +43,7 @@ def test_euc_jp_is_not_mistaken_for_cp932():
     "data,reason",
     [
         (b"", "empty file"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image, not text"),
         ("防衛".encode("utf-16-le")[:3] + b"\x00", "binary content"),
     ],
 )
@@ -55,9 +58,10 @@ def test_discover_is_recursive_sorted_and_skips_sidecars(tmp_path):
     write(tmp_path / "sub" / "c.md", b"x")
     write(tmp_path / "a.meta.json", b"{}")
     write(tmp_path / "notes.pdf", b"x")
+    write(tmp_path / "photo.png", b"x")
     found = reading.discover(tmp_path)
-    assert [f.rel for f in found] == ["a.html", "b.txt", "sub/c.md"]
-    assert [f.article_id for f in found] == ["a", "b", "sub__c"]
+    assert [f.rel for f in found] == ["a.html", "b.txt", "notes.pdf", "sub/c.md"]
+    assert [f.article_id for f in found] == ["a", "b", "notes", "sub__c"]
 
 
 def test_names_differing_only_in_extension_keep_distinct_ids(tmp_path):
@@ -175,3 +179,93 @@ def test_the_title_is_the_first_line_naming_the_article(tmp_path, text, want):
     write(tmp_path / "a.txt", text.encode())
     f = reading.discover(tmp_path)[0]
     assert facts.title(stage.prepare(f)) == want
+
+
+# ---------------------------------------------------------------- formats: PDF, binaries, JIS, stray bytes
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_pdf_is_read_with_its_page_count_and_format(tmp_path):
+    write(tmp_path / "release.pdf", (FIXTURES / "press_release.pdf").read_bytes())
+    art = reading.read(reading.discover(tmp_path)[0])
+    assert art.ok and (art.format, art.pages) == ("pdf", 2)
+    assert art.raw.startswith("日英防衛相会談の概要")
+    assert "次回の会談を英国で開催することで合意しました。" in art.raw  # the second page
+
+
+def _encrypted_pdf() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(FIXTURES / "press_release.pdf"))
+    writer.encrypt("secret", algorithm="RC4-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "make,reason",
+    [
+        (_encrypted_pdf, "encrypted PDF: it needs a password"),
+        (_blank_pdf, "image-only PDF: its 1 page(s) have no text layer"),
+        (lambda: (FIXTURES / "press_release.pdf").read_bytes()[:600], "broken PDF"),
+    ],
+)
+def test_unreadable_pdfs_say_which_kind(tmp_path, make, reason):
+    write(tmp_path / "x.pdf", make())
+    art = reading.read(reading.discover(tmp_path)[0])
+    assert art.error.startswith(reason), art.error
+
+
+@pytest.mark.parametrize(
+    "data,kind",
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(range(200)), "a JPEG image"),
+        (b"GIF89a" + bytes(range(100)), "a GIF image"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" + bytes(100), "a Word document (.docx)"),
+        (gzip.compress("防衛省".encode() * 50), "a gzip archive"),
+        (b"\x7fELF\x02\x01\x01" + bytes(100), "an executable (ELF)"),
+    ],
+)
+def test_binary_files_renamed_txt_are_refused_with_their_kind(tmp_path, data, kind):
+    write(tmp_path / "article.txt", data)
+    art = reading.read(reading.discover(tmp_path)[0])
+    assert art.error == f"{kind}, not text"
+
+
+def test_iso_2022_jp_decodes():
+    text = "防衛省は日米会談について発表した。ｶﾀｶﾅも読む。"
+    assert reading.decode(text.encode("iso2022_jp_ext")) == (text, "iso-2022-jp")
+    assert reading.decode("日米両政府は合意した。".encode("iso2022_jp")) == ("日米両政府は合意した。", "iso-2022-jp")
+
+
+def test_stray_nul_and_control_characters_are_removed_and_recorded(tmp_path):
+    body = "防衛省は、日米防衛相会談の結果について発表した。両大臣は共同訓練の拡大で一致した。\n"
+    write(tmp_path / "a.txt", ("防衛省は\x00" + body[4:20] + "\x07" + body[20:]).encode() + b"\x00\n")
+    art = reading.read(reading.discover(tmp_path)[0])
+    assert art.ok and art.raw == body + "\n"
+    assert art.warnings == "2 NUL byte(s) removed; 1 control character(s) removed"
+
+
+def test_a_file_of_mostly_nul_bytes_is_still_binary(tmp_path):
+    write(tmp_path / "a.txt", "防衛省".encode() + bytes(500))
+    assert reading.read(reading.discover(tmp_path)[0]).error == "binary content (500 NUL bytes of 509): not a text file"
+
+
+def test_a_web_page_saved_as_txt_is_read_as_one(tmp_path):
+    write(tmp_path / "page.txt", ("<!DOCTYPE html>\n" + PAGE).encode())
+    art = reading.read(reading.discover(tmp_path)[0])
+    assert art.format == "html"
+    assert art.meta == {"published": "2026-06-09", "title": "日米、共同生産で合意"}

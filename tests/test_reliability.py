@@ -89,9 +89,9 @@ def bad_run(tmp_path_factory):
 EXPECTED_ERRORS = {
     "empty.txt": "empty file",
     "blank.txt": "no text (whitespace only)",
-    "nul.txt": "binary content (NUL bytes)",
-    "image.txt": "binary content (NUL bytes)",
-    "report.txt": "binary content (NUL bytes)",
+    "nul.txt": "binary content (10 NUL bytes of 70)",
+    "image.txt": "a PNG image, not text",
+    "report.txt": "broken PDF",
     "mixed.txt": "mixed encodings",
     "dangling.txt": "broken symbolic link",
 }

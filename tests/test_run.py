@@ -289,3 +289,21 @@ def test_api_in_a_script_without_a_main_guard(tmp_path):
         assert done.returncode == 0, (how, done.stderr[-2000:])
         assert done.stdout.strip() == "rows 2", (how, done.stdout)
         assert (out / "dates.csv").exists()
+
+
+def test_a_pdf_article_keeps_its_extracted_text_and_offsets(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "release.pdf").write_bytes((ROOT / "tests" / "fixtures" / "press_release.pdf").read_bytes())
+    out = tmp_path / "out"
+    tables, _ = run_with_stats(corpus, out, jobs=1, cache_dir=tmp_path / "cache", progress=False)
+    row = read_csv(out / "articles.csv")[0]
+    assert (row["status"], row["format"], row["pages"], row["published"]) == ("ok", "pdf", "2", "2026-05-03")
+    raw = (out / "raw" / "release.txt").read_text(encoding="utf-8")
+    clean = (out / "clean" / "release.txt").read_text(encoding="utf-8")
+    assert raw.startswith("日英防衛相会談の概要") and "確認しました" in raw
+    # the PDF's line wraps are joined: a sentence broken across printed lines is one line again
+    assert "次期戦闘機の共同開発を着実に進めていくことを確認しました。" in clean
+    for m in tables.mentions.itertuples():
+        assert clean[m.start : m.end] == m.text
+    assert {"一致", "確認", "合意"} <= set(tables.agreements["predicate"])

@@ -200,6 +200,8 @@ def _tables(
         builder.add_article(article, info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts())
         if out is not None and article.ok:
             written.append(export.export_clean_text(article.article_id, article.text, out))
+            if article.format == "pdf":
+                written.append(export.export_raw_text(article.article_id, article.raw, out))
     tables = builder.build()
     if out is not None:
         written += export.export(tables, out)

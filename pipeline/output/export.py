@@ -56,7 +56,16 @@ def export(tables: Tables, out: Path) -> list[Path]:
 
 def export_clean_text(article_id: str, text: str, out: Path) -> Path:
     """Write the article's clean text (offsets in the tables point into it), unless it is already there."""
-    path = out / "clean" / f"{safe_file_name(article_id)}.txt"
+    return _export_text(out / "clean" / f"{safe_file_name(article_id)}.txt", text)
+
+
+def export_raw_text(article_id: str, text: str, out: Path) -> Path:
+    """Write the text a PDF's text layer gave (``outputs/raw/<id>.txt``), so the clean text can be checked
+    against what was extracted."""
+    return _export_text(out / "raw" / f"{safe_file_name(article_id)}.txt", text)
+
+
+def _export_text(path: Path, text: str) -> Path:
     data = text.encode("utf-8")
     try:
         unchanged = path.stat().st_size == len(data) and path.read_bytes() == data

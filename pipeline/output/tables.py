@@ -27,6 +27,9 @@ COLUMNS: dict[str, list[str]] = {
         "duplicate_of",
         "status",
         "error",
+        "format",
+        "pages",
+        "warnings",
     ],
     "mentions": [
         "article_id",
@@ -157,6 +160,9 @@ def _article_row(article: Article, facts: ArticleFacts) -> dict:
         "duplicate_of": article.duplicate_of,
         "status": "error" if article.error or article.meta_error else "ok",
         "error": article.error or (f"{article.meta_error} (text processed without it)" if article.meta_error else ""),
+        "format": article.format,
+        "pages": article.pages if article.format == "pdf" else "",
+        "warnings": article.warnings,
     }
 
 

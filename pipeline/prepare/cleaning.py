@@ -21,11 +21,11 @@ from .sentences import segment
 __all__ = ["clean", "segment"]
 
 
-def clean(raw: str, *, html: bool = False) -> tuple[AlignedText, list[Removal]]:
-    """Strip markup, normalise characters, repair PDF artefacts. Returns the clean text
-    aligned to `raw` (AlignedText.origin[i] = raw offset of clean char i) and the markup
-    removals (kind='markup', raw offsets, contiguous runs merged)."""
+def clean(raw: str, *, html: bool = False, pdf: bool = False) -> tuple[AlignedText, list[Removal]]:
+    """Strip markup, normalise characters, repair PDF artefacts (``pdf``: the text is a PDF's text layer).
+    Returns the clean text aligned to `raw` (AlignedText.origin[i] = raw offset of clean char i) and the
+    markup removals (kind='markup', raw offsets, contiguous runs merged)."""
     text, origin, removals = strip_markup(raw, html)
     text, origin = normalize(text, origin)
-    text, origin = repair(text, origin)
+    text, origin = repair(text, origin, pdf=pdf)
     return AlignedText(text, array("i", origin)), removals

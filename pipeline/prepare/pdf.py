@@ -20,10 +20,12 @@ from . import wraps
 from .chars import is_hiragana, is_jp, is_jp_letter, is_kanji, is_katakana
 
 
-def repair(text: str, origin: list[int]) -> tuple[str, list[int]]:
-    """Cells and lines repaired and broken sentences joined, keeping one raw origin per character."""
+def repair(text: str, origin: list[int], pdf: bool = False) -> tuple[str, list[int]]:
+    """Cells and lines repaired and broken sentences joined, keeping one raw origin per character
+    (``pdf``: known to be a PDF's text, whatever its spacing says)."""
     lines = _split_lines(text, origin)
-    return _join_lines(lines, wraps.Layout.of(text, [line.text for line in lines if line and not line.cell]))
+    layout = wraps.Layout.of(text, [line.text for line in lines if line and not line.cell], pdf=pdf)
+    return _join_lines(lines, layout)
 
 
 # ================================================================== PDF spacing

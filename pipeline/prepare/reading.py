@@ -10,15 +10,17 @@ import codecs
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from ..records import Article
+from .filetypes import PDF, PdfError, looks_like_html, pdf_text, sniff
 from .pagemeta import page_meta
 
-SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 HTML_SUFFIXES = (".html", ".htm")
 META_SUFFIX = ".meta.json"
 META_KEYS = ("published", "source", "url")
@@ -27,6 +29,9 @@ META_KEYS = ("published", "source", "url")
 # succeeds with these is almost never wrong for Japanese text, while statistical
 # detection on short texts sometimes picks a Chinese or Cyrillic code page.
 LEGACY_CODECS = {"cp932": "cp932", "euc_jp": "euc-jp"}  # Python codec → the name articles.csv records
+# ISO-2022-JP's escape sequences (JIS X 0208, JIS X 0201 Roman and kana, JIS X 0212): 7-bit text with these is JIS.
+ESCAPES = re.compile(rb"\x1b(?:\$[@B]|\$\(D|\([BJI])")
+MAX_STRAY = 16  # NUL bytes or control characters removed from a text before it counts as binary (or 5 %)
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -75,16 +80,53 @@ def _disambiguate(files: list[InputFile]) -> list[InputFile]:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Bytes to text and the name of the encoding; raises ReadError with the reason."""
+    text, encoding, _ = decode_noting(data)
+    return text, encoding
+
+
+def decode_noting(data: bytes) -> tuple[str, str, list[str]]:
+    """``decode``, and what was removed on the way (stray NUL bytes)."""
     if not data:
         raise ReadError("empty file")
+    kind = sniff(data)
+    if kind is not None:
+        raise ReadError(f"{kind}, not text")
     for bom, codec in BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec), codec
+                return data.decode(codec), codec, []
             except UnicodeDecodeError as exc:
                 raise ReadError(f"invalid {codec} after its byte-order mark at byte {exc.start}") from None
-    if b"\x00" in data:
-        raise ReadError("binary content (NUL bytes): not a text file")
+    notes = []
+    nuls = data.count(b"\x00")
+    if nuls:
+        if _mostly(nuls, len(data)):
+            raise ReadError(f"binary content ({nuls} NUL bytes of {len(data)}): not a text file")
+        data = data.replace(b"\x00", b"")
+        notes.append(f"{nuls} NUL byte(s) removed")
+    if ESCAPES.search(data):
+        return _iso2022(data), "iso-2022-jp", notes
+    text, encoding = _decode_8bit(data)
+    return text, encoding, notes
+
+
+def _mostly(stray: int, size: int) -> bool:
+    """Too many stray bytes or characters for a text file: more than MAX_STRAY, or one in twenty."""
+    return stray > MAX_STRAY or stray * 20 > size
+
+
+def _iso2022(data: bytes) -> str:
+    """ISO-2022-JP (JIS), as mail archives and old pages have it; the -ext codec adds half-width kana."""
+    for codec in ("iso2022_jp_ext", "iso2022_jp_2", "iso2022_jp_2004"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("invalid ISO-2022-JP: escape sequences of JIS, then bytes no JIS codec reads")
+
+
+def _decode_8bit(data: bytes) -> tuple[str, str]:
+    """UTF-8, else cp932 or EUC-JP (whichever reads more like Japanese), else the reason."""
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -124,12 +166,20 @@ def _japaneseness(text: str) -> int:
     return hiragana - 2 * halfwidth
 
 
-def _check_text(text: str) -> None:
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _check_text(text: str) -> tuple[str, list[str]]:
+    """The text without stray control characters, and a note of how many went; a text that is mostly
+    control characters is no text."""
     if not text.strip():
         raise ReadError("no text (whitespace only)")
-    controls = sum(1 for ch in text[:10000] if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > 10:
-        raise ReadError("binary content (control characters): not a text file")
+    controls = len(CONTROL.findall(text))
+    if not controls:
+        return text, []
+    if _mostly(controls, len(text)):
+        raise ReadError(f"binary content ({controls} control characters): not a text file")
+    return CONTROL.sub("", text), [f"{controls} control character(s) removed"]
 
 
 def sidecar_path(path: Path) -> Path:
@@ -158,8 +208,15 @@ def read(f: InputFile) -> Article:
             raise ReadError("broken symbolic link")
         data = f.path.read_bytes()
         article.sha256 = hashlib.sha256(data).hexdigest()
-        article.raw, article.encoding = decode(data)
-        _check_text(article.raw)
+        if sniff(data) == PDF:
+            article.format = "pdf"
+            article.raw, article.pages = _pdf(data)
+            notes: list[str] = []
+        else:
+            article.raw, article.encoding, notes = decode_noting(data)
+            article.format = "html" if is_html(f) or looks_like_html(article.raw) else "text"
+        article.raw, more = _check_text(article.raw)
+        article.warnings = "; ".join(notes + more)
     except ReadError as exc:
         article.error = str(exc)
     except PermissionError:
@@ -170,7 +227,7 @@ def read(f: InputFile) -> Article:
         article.error = f"cannot read: {exc.strerror or exc}"
     # A bad sidecar costs only the metadata: the text is still processed (README, Reliability).
     article.meta, article.meta_error = read_meta(f.path)
-    if article.raw and is_html(f):
+    if article.raw and article.format == "html":
         for key, value in page_meta(article.raw).items():
             article.meta.setdefault(key, value)  # the sidecar, when there is one, says better
     return article
@@ -178,3 +235,10 @@ def read(f: InputFile) -> Article:
 
 def is_html(f: InputFile) -> bool:
     return f.path.suffix.lower() in HTML_SUFFIXES
+
+
+def _pdf(data: bytes) -> tuple[str, int]:
+    try:
+        return pdf_text(data)
+    except PdfError as exc:
+        raise ReadError(str(exc)) from None

@@ -31,7 +31,7 @@ def prepare(f: reading.InputFile, cache: DiskCache | None = None, on_miss: Calla
     key = cache_key(
         article.article_id,
         article.sha256,
-        str(reading.is_html(f)),
+        article.format,
         fingerprint(PREPARE_CODE, PREPARE_RULES, PREPARE_PACKAGES),
     )
     payload = cache.get(key) if cache is not None else None
@@ -44,7 +44,7 @@ def prepare(f: reading.InputFile, cache: DiskCache | None = None, on_miss: Calla
     if on_miss is not None:
         on_miss()
     try:
-        clean_text, markup = cleaning.clean(article.raw, html=reading.is_html(f))
+        clean_text, markup = cleaning.clean(article.raw, html=article.format == "html", pdf=article.format == "pdf")
         kept, repeats = dedup.dedup_blocks(article.article_id, clean_text)
         article.clean = kept
         article.removals = sorted(markup + _outside(repeats, markup), key=lambda r: r.start)

@@ -45,8 +45,8 @@ class Layout:
     wrap_width: float | None  # the fixed width most full lines share, if any
 
     @classmethod
-    def of(cls, raw_text: str, lines: list[str]) -> Layout:
-        return cls(bool(_LETTER_SPACED.search(raw_text)), _wrap_width([width(line) for line in lines]))
+    def of(cls, raw_text: str, lines: list[str], pdf: bool = False) -> Layout:
+        return cls(pdf or bool(_LETTER_SPACED.search(raw_text)), _wrap_width([width(line) for line in lines]))
 
     def wrapped(self, prev: str, cur: str) -> bool:
         """Whether the break between physical lines ``prev`` and ``cur`` falls inside a sentence."""
