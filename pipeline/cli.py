@@ -68,7 +68,8 @@ def _run(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - t0
         took = f"{elapsed:.1f}s" if elapsed >= 0.1 else f"{elapsed * 1000:.0f}ms"
         print(
-            f"{stats.files} files, {stats.failed} failed, {stats.summary()} in {took} → {args.out}/ ({sizes})",
+            f"{stats.files} files, {stats.failed} failed, {stats.near_duplicates} near-duplicates, "
+            f"{stats.summary()} in {took} → {args.out}/ ({sizes})",
             file=sys.stderr,
         )
         for path, error in stats.errors:

@@ -359,3 +359,65 @@ def test_lsh_bands_are_datasketchs_optimum_and_agree_with_its_index():
             theirs.insert(name, mh)
         verdicts.append((ours.check_and_add(name, texts[name], sig) != "", bool(near)))
     assert all(a == b for a, b in verdicts) and sum(a for a, _ in verdicts) == 2, verdicts
+
+
+# ---------------------------------------------------------------- updated re-posts keep their new blocks
+
+STORY_LINES = [
+    "日英外相会談、港湾協力で一致",
+    "山田外相は3日、来日したスミス英外相と外務省で会談し、港湾の共同利用を進めることで一致した。",
+    "両外相は、インド太平洋地域での共同訓練を拡大することも確認した。",
+    "会談の冒頭、山田氏は「英国は重要なパートナーだ」と述べた。",
+]
+ADDENDUM = "【追記】両外相は同日夕、重要鉱物の供給網を強化するための新たな作業部会を設置することで合意した。"
+
+
+def _article(article_id: str, text: str):
+    from pipeline.records import Article
+
+    article = Article(article_id, f"{article_id}.txt", "", raw=text, clean=AlignedText.identity(text))
+    return article
+
+
+def test_an_update_keeps_only_its_new_blocks():
+    from pipeline.prepare.reposts import new_blocks
+
+    earlier = _article("a", "\n".join(STORY_LINES) + "\n")
+    # the lede re-worded (a near copy), the rest verbatim, one new paragraph
+    later_lines = [*STORY_LINES[:1], STORY_LINES[1].replace("一致した", "一致しました"), *STORY_LINES[2:], ADDENDUM]
+    later = _article("b", "\n".join(later_lines) + "\n")
+    kept, removals = new_blocks(later, earlier)
+    assert kept.text == ADDENDUM + "\n"
+    assert [(r.kind, r.duplicate_of) for r in removals] == [("exact_block", "a:0")]
+    assert later.raw[removals[0].start : removals[0].end].startswith(STORY_LINES[0])
+
+
+def test_a_repost_with_nothing_new_is_dropped_whole():
+    from pipeline.prepare.reposts import keep_new_blocks
+
+    earlier = _article("a", "\n".join(STORY_LINES) + "\n")
+    later = _article("b", "\n".join(STORY_LINES) + "\n(了)\n")
+    later.duplicate_of = "a"
+    assert keep_new_blocks(later, earlier) is False
+    assert [(r.kind, r.duplicate_of) for r in later.removals] == [("article", "a:0")]
+
+
+def test_an_updated_repost_reaches_the_tables(tmp_path):
+    from pipeline.engine.runner import run_with_stats
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = raw_of("002")  # a long article: the addendum is a small part of the update
+    (corpus / "a.txt").write_text(body, encoding="utf-8")
+    (corpus / "b.txt").write_text(body.rstrip("\n") + "\n" + ADDENDUM + "\n", encoding="utf-8")
+    tables, stats = run_with_stats(corpus, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache", progress=False)
+    assert stats.near_duplicates == 1
+    rows = tables.articles.set_index("article_id")
+    assert rows.loc["b", "duplicate_of"] == "a"
+    b_rows = tables.duplicates[tables.duplicates["article_id"] == "b"]
+    assert set(b_rows["kind"]) <= {"exact_block", "near_block"}  # blocks, not the whole article
+    assert b_rows["duplicate_of"].str.startswith("a:").any()  # the earlier article's (and b's own repeats)
+    clean = (tmp_path / "out" / "clean" / "b.txt").read_text(encoding="utf-8")
+    assert clean.strip() == ADDENDUM
+    new = tables.agreements[tables.agreements["article_id"] == "b"]
+    assert list(new["predicate"]) == ["合意"] and "作業部会を設置する" in new["content"].iloc[0]

@@ -7,6 +7,7 @@ never pile up in memory.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from ..extract import extraction, facts
 from ..output import manifest
 from ..output.locking import OutputLock
 from ..parse import ginza
-from ..prepare import dedup, reading
+from ..prepare import dedup, reading, reposts
 from ..prepare.stage import prepare
 from ..records import Article, ArticleFacts, Extraction
 from . import server
@@ -41,6 +42,7 @@ class RunStats:
     table_sizes: dict[str, int] = field(default_factory=dict)  # rows per table
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of every failed file
     up_to_date: bool = False  # nothing changed since the last run into the same folder: nothing was done
+    near_duplicates: int = 0  # articles that repeat an earlier one (only their new blocks were parsed)
 
     def summary(self) -> str:
         if self.up_to_date:
@@ -53,6 +55,7 @@ class RunStats:
         return {
             "files": self.files,
             "failed": self.failed,
+            "near_duplicates": self.near_duplicates,
             "table_sizes": self.table_sizes,
             "errors": [list(e) for e in self.errors],
         }
@@ -62,6 +65,7 @@ class RunStats:
         return cls(
             files=summary["files"],
             failed=summary["failed"],
+            near_duplicates=summary.get("near_duplicates", 0),
             table_sizes=dict(summary["table_sizes"]),
             errors=[tuple(e) for e in summary["errors"]],
             up_to_date=True,
@@ -140,6 +144,7 @@ def _extract_all(
     """Every file prepared, de-duplicated and extracted: here from the caches, else by the workers."""
     prepared, results = Caches(cache_root).prepare, Caches(cache_root).extract
     index = dedup.ArticleIndex()
+    by_id: dict[str, Article] = {}  # the articles a later one may repeat
     articles: list[Article] = []
     info: dict[str, ArticleFacts] = {}
     found: dict[str, Extraction] = {}
@@ -151,9 +156,12 @@ def _extract_all(
             if not article.ok:
                 continue
             dedup.mark_duplicate(index, article)
-            info[article.article_id] = facts.article_facts(article)
+            info[article.article_id] = facts.article_facts(article)  # title and date from the whole text
+            by_id[article.article_id] = copy.copy(article)  # as read: a later article may repeat any of it
             if article.duplicate_of:
-                continue
+                stats.near_duplicates += 1
+                if not reposts.keep_new_blocks(article, by_id[article.duplicate_of]):
+                    continue  # a repost: nothing of its own to parse
             job = _job(article, info[article.article_id].published)
             # What the caches answer without a parse is done here; the rest goes to the workers.
             try:

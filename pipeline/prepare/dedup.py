@@ -359,8 +359,10 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def mark_duplicate(index: ArticleIndex, article: Article) -> None:
-    """A near-duplicate of an earlier article (a repost) keeps its row but is not parsed."""
-    earlier = index.check_and_add(article.article_id, article.text, article.signature)
-    if earlier:
-        article.duplicate_of = earlier
-        article.removals = [Removal(0, len(article.raw), "article", f"{earlier}:0")]
+    """Name the earlier article this one near-duplicates, if any (``reposts`` settles what of it stays)."""
+    article.duplicate_of = index.check_and_add(article.article_id, article.text, article.signature)
+
+
+def drop_whole(article: Article) -> None:
+    """A repost with nothing of its own: it keeps its row but is not parsed."""
+    article.removals = [Removal(0, len(article.raw), "article", f"{article.duplicate_of}:0")]

@@ -15,7 +15,7 @@ from . import cleaning, dedup, reading
 
 PREPARE_CODE = ("prepare", "records", "rulebook", "cache", "atomic")  # the whole prepare stage, and what it reads
 PREPARE_RULES = ("sections",)
-PREPARE_PACKAGES = ("fugashi", "unidic-lite", "datasketch")
+PREPARE_PACKAGES = ("fugashi", "unidic-lite", "datasketch", "pypdf")
 
 
 def prepare(f: reading.InputFile, cache: DiskCache | None = None, on_miss: Callable[[], None] | None = None) -> Article:
@@ -47,7 +47,7 @@ def prepare(f: reading.InputFile, cache: DiskCache | None = None, on_miss: Calla
         clean_text, markup = cleaning.clean(article.raw, html=article.format == "html", pdf=article.format == "pdf")
         kept, repeats = dedup.dedup_blocks(article.article_id, clean_text)
         article.clean = kept
-        article.removals = sorted(markup + _outside(repeats, markup), key=lambda r: r.start)
+        article.removals = sorted(markup + without(repeats, markup), key=lambda r: r.start)
         article.sentences = cleaning.segment(kept.text)
         article.signature = dedup.signature(kept.text)
         if not article.sentences:
@@ -59,7 +59,7 @@ def prepare(f: reading.InputFile, cache: DiskCache | None = None, on_miss: Calla
     return article
 
 
-def _outside(removals: list[Removal], taken: list[Removal]) -> list[Removal]:
+def without(removals: list[Removal], taken: list[Removal]) -> list[Removal]:
     """``removals`` minus the raw spans already in ``taken``, so no character is counted twice."""
     out = []
     for r in removals:
