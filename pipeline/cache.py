@@ -1,8 +1,11 @@
 """A content-addressed disk cache whose entries are checked before they are trusted.
 
-Each entry is ``sha256(payload) + payload``, written atomically (temp file,
-fsync, rename). A missing, partial or corrupted entry reads as absent and is
-deleted, so the caller recomputes it.
+Each entry is ``HMAC-SHA256(secret, payload) + payload``, written atomically (temp file,
+fsync, rename). A missing, partial, corrupted or forged entry reads as absent and is
+deleted, so the caller recomputes it. The payloads are pickles (and spaCy DocBins inside
+them), which run code when loaded: the HMAC's key is kept outside the cache folder
+(``secret()``: a file created ``0600`` in the user's config folder), so whoever can write a
+shared cache folder but not that file cannot make the next run load anything it did not write.
 
 A key names everything its entry was computed from: input hashes plus a
 ``fingerprint`` of the code, rule files and package versions of the stage that
@@ -12,6 +15,7 @@ computed it, so editing one rule file invalidates only what read that file.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +26,43 @@ from .atomic import write_atomic
 DIGEST = 32
 DEFAULT_CACHE = Path(os.environ.get("PIPELINE_CACHE", ".cache"))
 PACKAGE_DIR = Path(__file__).parent
+KEY_ENV = "PIPELINE_CACHE_KEY"  # hex; set for a run's children when no key file can be kept
+
+
+def key_file() -> Path:
+    """Where the cache's signing key lives: ``$PIPELINE_CACHE_KEY_FILE``, else the user's config folder."""
+    if os.environ.get("PIPELINE_CACHE_KEY_FILE"):
+        return Path(os.environ["PIPELINE_CACHE_KEY_FILE"])
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return config / "jp-news-tables" / "cache.key"
+
+
+@cache
+def secret() -> bytes:
+    """The key that signs cache entries: read from ``key_file()``, created there (mode 0600) on first use.
+    Where no file can be kept, a key for this run only (its worker processes inherit it)."""
+    if os.environ.get(KEY_ENV):
+        return bytes.fromhex(os.environ[KEY_ENV])
+    path = key_file()
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    key = os.urandom(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(key.hex() + "\n")
+    except FileExistsError:  # another run created it meanwhile: use theirs
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except OSError:
+        os.environ[KEY_ENV] = key.hex()  # no place for it: entries of this run only verify within it
+    return key
+
+
+def _sign(payload: bytes) -> bytes:
+    return hmac.new(secret(), payload, hashlib.sha256).digest()
 
 
 @cache
@@ -73,13 +114,13 @@ class DiskCache:
         except OSError:
             return None
         payload = data[DIGEST:]
-        if len(data) < DIGEST or hashlib.sha256(payload).digest() != data[:DIGEST]:
-            self.discard(key)
+        if len(data) < DIGEST or not hmac.compare_digest(_sign(payload), data[:DIGEST]):
+            self.discard(key)  # corrupted, or not written by a run holding the key: never unpickled
             return None
         return payload
 
     def put(self, key: str, payload: bytes) -> None:
-        write_atomic(self.path(key), hashlib.sha256(payload).digest() + payload, durable=False)
+        write_atomic(self.path(key), _sign(payload) + payload, durable=False)
 
     def discard(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "tests" / "gold"
+
+# The cache's signing key of the test session (and of the runs it starts): never the user's own.
+os.environ.setdefault("PIPELINE_CACHE_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="jpnews-key-")) / "cache.key"))
 
 
 @pytest.fixture(scope="session")

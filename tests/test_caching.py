@@ -325,3 +325,44 @@ def test_workers_forked_from_the_parser_server_share_its_model():
     finally:
         server.stop()
     assert not server.running()
+
+
+class _Planted:
+    """A pickle that, when loaded, leaves a file behind: what an attacker would plant in a shared cache."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_planted_pickles_are_never_loaded_and_are_recomputed(tmp_path):
+    import hashlib
+    import pickle
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(ARTICLE_A, encoding="utf-8")
+    (corpus / "b.txt").write_text(ARTICLE_B, encoding="utf-8")
+    cache, marker = tmp_path / "cache", tmp_path / "code-ran"
+    runner.run_with_stats(corpus, tmp_path / "out1", jobs=1, cache_dir=cache, progress=False)
+    entries = [p for p in cache.rglob("*") if p.is_file() and p.suffix in (".pickle", ".spacy")]
+    assert len(entries) >= 4  # prepared, parsed and extracted entries of both articles
+    payload = pickle.dumps(_Planted(marker))
+    for entry in entries:  # each with the unkeyed SHA-256 the cache used to trust
+        entry.write_bytes(hashlib.sha256(payload).digest() + payload)
+    _, stats = runner.run_with_stats(corpus, tmp_path / "out2", jobs=1, cache_dir=cache, progress=False)
+    assert not marker.exists()
+    assert stats.parsed_chars > 0  # the parses were recomputed, not loaded
+    for name in ("articles", "mentions", "dates", "agreements", "people"):
+        assert (tmp_path / "out1" / f"{name}.csv").read_bytes() == (tmp_path / "out2" / f"{name}.csv").read_bytes()
+    assert all(entry.read_bytes()[32:] != payload for entry in entries if entry.exists())
+
+
+def test_the_signing_key_lives_outside_the_cache_readable_by_its_owner_only(tmp_path):
+    from pipeline.cache import key_file, secret
+
+    path = key_file()
+    assert secret() and path.is_file()
+    assert tmp_path not in path.parents and path.stat().st_mode & 0o777 == 0o600

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from multiprocessing import forkserver, spawn
 from pathlib import Path
 
+from ..cache import secret
 from ..parse.ginza import ParseCache  # light: spaCy is imported only when something is parsed or loaded
 
 # One BLAS thread per worker: N workers x N OpenBLAS threads on N cores fight for them and the pool
@@ -78,6 +79,7 @@ def start(load_model: bool) -> None:
     if not running():
         for var in BLAS_THREAD_VARS:  # before the server starts: it and every worker inherit them
             os.environ.setdefault(var, "1")
+        secret()  # the cache's signing key, before the workers exist: a run-only key reaches them too
         context().set_forkserver_preload([MODEL if load_model else IMPORTS])
     forkserver.ensure_running()  # also starts again a server that died
 
