@@ -15,6 +15,7 @@ from pathlib import Path
 from .cache import DEFAULT_CACHE
 from .engine import server
 from .output.locking import OutputBusy
+from .prepare.files import DEFAULT_MAX_BYTES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    run.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        help=f"refuse files larger than this (default: {DEFAULT_MAX_BYTES:,}; an article is rarely over 200 KB)",
+    )
     exp = sub.add_parser(
         "explain",
         help="show which rule produced each item of an article or a sentence",
@@ -62,7 +69,15 @@ def _run(args: argparse.Namespace) -> int:
 
     keep_freed_memory()  # this process parses too with --jobs 1, and prepares every article
     t0 = time.perf_counter()
-    _, stats = run_with_stats(args.corpus, args.out, args.jobs, args.cache, progress=not args.quiet, reuse_outputs=True)
+    _, stats = run_with_stats(
+        args.corpus,
+        args.out,
+        args.jobs,
+        args.cache,
+        progress=not args.quiet,
+        reuse_outputs=True,
+        max_bytes=args.max_bytes,
+    )
     if not args.quiet:
         sizes = ", ".join(f"{name} {n}" for name, n in stats.table_sizes.items())
         elapsed = time.perf_counter() - t0

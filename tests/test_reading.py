@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.prepare import reading
+from pipeline.prepare import files, reading
 
 TEXT = "浜田防衛大臣は①髙～の件で会談した。ｶﾀｶﾅも。"
 
@@ -101,10 +101,10 @@ def test_unreadable_file(tmp_path, monkeypatch):
     write(tmp_path / "secret.txt", b"x")
     f = reading.discover(tmp_path)[0]
 
-    def denied(self):  # chmod 0 does not stop root, who runs CI: simulate the kernel's answer
+    def denied(*_args):  # chmod 0 does not stop root, who runs CI: simulate the kernel's answer
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(type(f.path), "read_bytes", denied)
+    monkeypatch.setattr(files.os, "open", denied)
     assert reading.read(f).error == "permission denied: cannot read the file"
 
 
@@ -269,3 +269,43 @@ def test_a_web_page_saved_as_txt_is_read_as_one(tmp_path):
     art = reading.read(reading.discover(tmp_path)[0])
     assert art.format == "html"
     assert art.meta == {"published": "2026-06-09", "title": "日米、共同生産で合意"}
+
+
+# ---------------------------------------------------------------- hostile files
+
+
+def test_symbolic_links_out_of_the_corpus_are_refused_and_loops_named(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus / "real.txt", TEXT.encode())
+    write(tmp_path / "secret.txt", "外の秘密".encode())
+    os.symlink(tmp_path / "secret.txt", corpus / "outside.txt")
+    os.symlink(corpus / "real.txt", corpus / "inside.txt")
+    os.symlink(corpus / "loop_b.txt", corpus / "loop_a.txt")
+    os.symlink(corpus / "loop_a.txt", corpus / "loop_b.txt")
+    arts = {a.article_id: a for a in map(reading.read, reading.discover(corpus))}
+    assert arts["outside"].error == "symbolic link outside the corpus" and not arts["outside"].raw
+    assert arts["inside"].ok and arts["inside"].raw == TEXT
+    assert arts["loop_a"].error == arts["loop_b"].error == "symbolic link loop"
+
+
+def test_fifos_and_sockets_are_not_opened(tmp_path):
+    import socket
+
+    os.mkfifo(tmp_path / "pipe.txt")  # nobody writes to it: reading it would block forever
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "sock.txt"))
+    try:
+        arts = {a.article_id: a for a in map(reading.read, reading.discover(tmp_path))}
+    finally:
+        server.close()
+    assert arts["pipe"].error == "not a regular file (a FIFO)"
+    assert arts["sock"].error == "not a regular file (a socket)"
+
+
+def test_files_over_the_size_limit_are_read_no_further(tmp_path):
+    write(tmp_path / "big.txt", ("防衛省は発表した。" * 1000).encode())
+    os.symlink("/dev/zero", tmp_path / "zero.txt")  # endless: refused as a device, never read
+    found = reading.discover(tmp_path, max_bytes=10_000)
+    arts = {a.article_id: a for a in map(reading.read, found)}
+    assert arts["big"].error == "file too large: over 10,000 bytes (--max-bytes)"
+    assert arts["zero"].error in ("symbolic link outside the corpus", "not a regular file (a character device)")

@@ -94,6 +94,7 @@ def run_with_stats(
     progress: bool = True,
     fast: bool = True,
     reuse_outputs: bool = False,
+    max_bytes: int = reading.DEFAULT_MAX_BYTES,
 ) -> tuple[Tables | None, RunStats]:
     """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules and packages
     are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
@@ -107,7 +108,7 @@ def run_with_stats(
     if lock:
         lock.acquire()
     try:
-        files = reading.discover(corpus)
+        files = reading.discover(corpus, max_bytes)
         key = manifest.run_key(corpus, files) if out_path is not None else None
         summary = manifest.current(out_path, key) if out_path is not None and reuse_outputs and key else None
         if summary is not None:

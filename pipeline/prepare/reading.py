@@ -17,6 +17,8 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ..records import Article
+from .files import DEFAULT_MAX_BYTES
+from .files import read_bounded as read_bytes
 from .filetypes import PDF, PdfError, looks_like_html, pdf_text, sniff
 from .pagemeta import page_meta
 
@@ -44,6 +46,11 @@ class InputFile:
     path: Path  # absolute
     rel: str  # relative to the corpus folder, POSIX separators
     article_id: str
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @property
+    def corpus(self) -> Path:
+        return self.path.parents[len(Path(self.rel).parts) - 1]
 
 
 def article_id_for(rel: str) -> str:
@@ -52,7 +59,7 @@ def article_id_for(rel: str) -> str:
     return stem.replace("/", "__")
 
 
-def discover(corpus: Path) -> list[InputFile]:
+def discover(corpus: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[InputFile]:
     """Every article file under ``corpus`` (recursive, sorted), symlinks included."""
     found = []
     for dirpath, dirnames, filenames in os.walk(corpus, followlinks=False):
@@ -62,7 +69,7 @@ def discover(corpus: Path) -> list[InputFile]:
                 continue
             path = Path(dirpath) / name
             rel = path.relative_to(corpus).as_posix()
-            found.append(InputFile(path, rel, article_id_for(rel)))
+            found.append(InputFile(path, rel, article_id_for(rel), max_bytes))
     found.sort(key=lambda f: f.rel)
     return _disambiguate(found)
 
@@ -73,7 +80,9 @@ def _disambiguate(files: list[InputFile]) -> list[InputFile]:
     for f in files:
         seen[f.article_id] = seen.get(f.article_id, 0) + 1
     return [
-        InputFile(f.path, f.rel, f.article_id + Path(f.rel).suffix.replace(".", "_")) if seen[f.article_id] > 1 else f
+        InputFile(f.path, f.rel, f.article_id + Path(f.rel).suffix.replace(".", "_"), f.max_bytes)
+        if seen[f.article_id] > 1
+        else f
         for f in files
     ]
 
@@ -204,9 +213,7 @@ def read(f: InputFile) -> Article:
     """Read one file into an Article; problems end up in ``Article.error``."""
     article = Article(article_id=f.article_id, path=f.rel, sha256="")
     try:
-        if f.path.is_symlink() and not f.path.exists():
-            raise ReadError("broken symbolic link")
-        data = f.path.read_bytes()
+        data = read_bytes(f)
         article.sha256 = hashlib.sha256(data).hexdigest()
         if sniff(data) == PDF:
             article.format = "pdf"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -26,23 +27,36 @@ def _event_regexes() -> list[tuple[re.Pattern, dict]]:
 def _event_spans(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, type, surface) of every meeting named in a sentence."""
     out: list[tuple[int, int, str, str]] = []
+    taken: list[tuple[int, int]] = []  # sorted, disjoint: an overlap check is a binary search
     for rx, e in _event_regexes():
         for m in rx.finditer(text):
-            if not any(a < m.end() and m.start() < b for a, b, *_ in out):
-                out.append((m.start(), m.end(), e["type"], m.group()))
+            i = bisect_right(taken, (m.start(), m.end()))
+            if (i and taken[i - 1][1] > m.start()) or (i < len(taken) and taken[i][0] < m.end()):
+                continue
+            taken.insert(i, (m.start(), m.end()))
+            out.append((m.start(), m.end(), e["type"], m.group()))
     return sorted(out)
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
-    for t in doc:
-        if t.idx <= char < t.idx + len(t.text):
-            return t
+    """The token covering the character (a binary search: a sentence may be a megabyte long)."""
+    i = bisect_right(_starts(doc), char) - 1
+    if i >= 0 and char < doc[i].idx + len(doc[i].text):
+        return doc[i]
     return None
+
+
+@lru_cache(maxsize=8)
+def _starts(doc: Doc) -> list[int]:
+    return [t.idx for t in doc]
+
+
+LABEL_REACH = 60  # a category label is short: its opening bracket is never further back than this
 
 
 def _labelled(text: str, start: int) -> bool:
     """A meeting named in a bracketed category label ([日米防衛相会談] …) dates nothing."""
-    before = text[:start]
+    before = text[max(0, start - LABEL_REACH) : start]
     return before.count("[") > before.count("]") or before.count("【") > before.count("】")
 
 
