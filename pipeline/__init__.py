@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 __all__ = ["run"]
 
 
-def run(corpus, out=None, jobs=None, cache_dir=None, progress=False) -> Tables:
-    """Process every article under ``corpus``; returns the tables (and writes CSVs to ``out`` if given)."""
+def run(corpus, out=None, jobs=None, cache_dir=None, progress=False, **options) -> Tables:
+    """Process every article under ``corpus``; returns the tables (and writes CSVs to ``out`` if given).
+    ``options``: ``max_bytes`` (refuse larger files), ``allow_empty`` (let an empty corpus replace tables)."""
     from .engine.runner import run as _run
 
-    return _run(corpus, out=out, jobs=jobs, cache_dir=cache_dir, progress=progress)
+    return _run(corpus, out=out, jobs=jobs, cache_dir=cache_dir, progress=progress, **options)

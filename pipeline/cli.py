@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import DEFAULT_CACHE
 from .engine import server
-from .output.locking import OutputBusy
+from .output.locking import OutputBusy, OutputUnusable
 from .prepare.files import DEFAULT_MAX_BYTES
 
 
@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    run.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="let a corpus with no article files replace existing tables with empty ones",
+    )
     run.add_argument(
         "--max-bytes",
         type=int,
@@ -77,6 +82,7 @@ def _run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         reuse_outputs=True,
         max_bytes=args.max_bytes,
+        allow_empty=args.allow_empty,
     )
     if not args.quiet:
         sizes = ", ".join(f"{name} {n}" for name, n in stats.table_sizes.items())
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         from .rulebook import RuleError  # not at import (YAML): the parser server starts first
 
-        if not isinstance(exc, (NotADirectoryError, OutputBusy, RuleError)):
+        if not isinstance(exc, (NotADirectoryError, OutputBusy, OutputUnusable, RuleError)):
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -324,3 +324,52 @@ def test_a_megabyte_line_without_punctuation_is_handled_in_linear_time(tmp_path)
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr[-1500:]
+
+
+# ---------------------------------------------------------------- the output folder
+
+
+def _small_corpus(root: Path, names: tuple[str, ...] = ("a", "b")) -> Path:
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (corpus / f"{name}.txt").write_text(f"防衛省は2024年7月{len(name) + 1}日に発表した。\n", encoding="utf-8")
+    return corpus
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(tmp_path):
+    corpus = _small_corpus(tmp_path)
+    (tmp_path / "afile").write_text("x")
+    for out, said in ((tmp_path / "afile", "is a file, not a folder"), (tmp_path / "afile" / "out", "is a file")):
+        res = cli(corpus, out, tmp_path / "cache")
+        assert res.returncode == 2, res.stderr
+        assert res.stderr.startswith("error: output folder") and said in res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1  # one line, no traceback
+    assert not (tmp_path / "cache").exists()  # nothing was read or parsed
+
+
+def test_an_empty_corpus_does_not_wipe_the_tables(tmp_path):
+    corpus, out = _small_corpus(tmp_path), tmp_path / "out"
+    assert cli(corpus, out, tmp_path / "cache").returncode == 0
+    before = (out / "articles.csv").read_bytes()
+    for f in corpus.iterdir():  # the network drive is not mounted: the folder is there, empty
+        f.unlink()
+    res = cli(corpus, out, tmp_path / "cache")
+    assert res.returncode == 2 and "--allow-empty" in res.stderr
+    assert (out / "articles.csv").read_bytes() == before
+    assert cli(corpus, out, tmp_path / "cache", "--allow-empty").returncode == 0
+    assert len(read_csv(out / "articles.csv")) == 0
+
+
+def test_files_follow_the_umask_and_stale_texts_go(tmp_path):
+    corpus = _small_corpus(tmp_path)
+    for mask, file_mode, dir_mode in ((0o022, 0o644, 0o755), (0o027, 0o640, 0o750)):
+        out = tmp_path / f"out-{mask:o}"
+        res = cli(corpus, out, tmp_path / f"cache-{mask:o}", preexec_fn=lambda m=mask: os.umask(m))
+        assert res.returncode == 0, res.stderr
+        for path in (out / "articles.csv", out / "dates.csv", out / "clean" / "a.txt"):
+            assert path.stat().st_mode & 0o777 == file_mode, (mask, path)
+        assert (out / "clean").stat().st_mode & 0o777 == dir_mode
+    (corpus / "b.txt").unlink()
+    assert cli(corpus, out, tmp_path / "cache-27").returncode == 0
+    assert sorted(p.name for p in (out / "clean").iterdir()) == ["a.txt"]

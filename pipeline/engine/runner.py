@@ -18,7 +18,7 @@ from .. import rulebook, rulecheck
 from ..cache import DEFAULT_CACHE, Caches
 from ..extract import extraction, facts
 from ..output import manifest
-from ..output.locking import OutputLock
+from ..output.locking import OutputLock, OutputUnusable, check_writable, has_tables
 from ..parse import ginza
 from ..prepare import dedup, reading, reposts
 from ..prepare.stage import prepare
@@ -79,9 +79,13 @@ def run(
     cache_dir: str | Path | None = None,
     progress: bool = True,
     fast: bool = True,
+    max_bytes: int = reading.DEFAULT_MAX_BYTES,
+    allow_empty: bool = False,
 ) -> Tables:
     """Run the whole pipeline on ``corpus``; write CSVs to ``out`` when given; return the tables."""
-    tables, _ = run_with_stats(corpus, out, jobs, cache_dir, progress, fast)
+    tables, _ = run_with_stats(
+        corpus, out, jobs, cache_dir, progress, fast, max_bytes=max_bytes, allow_empty=allow_empty
+    )
     assert tables is not None
     return tables
 
@@ -95,6 +99,7 @@ def run_with_stats(
     fast: bool = True,
     reuse_outputs: bool = False,
     max_bytes: int = reading.DEFAULT_MAX_BYTES,
+    allow_empty: bool = False,
 ) -> tuple[Tables | None, RunStats]:
     """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules and packages
     are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
@@ -104,11 +109,18 @@ def run_with_stats(
         raise NotADirectoryError(f"corpus folder not found: {corpus}")
     out_path = Path(out) if out is not None else None
     cache_root = Path(cache_dir or DEFAULT_CACHE)
+    if out_path is not None:
+        check_writable(out_path)  # before any work: a read-only folder is said now, not after parsing
     lock = OutputLock(out_path) if out_path is not None else None
     if lock:
         lock.acquire()
     try:
         files = reading.discover(corpus, max_bytes)
+        if not files and out_path is not None and has_tables(out_path) and not allow_empty:
+            raise OutputUnusable(
+                f"no article files in {corpus} (not mounted?): the tables in {out_path} are kept; "
+                "--allow-empty replaces them with empty ones"
+            )
         key = manifest.run_key(corpus, files) if out_path is not None else None
         summary = manifest.current(out_path, key) if out_path is not None and reuse_outputs and key else None
         if summary is not None:
@@ -214,6 +226,7 @@ def _tables(
     tables = builder.build()
     if out is not None:
         written += export.export(tables, out)
+        export.remove_stale_texts(out, written)
     return tables, written
 
 

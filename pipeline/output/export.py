@@ -65,6 +65,15 @@ def export_raw_text(article_id: str, text: str, out: Path) -> Path:
     return _export_text(out / "raw" / f"{safe_file_name(article_id)}.txt", text)
 
 
+def remove_stale_texts(out: Path, written: list[Path]) -> None:
+    """Remove the clean and raw texts of articles that are gone from the corpus (this run wrote none)."""
+    keep = set(written)
+    for folder in (out / "clean", out / "raw"):
+        for path in folder.glob("*.txt") if folder.is_dir() else ():
+            if path not in keep:
+                path.unlink(missing_ok=True)
+
+
 def _export_text(path: Path, text: str) -> Path:
     data = text.encode("utf-8")
     try:

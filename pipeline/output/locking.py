@@ -11,6 +11,37 @@ class OutputBusy(RuntimeError):
     """Another run holds the output folder."""
 
 
+class OutputUnusable(RuntimeError):
+    """The output folder cannot be written, or the run would wipe its tables: said before any work."""
+
+
+def check_writable(out: Path) -> None:
+    """The output folder is, or can be made, a folder this process can write files in."""
+    if out.exists() and not out.is_dir():
+        raise OutputUnusable(f"output folder {out} is a file, not a folder")
+    existing = next(p for p in [out, *out.parents] if p.exists() or p == Path(p.anchor))
+    if not existing.is_dir():
+        raise OutputUnusable(f"output folder {out} cannot be made: {existing} is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputUnusable(f"output folder {out} is not writable ({existing} is read-only)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise OutputUnusable(f"output folder {out} is not writable: {exc.strerror or exc}") from None
+
+
+def has_tables(out: Path) -> bool:
+    """The folder holds tables with rows (an articles.csv with more than its header)."""
+    try:
+        with (out / "articles.csv").open("rb") as f:
+            return len(f.read(1 << 16).splitlines()) > 1
+    except OSError:
+        return False
+
+
 class OutputLock:
     """An exclusive ``flock`` on ``<out>/.lock``; released by the kernel if the process dies."""
 
