@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -373,3 +375,59 @@ def test_files_follow_the_umask_and_stale_texts_go(tmp_path):
     (corpus / "b.txt").unlink()
     assert cli(corpus, out, tmp_path / "cache-27").returncode == 0
     assert sorted(p.name for p in (out / "clean").iterdir()) == ["a.txt"]
+
+
+# ---------------------------------------------------------------- no orphans
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(entry.name))
+    return kids
+
+
+def _descendants(pid: int) -> set[int]:
+    kids, found, todo = _children(), set(), [pid]
+    while todo:
+        for child in kids.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_no_process_outlives_a_killed_run(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(tmp_path / "out")]
+    cmd += ["--cache", str(tmp_path / "cache"), "--jobs", "2", "--quiet"]
+    run = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    kids: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(kids) < 3:  # the server and its workers are up
+            time.sleep(0.2)
+            kids |= _descendants(run.pid)
+        assert len(kids) >= 2, "the run started no parser processes"
+        run.kill()  # kill -9: no handler of the run gets to clean up
+        run.wait()
+        time.sleep(2)
+        left = [pid for pid in kids if _alive(pid)]
+        assert not left, f"left behind: {left}"
+    finally:
+        for pid in kids | {run.pid}:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -2,6 +2,9 @@
 
 import signal
 
+from .lifeline import die_with_parent
+
+die_with_parent()  # the server goes when the run goes, even under kill -9 (its workers follow it)
 # Ctrl-C reaches the whole process group: the parent stops the run; the server must not die mid-import.
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 

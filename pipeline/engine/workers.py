@@ -130,6 +130,9 @@ def keep_freed_memory() -> None:
 
 def init_process(cache_root: str, fast: bool) -> None:
     global _worker
+    from .lifeline import die_with_parent
+
+    die_with_parent()  # the parser server forked this worker: it goes when the server goes
     keep_freed_memory()
     # Ctrl-C reaches the whole process group: the parent stops the pool cleanly instead.
     import signal
