@@ -32,8 +32,24 @@ from typing import Any, Protocol
 
 import yaml
 
+from . import rulesafety
+
 # libyaml's C loader when the wheel has it (it parses the rule files ~10x faster), else the pure-Python one.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """YAML 1.2's booleans: only true/false. YAML 1.1 also reads yes/no/on/off as booleans, so
+    ``country: NO`` (Norway) became False."""
+
+
+SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 # PIPELINE_RULES points the whole run at another copy of the rule files (a team's own, or the benchmark's).
 RULES_DIR = Path(os.environ.get("PIPELINE_RULES") or Path(__file__).parent / "rules")
@@ -171,7 +187,12 @@ def parse_rule_file(path: Path) -> RuleFile:
         raise RuleError(path, "", f"cannot read: {exc}") from None
     if not isinstance(data, dict) or "family" not in data:
         raise RuleError(path, "", "top level must be a mapping with 'family'")
+    if rulesafety.expanded_size(data) > rulesafety.MAX_EXPANDED:
+        raise RuleError(path, "", f"YAML aliases expand to over {rulesafety.MAX_EXPANDED:,} values (an alias bomb?)")
     family = str(data["family"])
+    unknown = rulesafety.check_keys(path, family, data.get("rules") or [], path.read_text(encoding="utf-8"))
+    if unknown:
+        raise RuleError(path, "", unknown)
     # `macros` are {NAME}s the file defines; `external_macros` are filled in by its module at run time
     # (from dictionaries), so a stand-in is enough to check that every pattern compiles.
     macros = {str(k): str(v) for k, v in (data.get("macros") or {}).items()}
@@ -187,6 +208,27 @@ def parse_rule_file(path: Path) -> RuleFile:
         raise RuleError(path, "", "'entries' must be a list of mappings")
     settings = {k: v for k, v in data.items() if k not in {"family", "rules", "entries"}}
     return RuleFile(family, path, rules, tuple(entries), settings)
+
+
+def file_macros(rule_file: RuleFile) -> dict[str, str]:
+    """The file's ``{NAME}`` macros, with a stand-in for each one its module fills in at run time."""
+    macros = {str(k): str(v) for k, v in (rule_file.settings.get("macros") or {}).items()}
+    return macros | {str(name): "(?:x)" for name in rule_file.settings.get("external_macros") or []}
+
+
+def check_backtracking(rule_file: RuleFile) -> None:
+    """No regex of the file backtracks catastrophically (``rulesafety.slow_probe``)."""
+    macros = file_macros(rule_file)
+    for rule in rule_file.rules:
+        if isinstance(rule.pattern, str):
+            probe = rulesafety.slow_probe(re.compile(expand(rule.pattern, macros)))
+            if probe is not None:
+                raise RuleError(
+                    rule_file.path,
+                    rule.id,
+                    f"pattern backtracks catastrophically: over {rulesafety.BUDGET} s on {probe[:12]!r}… "
+                    "(nested repeats such as (a+)+ ; make the inner part match one way only)",
+                )
 
 
 @cache

@@ -20,10 +20,12 @@ def check_all(stamps: Path) -> None:
     """
     ids: dict[str, list[str]] = {}
     for name in rulebook.rule_names():
-        stamp = stamps / fingerprint(("rulebook",), (name,))
+        stamp = stamps / fingerprint(("rulebook", "rulesafety"), (name,))
         try:
             ids[name] = json.loads(stamp.read_bytes())
         except (OSError, ValueError):
-            ids[name] = [rule.id for rule in rulebook.load(name).rules]
+            rule_file = rulebook.load(name)
+            rulebook.check_backtracking(rule_file)  # the slow check: once per edit of the file
+            ids[name] = [rule.id for rule in rule_file.rules]
             write_atomic(stamp, json.dumps(ids[name]).encode(), durable=False)
     rulebook.check_unique_ids(ids)

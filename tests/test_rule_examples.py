@@ -88,3 +88,54 @@ def test_malformed_rule_file_names_file_rule_and_reason(tmp_path, text, message)
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(rulebook.RuleError, match=message):
         rulebook.parse_rule_file(bad)
+
+
+BOMB = "family: dates\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        (
+            "family: dates\nrules:\n" + RULE.format(id="date.slow", pattern="(a+)+$"),
+            r"bad\.yaml: rule date\.slow: pattern backtracks catastrophically",
+        ),
+        (
+            "family: dates\nrules:\n" + RULE.format(id="date.slow_jp", pattern="^(?:[日本]+)+国$"),
+            r"rule date\.slow_jp: pattern backtracks catastrophically",
+        ),
+        (BOMB, r"bad\.yaml: YAML aliases expand to over 200,000 values"),
+        (
+            "family: dates\nrules:\n" + RULE.format(id="date.typo", pattern="a") + "    guard: [x]\n",
+            r"bad\.yaml: line 8: rule date\.typo: unknown key 'guard' \(did you mean 'guards'\?\)",
+        ),
+        (
+            "family: organizations\nrules:\n" + RULE.format(id="org.typo", pattern="a") + "    prority: 3\n",
+            r"line 8: rule org\.typo: unknown key 'prority' \(did you mean 'priority'\?\)",
+        ),
+        (
+            "family: dates\nrules:\n  - id: date.typo\n    description: x\n    pattern: 'a'\n    examples: [a]\n"
+            "    counterexamples: [b]\n    counterexample: [c]\n",
+            r"unknown key 'counterexample' \(did you mean 'counterexamples'\?\)",
+        ),
+        (
+            "family: dates\nrules:\n" + RULE.format(id="date.ex", pattern="a").replace("[a]", "[{text: a, expct: x}]"),
+            r"rule date\.ex: unknown key 'expct' \(did you mean 'expect'\?\)",
+        ),
+    ],
+    ids=["backtracking", "backtracking-japanese", "alias-bomb", "guard", "prority", "counterexample", "expct"],
+)
+def test_unsafe_rule_files_are_refused_with_file_line_rule_and_key(tmp_path, text, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(rulebook.RuleError, match=message):
+        rulebook.check_backtracking(rulebook.parse_rule_file(bad))
+
+
+def test_yaml_11_booleans_stay_what_was_written(tmp_path):
+    path = tmp_path / "countries.yaml"
+    path.write_text("family: offices\nentries:\n  - {prefix: ノルウェー, country: NO}\n  - {flag: true}\n")
+    entries = rulebook.parse_rule_file(path).entries
+    assert entries[0]["country"] == "NO" and entries[1]["flag"] is True

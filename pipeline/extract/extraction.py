@@ -24,7 +24,7 @@ from ..records import Extraction, ParsedArticle
 from .families import Family, families, run_all
 
 # Code every family's result depends on besides its own module.
-SHARED = ("records", "rulebook", "extract.families", "extract.extraction")
+SHARED = ("records", "rulebook", "rulesafety", "extract.families", "extract.extraction")
 
 
 class NeedsParse(Exception):

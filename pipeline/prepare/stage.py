@@ -13,7 +13,8 @@ from ..cache import DiskCache, cache_key, fingerprint
 from ..records import Article, Removal
 from . import cleaning, dedup, reading
 
-PREPARE_CODE = ("prepare", "records", "rulebook", "cache", "atomic")  # the whole prepare stage, and what it reads
+# the whole prepare stage, and what it reads
+PREPARE_CODE = ("prepare", "records", "rulebook", "rulesafety", "cache", "atomic")
 PREPARE_RULES = ("sections",)
 PREPARE_PACKAGES = ("fugashi", "unidic-lite", "datasketch", "pypdf")
 
