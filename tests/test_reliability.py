@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import bench
+from pipeline.output.export import safe_file_name
 from pipeline.output.locking import OutputLock
 from pipeline.prepare import cleaning, dedup, reading
 from pipeline.prepare.stage import prepare
@@ -431,3 +432,31 @@ def test_no_process_outlives_a_killed_run(tmp_path):
         for pid in kids | {run.pid}:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------- names and ids
+
+
+def test_long_names_and_formula_names_give_safe_stable_ids(tmp_path):
+    corpus = tmp_path / "corpus"
+    long_name = "日米防衛協力の指針に関する長い題名" * 5  # 85 characters, 255 bytes: at the file-name limit
+    files = {
+        f"{long_name[:80]}.txt": "防衛省は2024年7月28日に発表した。",
+        f"{'長いフォルダ名' * 11}/{'長いファイル名' * 11}.txt": "外務省は2024年7月29日に発表した。",
+        "-rf.txt": "統合幕僚監部は2024年7月30日に発表した。",
+        "=cmd.txt": "在日米軍は2024年7月31日に発表した。",
+    }
+    for rel, text in files.items():
+        (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / rel).write_text(text + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = cli(corpus, out, tmp_path / "cache")
+    assert res.returncode == 0, res.stderr
+    rows = read_csv(out / "articles.csv")
+    ids = [r["article_id"] for r in rows]
+    assert len(set(ids)) == 4 and all(len(i.encode()) <= 120 for i in ids)
+    assert {"_-rf", "_=cmd"} <= set(ids)  # written as they are: the formula guard has nothing to change
+    for aid in ids:
+        assert (out / "clean" / f"{safe_file_name(aid)}.txt").is_file()
+    assert cli(corpus, tmp_path / "out2", tmp_path / "cache").returncode == 0
+    assert [r["article_id"] for r in read_csv(tmp_path / "out2" / "articles.csv")] == ids  # stable

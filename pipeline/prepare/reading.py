@@ -53,10 +53,22 @@ class InputFile:
         return self.path.parents[len(Path(self.rel).parts) - 1]
 
 
+MAX_ID_BYTES = 120  # an id is also a file name (clean/<id>.txt, its temporary copy): far under 255 bytes
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is a formula to a spreadsheet
+
+
 def article_id_for(rel: str) -> str:
-    """The file name without its extension; sub-folders keep ids apart (``sub__name``)."""
+    """The file name without its extension; sub-folders keep ids apart (``sub__name``). Safe by
+    construction: never opening like a spreadsheet formula (``-rf`` → ``_-rf``), and a long one is a
+    readable prefix plus a hash of the whole (``長い…~3f9a1c2b7d``), unique and the same every run."""
     stem = rel[: -len(Path(rel).suffix)] if Path(rel).suffix else rel
-    return stem.replace("/", "__")
+    aid = stem.replace("/", "__")
+    if aid.startswith(FORMULA_START):
+        aid = "_" + aid
+    if len(aid.encode()) > MAX_ID_BYTES:
+        digest = hashlib.sha256(aid.encode()).hexdigest()[:10]
+        aid = aid.encode()[: MAX_ID_BYTES - 11].decode("utf-8", "ignore") + "~" + digest
+    return aid
 
 
 def discover(corpus: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[InputFile]:
