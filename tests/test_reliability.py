@@ -460,3 +460,17 @@ def test_long_names_and_formula_names_give_safe_stable_ids(tmp_path):
         assert (out / "clean" / f"{safe_file_name(aid)}.txt").is_file()
     assert cli(corpus, tmp_path / "out2", tmp_path / "cache").returncode == 0
     assert [r["article_id"] for r in read_csv(tmp_path / "out2" / "articles.csv")] == ids  # stable
+
+
+def test_a_read_only_output_folder_is_refused(tmp_path, monkeypatch):
+    """chmod does not stop root (who runs CI): the kernel's answer for a read-only folder is simulated."""
+    from pipeline.output import locking
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(locking.os, "access", lambda path, mode: Path(path) != out)
+    with pytest.raises(locking.OutputUnusable, match=r"is not writable \(.*out is read-only\)"):
+        locking.check_writable(out)
+    monkeypatch.setattr(locking.os, "access", lambda path, mode: Path(path) != tmp_path)
+    with pytest.raises(locking.OutputUnusable, match="is not writable"):
+        locking.check_writable(tmp_path / "new" / "out")
