@@ -381,25 +381,10 @@ def test_files_follow_the_umask_and_stale_texts_go(tmp_path):
 # ---------------------------------------------------------------- no orphans
 
 
-def _children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            kids.setdefault(ppid, []).append(int(entry.name))
-    return kids
-
-
 def _descendants(pid: int) -> set[int]:
-    kids, found, todo = _children(), set(), [pid]
-    while todo:
-        for child in kids.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
+    from pipeline.bench.memory import _tree  # the benchmark's walk of the process tree
+
+    return set(_tree(pid)) - {pid}
 
 
 def _alive(pid: int) -> bool:
