@@ -32,6 +32,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
     suffixes = "|".join(sorted(p["pair_suffixes"], key=len, reverse=True))
     counts = "|".join(sorted(p["pair_counts"], key=len, reverse=True))
     roles = "|".join(sorted(p["pair_roles"], key=len, reverse=True))
+    offices = "|".join(sorted(p["bare_offices"], key=len, reverse=True))
     return {
         "joint": re.compile(f"(?:{joint})"),
         "joint_countries": re.compile(f"(?<![一-龥])(?:{joint_c})"),
@@ -43,6 +44,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
             f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と]|から)"
         ),
         "title": re.compile(p["title_regex"]),
+        "office": re.compile(f"(?<![一-龥ァ-ヴー・A-Za-z])(?:{offices})(?=[はがもとで、])"),
     }
 
 
@@ -90,6 +92,9 @@ def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list
     for m in _party_regexes()["title"].finditer(text):
         if not any(a < m.end() and m.start() < b for a, b in taken):
             spans.append(PartySpan(m.start(), m.end(), (m.group("name"),), "title"))
+    for m in _party_regexes()["office"].finditer(text):  # 首相とバイデン大統領は: the office stands for its holder
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            spans.append(PartySpan(m.start(), m.end(), (m.group(),), "title"))
     # Longest first, then drop spans inside a longer one (浜田 inside 浜田防衛大臣 stays the person).
     spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
     out: list[PartySpan] = []

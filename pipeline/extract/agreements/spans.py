@@ -148,7 +148,11 @@ def _after_item_number(doc: Doc, left: int, end: int) -> int:
 def _frame_heads(doc: Doc, left: int, end: int, frames: Frames) -> Iterator[int]:
     """Frame words from ``left`` on, each widened to the phrase it heads (2025年3月1日の → …会談)."""
     meeting = set(config().s["meeting_verbs"])
-    for k in (i for i in range(left, end) if i in frames.parties or i in frames.setting or doc[i].lemma_ in meeting):
+    # a meeting word frames only as a verb (…と会談し、, 2+2を開き、), not as a noun (首脳会談の早期開催に向けて…)
+    acting = lambda i: (
+        doc[i].lemma_ in meeting and (doc[i].pos_ == "VERB" or any(c.dep_ == "aux" for c in doc[i].children))
+    )
+    for k in (i for i in range(left, end) if i in frames.parties or i in frames.setting or acting(i)):
         while (
             k < doc[k].head.i < end
             and doc[k].dep_ in ("nmod", "compound", "nummod")
