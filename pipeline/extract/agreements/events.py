@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ...records import DateMention, Entity, ParsedArticle
 from .parties import PartySpan, _all_parties
 from .rulefile import config
-from .syntax import _chain_end, _quote_of, _quotes, _verb_head
+from .syntax import _chain_end, _opens_relative_clause, _quote_of, _quotes, _verb_head
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -121,14 +121,16 @@ def _sent_info(
     info = SentInfo(text, doc, ds, [e for e in evs if e[4] is not None], _all_parties(s, text, people, orgs))
     quotes = _quotes(text)
     pairs = [
-        (ty, sf, d.value)
+        (ty, sf, d.value, (not _same_clause(dt, et, (a, b)), abs(et.i - dt.i)))
         for a, b, ty, sf, et in info.events
         for d, dt in ds
         if (_same_clause(dt, et, (a, b)) or _opening(dt) and _main(et))
         and _quote_of(quotes, dt.idx) == _quote_of(quotes, et.idx)
         and not _labelled(text, a)
     ]
-    info.meetings = sorted(pairs, key=lambda m: -_specificity(m[2]))  # 13日 before ことし
+    # 13日 before ことし; the meeting's own clause, then the nearest date, before the report's date
+    # (外務省は5日、…が4日夜、…と会談したと発表した: 4日)
+    info.meetings = [(ty, sf, v) for ty, sf, v, _ in sorted(pairs, key=lambda m: (-_specificity(m[2]), m[3]))]
     return info
 
 
@@ -140,6 +142,8 @@ def _opening(dt: Token) -> bool:
     """A date that opens the statement: before any verb and set off by a comma (…は5日、 / 2015年、)."""
     doc = dt.doc
     if any(t.pos_ == "VERB" for t in doc[: dt.i]):
+        return False
+    if _opens_relative_clause(dt):  # 2015年に両政府が合意した指針: the date of a clause modifying a noun
         return False
     nxt = [t for t in doc[dt.i + 1 : dt.i + 3]]
     return any(t.text == "、" for t in nxt) or dt.i <= 2
@@ -157,8 +161,13 @@ def _other_zone(text: str, start: int, end: int) -> bool:
     Japan time where the local one is also given (現地時間24日…(日本時間25日…))."""
     after = re.sub(r"^\s+", "", text[end : end + 24])
     local_follows = LOCAL_TIME.match(after) is not None and "日本時間" not in after[:8]
-    japan_labelled = JAPAN_TIME.search(text[max(0, start - 6) : start]) is not None
-    return local_follows or (japan_labelled and "時間" in text[:start][:-6])
+    label = JAPAN_TIME.search(text[max(0, start - 6) : start])
+    if label is None:
+        return local_follows
+    before = text[: max(0, start - 6) + label.start()]
+    # 現地時間24日…(日本時間25日…), or 10日(日本時間11日): the Japan-time date beside the local one
+    beside = re.search(r"[0-9０-９]日[午前後夜朝]{0,2}$", before) is not None
+    return local_follows or "時間" in text[:start][:-6] or beside
 
 
 def _lead_date(info: SentInfo) -> str:

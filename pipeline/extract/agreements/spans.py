@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
 from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
-from .syntax import _background, _leftmost, _root
+from .syntax import _background, _leftmost, _opens_relative_clause, _root
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -172,7 +172,7 @@ def _setting_end(doc: Doc, left: int, k: int, end: int, frames: Frames) -> int |
         return _chunk_end(doc, k, end, markers=("は", "も", "、") if left == 0 else ("は", "も"))
     # 1960年に署名された条約, 昨年の会談で合意した対話: the setting of what is stated; but a date set off by a
     # comma (日比両政府は8日、…協定に署名した) is the sentence's, wherever the parser hung it
-    if _in_relative_clause(doc[k]) and not _comma_after(doc, k, end):
+    if (_in_relative_clause(doc[k]) or _opens_relative_clause(doc[k])) and not _comma_after(doc, k, end):
         return None
     return _chunk_end(doc, k, end, markers=("で", "に", "は", "、"))
 
