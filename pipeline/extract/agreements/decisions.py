@@ -98,6 +98,8 @@ def _section_rule(sentence: Sentence, text: str) -> str:
 
 def _tense(tok: Token) -> str:
     """past | state | nominal | nonpast, for the verb at the end of the predicate's chain."""
+    if tok.whitespace_ and "。" not in tok.doc.text:
+        return "nominal"  # a headline's phrase ending at a space (…同盟強化を確認 ワシントンで会談)
     own = {g.lemma_ for t in tok.children if t.i > tok.i for g in (t, *t.children)}
     if own & {"いる", "おる"} and "て" in own:  # 署名しており、…となる: the clause states its own result
         return "state"

@@ -27,12 +27,17 @@ def _is_sentence_final(tok: Token) -> bool:
     date closing a title line (…署名へ(2026年1月11日))."""
     tail = tok.doc.text[tok.idx + len(tok.text) :]
     tail = TRAILING_BRACKET.sub("", tail)
+    headline = "。" not in tok.doc.text
+    if headline and tok.whitespace_:
+        return True  # 日米首脳、同盟強化を確認 ワシントンで会談: a space ends a headline's phrase
     rest = []
     for t in tok.doc[tok.i + 1 :]:
         if t.text.isspace() and "\u3000" in t.text or t.is_sent_start:
             break  # 日英、…で合意　外相会談: a headline's next phrase, set off by a full-width space
         if t.pos_ not in ("PUNCT", "SYM") and t.idx < tok.idx + len(tok.text) + len(tail):
             rest.append(t)
+        if headline and t.whitespace_:
+            break  # …で合意へ 外相会談
     return all(t.text in ("へ", "に", "だ") for t in rest) and len(rest) <= 1
 
 
