@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.prepare import files, reading
+from pipeline.prepare import cleaning, files, reading
 
 TEXT = "浜田防衛大臣は①髙～の件で会談した。ｶﾀｶﾅも。"
 
@@ -192,6 +192,17 @@ def test_pdf_is_read_with_its_page_count_and_format(tmp_path):
     assert art.ok and (art.format, art.pages) == ("pdf", 2)
     assert art.raw.startswith("日英防衛相会談の概要")
     assert "次回の会談を英国で開催することで合意しました。" in art.raw  # the second page
+
+
+def test_a_pdf_placed_glyph_by_glyph_is_read_whole(tmp_path):
+    """Word processors place letter-spaced headings and justified lines one glyph at a time: pypdf
+    gives a glyph per line there, so pdfminer.six's text is taken."""
+    write(tmp_path / "glyphs.pdf", (FIXTURES / "glyph_by_glyph.pdf").read_bytes())
+    art = reading.read(reading.discover(tmp_path)[0])
+    assert art.ok and "来日したスミス英国防大臣と防衛省において会談を行ったと\nころ" in art.raw  # a printed line each
+    clean = cleaning.clean(art.raw, pdf=True)[0].text  # the PDF repair closes the letter-spacing
+    assert clean.startswith("日英防衛相会談の概要\n5月2日(土)、山田防衛大臣は、")
+    assert "会談を行ったところ、概要は以下のとおりです。" in clean
 
 
 def _encrypted_pdf() -> bytes:

@@ -8,7 +8,10 @@ dependency to tell the same few binary kinds apart, and text needs no guess: it 
 PDF text comes from pypdf: on a Japanese press release typeset with an embedded font
 (``tests/fixtures/make_pdf.py``), it keeps each printed line one line, where pdfminer.six puts a
 blank line after every line, which reads as a paragraph break inside every sentence
-(``python -m pipeline.bench.pdftext`` measures both; README, "Input formats").
+(``python -m pipeline.bench.pdftext`` measures both; README, "Input formats"). But on text placed
+glyph by glyph (letter-spaced headings, justified lines) pypdf gives one glyph per line, where
+pdfminer.six groups them by position: when pypdf's text has such artefacts, pdfminer.six's is taken
+if it has fewer (``artefacts``).
 """
 
 from __future__ import annotations
@@ -95,7 +98,36 @@ def pdf_text(data: bytes) -> tuple[str, int]:
         raise PdfError("broken PDF: no pages")
     if not text.strip():
         raise PdfError(f"image-only PDF: its {len(pages)} page(s) have no text layer (a scan? OCR it first)")
+    if artefacts(text):  # glyphs placed one by one: pdfminer.six groups them by position
+        other = _pdfminer_text(data)
+        if other is not None and artefacts(other) < artefacts(text):
+            return other, len(pages)
     return text, len(pages)
+
+
+SINGLE_GLYPH = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff0-9A-Za-z()、]$", re.MULTILINE)
+BROKEN_PARAGRAPH = re.compile(r"[^\s。.!?！？)）」』:：]\n[ \t]*\n+(?=[\u3040-\u30ff\u3400-\u9fff])")
+
+
+def artefacts(text: str) -> int:
+    """Extraction artefacts: a line of one glyph (pypdf on glyph-by-glyph text) and a blank line inside a
+    sentence (pdfminer.six between the printed lines of a paragraph)."""
+    return len(SINGLE_GLYPH.findall(text)) + len(BROKEN_PARAGRAPH.findall(text))
+
+
+def _pdfminer_text(data: bytes) -> str | None:
+    try:
+        from pdfminer.high_level import extract_text
+    except ImportError:
+        return None
+    try:
+        text = extract_text(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - the pypdf text stands
+        return None
+    # pdfminer.six ends every text box with a blank line, so blank lines say nothing of paragraphs; pages
+    # stay apart (form feeds)
+    pages = [re.sub(r"\n[ \t]*\n+", "\n", page).strip("\n") for page in text.split("\x0c")]
+    return "\n\n".join(p for p in pages if p)
 
 
 def _opens(reader) -> bool:
