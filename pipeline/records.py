@@ -184,6 +184,31 @@ class Agreement:
     event: str = ""
     parties: tuple[str, ...] = ()
     instrument: str = ""
+    end: int = 0  # end of the statement (its predicate and auxiliaries); it starts at ``span_start``
+    span_start: int = -1  # start of the statement (its content, else the predicate); -1: the predicate's
+    date_from: str = ""  # sentence | event | published | context | "" (no date)
+    party_people: tuple[str, ...] = ()
+    party_organizations: tuple[str, ...] = ()
+    party_countries: tuple[str, ...] = ()  # ISO 3166 codes (JP, US), the parties' own or their people's
+    repeat_of: int = -1  # ``start`` of an earlier statement of the article that states the same agreement
+
+
+@dataclass(frozen=True)
+class Event:
+    """One meeting, summit, call, consultation or signing of one article (events.csv row before ids)."""
+
+    start: int  # first mention in the clean text
+    end: int
+    sentence_index: int
+    event: str  # as first written
+    canonical: str  # the name the rules give it (日米安全保障協議委員会(2+2)), else as written
+    date: str
+    place: str
+    participants: tuple[str, ...]
+    countries: tuple[str, ...]  # ISO 3166 codes
+    kind: str  # meeting | summit | call | consultation | signing | other
+    rule: str  # the kind rule that classified it
+    agreements: tuple[int, ...] = ()  # ``start`` of each agreement statement that belongs to it
 
 
 @dataclass(frozen=True)
@@ -225,6 +250,7 @@ class Extraction:
     organizations: list[Entity] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 @dataclass

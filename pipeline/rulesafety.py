@@ -34,8 +34,10 @@ RULE_KEYS: dict[str, set[str]] = {
         "joint",
         "kind",
         "lemmas",
+        "overlap",
         "predicate",
         "quote_verbs",
+        "reach",
         "sections",
         "status",
         "tenses",
@@ -77,6 +79,7 @@ RULE_KEYS: dict[str, set[str]] = {
         "us_if",
     },
     "sections": {"effect"},
+    "events": {"before", "event_kind", "kind", "markers", "reject"},
 }
 EXAMPLE_KEYS = {"text", "expect", "not", "published"}
 MAX_EXPANDED = 200_000  # YAML nodes after aliases are expanded: the whole rule set is ~30,000

@@ -270,7 +270,7 @@ def test_amounts_is_a_family_that_reads_the_clean_text_only():
 
 def test_the_runner_passes_amounts_on():
     q = Amount(0, 2, "2隻", "2", "隻", "count", False, 0, "amount.equipment")
-    found = {"people": ([], []), "organizations": ([], []), "dates": [], "agreements": [], "amounts": [q]}
+    found = {"people": ([], []), "organizations": ([], []), "dates": [], "agreements": [], "amounts": [q], "events": []}
     assert extraction._assemble("a1", found).amounts == [q]
 
 

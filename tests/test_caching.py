@@ -85,8 +85,9 @@ def rule_files_loaded(module: str) -> set[str]:
 def test_family_declares_every_rule_file_and_module_it_reads(family):
     """A family's cache key covers what it reads: else an edit would leave stale rows behind."""
     shared = set(extraction.SHARED)
+    used = [families.by_name(name) for name in family.uses]
     assert rule_files_loaded(family.module) <= set(family.rule_files)
-    assert covered(package_imports(family.module), shared | {family.module}) == set()
+    assert covered(package_imports(family.module), shared | {family.module} | {f.module for f in used}) == set()
     for module in shared - {"extract.extraction"}:  # the cache runner itself: how results are stored
         assert covered(package_imports(module), shared) == set(), module
 
@@ -162,10 +163,10 @@ def edit_rules(path: Path, change: Callable[[dict], Any]) -> None:
 
 
 def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
-    """dates.yaml: the dates rules everywhere, agreements only where a date changed; never a parse."""
+    """dates.yaml: the dates rules everywhere, agreements and events only where a date changed; never a parse."""
     rules, corpus = workspace(tmp_path, ARTICLE_A, ARTICLE_B)
     first = _run(corpus, tmp_path, rules)
-    assert "(dates 2, people 2, organizations 2, agreements 2, amounts 2)" in first.stderr
+    assert "(dates 2, people 2, organizations 2, agreements 2, events 2, amounts 2)" in first.stderr
 
     with (rules / "dates.yaml").open("a", encoding="utf-8") as f:
         f.write("\n# a comment changes the file, not a single date\n")
@@ -175,11 +176,12 @@ def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
         rule = next(row["rule"] for row in csv.DictReader(f) if row["value"] == "2025-02-07")
     edit_rules(rules / "dates.yaml", lambda data: data.update(rules=[r for r in data["rules"] if r["id"] != rule]))
     edited = _run(corpus, tmp_path, rules)
-    assert "0 chars parsed, 2 articles extracted (dates 2, agreements 1)" in edited.stderr, edited.stderr
+    assert "0 chars parsed, 2 articles extracted (dates 2, agreements 1, events 1)" in edited.stderr, edited.stderr
 
     with (rules / "agreements.yaml").open("a", encoding="utf-8") as f:
         f.write("\n# reviewed\n")
-    assert "0 chars parsed, 2 articles extracted (agreements 2)" in _run(corpus, tmp_path, rules).stderr
+    # the events family calls into the agreements rules (their meeting patterns): it re-runs with them
+    assert "0 chars parsed, 2 articles extracted (agreements 2, events 2)" in _run(corpus, tmp_path, rules).stderr
 
 
 def test_after_an_agreement_rule_edit_the_memo_gives_what_a_cold_run_gives(tmp_path):
@@ -199,7 +201,7 @@ def test_after_an_agreement_rule_edit_the_memo_gives_what_a_cold_run_gives(tmp_p
     edit_rules(rules / "agreements.yaml", match_nothing)
 
     edited = _run(corpus, tmp_path, rules)
-    assert "0 chars parsed, 2 articles extracted (agreements 2)" in edited.stderr, edited.stderr
+    assert "0 chars parsed, 2 articles extracted (agreements 2, events 2)" in edited.stderr, edited.stderr
     after = (tmp_path / "out" / "agreements.csv").read_text(encoding="utf-8-sig")
     _run(corpus, tmp_path / "cold", rules)
     assert after != before and after == (tmp_path / "cold" / "out" / "agreements.csv").read_text(encoding="utf-8-sig")

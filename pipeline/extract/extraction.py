@@ -36,7 +36,9 @@ class NeedsParse(Exception):
 
 
 def family_fingerprint(family: Family) -> str:
-    return fingerprint(SHARED + (family.module,), family.rule_files, family.packages)
+    used = [f for f in families() if f.name in family.uses]
+    modules = SHARED + (family.module,) + tuple(f.module for f in used)
+    return fingerprint(modules, family.rule_files + tuple(r for f in used for r in f.rule_files), family.packages)
 
 
 def read_by_others() -> set[str]:
@@ -123,5 +125,12 @@ def _assemble(article_id: str, found: dict[str, Any]) -> Extraction:
     person_mentions, persons = found["people"]
     org_mentions, orgs = found["organizations"]
     return Extraction(
-        article_id, person_mentions + org_mentions, found["dates"], persons, orgs, found["agreements"], found["amounts"]
+        article_id,
+        person_mentions + org_mentions,
+        found["dates"],
+        persons,
+        orgs,
+        found["agreements"],
+        found["amounts"],
+        found["events"],
     )

@@ -26,7 +26,7 @@ from typing import Any
 from ..rulebook import RuleSet
 
 # Run order: a family comes after every family it reads.
-FAMILY_MODULES = ("dates", "people", "organizations", "agreements", "amounts")
+FAMILY_MODULES = ("dates", "people", "organizations", "agreements", "events", "amounts")
 # Where the other rule sets are declared (module, attribute).
 RULE_SET_MODULES = (("prepare.sections", "SECTION_RULES"), ("extract.facts", "SOURCE_RULES"))
 
@@ -38,6 +38,7 @@ class Family(RuleSet):
     extract: Callable[[Any, Mapping[str, Any], Any], Any]  # (ParsedArticle, results read, memo) → result
     reads: tuple[str, ...] = ()  # families whose results it takes as input
     packages: tuple[str, ...] = ()  # installed packages whose version its results depend on
+    uses: tuple[str, ...] = ()  # families whose code and rule files it calls into (its cache key covers them)
     memo: Any = None  # kept per parse across rule edits (a dict subclass with ``FORMAT``, ``changed``)
 
 

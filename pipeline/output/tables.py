@@ -7,7 +7,18 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from ..records import Agreement, Amount, Article, ArticleFacts, DateMention, Entity, Extraction, Removal, Sentence
+from ..records import (
+    Agreement,
+    Amount,
+    Article,
+    ArticleFacts,
+    DateMention,
+    Entity,
+    Event,
+    Extraction,
+    Removal,
+    Sentence,
+)
 
 SEP = " | "
 
@@ -68,6 +79,32 @@ COLUMNS: dict[str, list[str]] = {
         "content",
         "sentence",
         "rule",
+        "event_id",
+        "party_people",
+        "party_organizations",
+        "party_countries",
+        "date_from",
+        "start",
+        "end",
+        "sentence_index",
+        "repeat_of",
+    ],
+    "events": [
+        "article_id",
+        "event_id",
+        "event",
+        "canonical",
+        "event_key",
+        "date",
+        "place",
+        "participants",
+        "countries",
+        "kind",
+        "agreements",
+        "sentence",
+        "start",
+        "end",
+        "rule",
     ],
     "duplicates": ["article_id", "start", "end", "chars", "kind", "duplicate_of"],
     "amounts": [
@@ -87,14 +124,32 @@ COLUMNS: dict[str, list[str]] = {
 }
 # ``value`` of amounts is not numeric by type: it is written as the rule module spelled it (plain digits, or
 # empty), so that pandas never turns 1200000000000 into a float or 1.2e+12.
-NUMERIC = {"start", "end", "chars", "mentions", "sentence_index", "chars_raw", "chars_clean", "chars_removed"}
+NUMERIC = {
+    "start",
+    "end",
+    "chars",
+    "mentions",
+    "sentence_index",
+    "chars_raw",
+    "chars_clean",
+    "chars_removed",
+    "agreements",
+}
+# Columns the tables are sorted or joined by and do not show: a statement's predicate offset (``at``),
+# an agreement's event (``event_at``: its first mention) and the statement it repeats (``repeat_at``).
+HIDDEN: dict[str, list[str]] = {
+    "people": ["first_start"],
+    "organizations": ["first_start"],
+    "agreements": ["at", "event_at", "repeat_at"],
+}
 SORT_KEYS: dict[str, list[str]] = {
     "articles": ["article_id"],
     "mentions": ["article_id", "start", "end", "label"],
     "people": ["article_id", "first_start", "person"],
     "organizations": ["article_id", "first_start", "organization"],
     "dates": ["article_id", "start", "end"],
-    "agreements": ["article_id", "start", "predicate"],
+    "agreements": ["article_id", "at", "predicate"],
+    "events": ["article_id", "start"],
     "duplicates": ["article_id", "start"],
     "amounts": ["article_id", "start", "end"],
 }
@@ -110,6 +165,7 @@ class Tables:
     organizations: pd.DataFrame
     dates: pd.DataFrame
     agreements: pd.DataFrame
+    events: pd.DataFrame
     duplicates: pd.DataFrame
     amounts: pd.DataFrame
 
@@ -134,13 +190,17 @@ class TableBuilder:
         self.rows["people"] += [_person_row(aid, e, sentence_text) for e in ex.people]
         self.rows["organizations"] += [_organization_row(aid, e, sentence_text) for e in ex.organizations]
         self.rows["dates"] += [_date_row(aid, d, sentence_text) for d in ex.dates]
-        self.rows["agreements"] += [_agreement_row(aid, a) for a in ex.agreements]
+        event_at = {at: e.start for e in ex.events for at in e.agreements}
+        self.rows["agreements"] += [_agreement_row(aid, a, event_at.get(a.start, -1)) for a in ex.agreements]
+        self.rows["events"] += [_event_row(aid, e, sentence_text) for e in ex.events]
         self.rows["amounts"] += [_amount_row(aid, q, sentence_text) for q in ex.amounts]
 
     def build(self) -> Tables:
         frames = {name: _frame(name, rows) for name, rows in self.rows.items()}
         frames["agreements"]["agreement_id"] = _ids(frames["agreements"], "a")
         frames["amounts"]["amount_id"] = _ids(frames["amounts"], "q")
+        frames["events"]["event_id"] = _ids(frames["events"], "e", width=3)
+        _link(frames["agreements"], frames["events"])
         return Tables(**{name: df[COLUMNS[name]].reset_index(drop=True) for name, df in frames.items()})
 
 
@@ -235,10 +295,10 @@ def _date_row(aid: str, d: DateMention, sentence_text: Callable[[int], str]) -> 
     }
 
 
-def _agreement_row(aid: str, a: Agreement) -> dict:
+def _agreement_row(aid: str, a: Agreement, event_at: int) -> dict:
     return {
         "article_id": aid,
-        "start": a.start,
+        "at": a.start,
         "date": a.date,
         "event": a.event,
         "parties": SEP.join(a.parties),
@@ -248,7 +308,44 @@ def _agreement_row(aid: str, a: Agreement) -> dict:
         "content": a.content,
         "sentence": a.sentence,
         "rule": a.rule,
+        "party_people": SEP.join(a.party_people),
+        "party_organizations": SEP.join(a.party_organizations),
+        "party_countries": SEP.join(a.party_countries),
+        "date_from": a.date_from,
+        "start": a.span_start if a.span_start >= 0 else a.start,
+        "end": a.end or a.start,
+        "sentence_index": a.sentence_index,
+        "event_at": event_at,
+        "repeat_at": a.repeat_of,
     }
+
+
+def _event_row(aid: str, e: Event, sentence_text: Callable[[int], str]) -> dict:
+    return {
+        "article_id": aid,
+        "event": e.event,
+        "canonical": e.canonical,
+        "event_key": f"{e.canonical}@{e.date}" if e.date else e.canonical,
+        "date": e.date,
+        "place": e.place,
+        "participants": SEP.join(e.participants),
+        "countries": SEP.join(e.countries),
+        "kind": e.kind,
+        "agreements": len(e.agreements),
+        "sentence": sentence_text(e.sentence_index),
+        "start": e.start,
+        "end": e.end,
+        "rule": e.rule,
+    }
+
+
+def _link(agreements: pd.DataFrame, events: pd.DataFrame) -> None:
+    """Agreements' ``event_id`` and ``repeat_of``, from the offsets they were joined by (in place)."""
+    event_id = dict(zip(zip(events["article_id"], events["start"]), events["event_id"]))
+    agreement_id = dict(zip(zip(agreements["article_id"], agreements["at"]), agreements["agreement_id"]))
+    keys = list(zip(agreements["article_id"], agreements["event_at"], agreements["repeat_at"]))
+    agreements["event_id"] = [event_id.get((a, e), "") for a, e, _ in keys]
+    agreements["repeat_of"] = [agreement_id.get((a, r), "") for a, _, r in keys]
 
 
 def _amount_row(aid: str, q: Amount, sentence_text: Callable[[int], str]) -> dict:
@@ -285,17 +382,17 @@ def _entity_common(e: Entity, sentence_text) -> dict:
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    cols = list(dict.fromkeys(COLUMNS[name] + SORT_KEYS[name]))
+    cols = list(dict.fromkeys(COLUMNS[name] + SORT_KEYS[name] + HIDDEN.get(name, [])))
     df = pd.DataFrame(rows, columns=cols)
     for col in cols:
-        if col in NUMERIC or col == "first_start":
+        if col in NUMERIC or col in HIDDEN.get(name, []):
             df[col] = pd.to_numeric(df[col]).astype("int64")
         else:
             df[col] = df[col].astype(object).fillna("").astype(str)
     return df.sort_values(SORT_KEYS[name], kind="stable").reset_index(drop=True)
 
 
-def _ids(df: pd.DataFrame, prefix: str) -> pd.Series:
+def _ids(df: pd.DataFrame, prefix: str, width: int = 4) -> pd.Series:
     """Ids numbered within each article, in sorted order (stable across runs)."""
     numbers = df.groupby("article_id").cumcount() + 1
-    return pd.Series([f"{prefix}{n:04d}" for n in numbers], index=df.index, dtype=object)
+    return pd.Series([f"{prefix}{n:0{width}d}" for n in numbers], index=df.index, dtype=object)

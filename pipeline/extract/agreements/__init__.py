@@ -8,6 +8,7 @@ Rules live in ``rules/agreements.yaml`` and come in three kinds, run in this ord
 - ``exclude`` rules drop candidates: relative clauses, negation, conditionals, ``…こととしている``,
   predicates inside another agreement's content, unilateral setups, comments and link lists.
 - ``status`` rules decide ``status``; the first that fires wins (hedge > source > intent > tense).
+- the ``repeat`` rule recognises a later statement of an earlier row's agreement (``repeat_of``).
 
 Parties, event and date come from the article context (``context.Context``): the subject of the
 predicate (or of the last sentence that had one), the people of the meeting for ``両閣僚``, the
@@ -25,7 +26,8 @@ The package, in the order a sentence goes through it:
 - ``events``: meetings, the dates that go with them, and ``SentInfo`` (one sentence's facts);
 - ``context``: the article (``Article``) and what is carried from sentence to sentence (``Context``);
 - ``sentence``: one sentence's candidates, filled in and decided;
-- ``story``: dates a headline or a lead takes from the story around it.
+- ``story``: dates a headline or a lead takes from the story around it;
+- ``rows``: the rows: the statement's span, the parties by type, repeats (``repeat`` rules).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from .context import Article, Context, read_article
 from .events import SentInfo
 from .matching import Memo, _forget_other_patterns
 from .parties import PartySpan, pair_of
+from .rows import agreement, mark_repeats
 from .rulefile import CLOSE_QUOTES, KINDS, OPEN_QUOTES, RULES, Config, config
 from .sentence import _sentence_cands
 from .spans import PARTICLES, Frames
@@ -94,24 +97,9 @@ def extract(
     matches from earlier runs, brought up to date."""
     if memo is not None:
         _forget_other_patterns(memo)
-    return [_agreement(parsed, c) for c in analyse(parsed, people, orgs, dates, memo) if not c.excluded_by]
-
-
-def _agreement(parsed: ParsedArticle, c: Cand) -> Agreement:
-    s = parsed.sentences[c.index]
-    return Agreement(
-        start=s.start + c.pred.idx,
-        sentence_index=c.index,
-        predicate=c.cls,
-        status=c.status,
-        content=c.content,
-        sentence=parsed.text[s.start : s.end],
-        rule=c.rule,
-        date=c.date,
-        event=c.event,
-        parties=c.parties,
-        instrument=c.instrument,
-    )
+    kept = [c for c in analyse(parsed, people, orgs, dates, memo) if not c.excluded_by]
+    rows = sorted((agreement(parsed, c, people, orgs) for c in kept), key=lambda a: (a.start, a.predicate))
+    return mark_repeats(rows, parsed)
 
 
 def _row(c: Cand) -> dict:
@@ -123,6 +111,7 @@ def _row(c: Cand) -> dict:
         "parties": " | ".join(c.parties),
         "instrument": c.instrument,
         "event": c.event,
+        "date_from": c.date_from,
         "rule": c.rule,
         "excluded_by": c.excluded_by,
     }
@@ -135,8 +124,12 @@ def example(rule_id: str, text: str, nlp: Language | None, published: str | None
 
     parsed = parse_example(text, nlp, published)
     found = run_all(parsed, upto="agreements")
-    cands = analyse(parsed, found["people"][1], found["organizations"][1], found["dates"])
     kind = config().by_id(rule_id).get("kind")
+    if kind == "repeat":
+        rows = extract(parsed, found["people"][1], found["organizations"][1], found["dates"])
+        starts = {a.start: a for a in rows}
+        return [_repeat_row(a, starts[a.repeat_of]) for a in rows if a.repeat_of >= 0]
+    cands = analyse(parsed, found["people"][1], found["organizations"][1], found["dates"])
     if kind == "exclude":
         picked = [c for c in cands if c.excluded_by == rule_id]
     elif kind == "status":
@@ -144,6 +137,10 @@ def example(rule_id: str, text: str, nlp: Language | None, published: str | None
     else:
         picked = [c for c in cands if not c.excluded_by and c.rule == rule_id]
     return [_row(c) for c in picked]
+
+
+def _repeat_row(a: Agreement, first: Agreement) -> dict:
+    return {"predicate": a.predicate, "content": a.content, "repeats": first.content, "date": a.date}
 
 
 def _extract(parsed: ParsedArticle, inputs: Mapping[str, Any], memo: Memo | None) -> list[Agreement]:

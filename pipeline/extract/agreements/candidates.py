@@ -39,6 +39,7 @@ class Cand:
     joint: bool = False
     inherited: int | None = None  # sentence the parties were inherited from
     date: str = ""
+    date_from: str = ""  # sentence | event | published | context: where ``date`` came from
     event: str = ""
     instrument: str = ""
 

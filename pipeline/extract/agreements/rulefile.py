@@ -18,13 +18,14 @@ class Config:
     predicates: tuple[rulebook.Rule, ...]
     excludes: tuple[rulebook.Rule, ...]
     statuses: tuple[rulebook.Rule, ...]
+    repeats: tuple[rulebook.Rule, ...]  # how a later statement of the same agreement is recognised
     s: dict  # settings: classes, complements, parties, events, instruments, ...
 
     def by_id(self, rule_id: str) -> rulebook.Rule:
         return rulebook.load(RULES).by_id(rule_id)
 
 
-KINDS = ("predicate", "exclude", "status")
+KINDS = ("predicate", "exclude", "status", "repeat")
 
 
 @lru_cache(maxsize=1)
@@ -36,4 +37,4 @@ def config() -> Config:
         if rule.get("kind") == "status" and rule.get("status") not in ("concluded", "planned", "reported", "expected"):
             raise rulebook.RuleError(rf.path, rule.id, "a status rule needs 'status'")
     kinds = {k: tuple(r for r in rf.rules if r.get("kind") == k) for k in KINDS}
-    return Config(kinds["predicate"], kinds["exclude"], kinds["status"], rf.settings)
+    return Config(kinds["predicate"], kinds["exclude"], kinds["status"], kinds["repeat"], rf.settings)

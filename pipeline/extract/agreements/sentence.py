@@ -180,15 +180,23 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         c.event = ctx.topic[1]
     own_dates = [d.value for d, t in info.dates if t.i in own]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
-    c.date = (own_dates or met or [""])[0] or _sentence_date(c, info, cands) or _inherited_date(c, ctx)
+    published = ctx.article.parsed.published or ""
     reported_past = _tense(c.host or c.anchor) != "nonpast"
-    if not c.date and own_events:  # a meeting named but dated elsewhere: its dated line, else the report's date
-        c.date = ctx.article.meeting_date(own_events[0][2], c.index) or (
-            reported_past and ctx.article.parsed.published or ""
-        )
-    if not c.date and ctx.topic:
+    for value, source in (
+        (own_dates[0] if own_dates else "", "sentence"),
+        (met[0] if met else "", "event"),
+        (_sentence_date(c, info, cands), "sentence"),
+        (_inherited_date(c, ctx), "context"),
+        # a meeting named but dated elsewhere: its dated line, else the report's date
+        (ctx.article.meeting_date(own_events[0][2], c.index) if own_events else "", "event"),
+        (published if own_events and reported_past else "", "published"),
         # the meeting being reported, dated nowhere (a joint statement's 閣僚は…を誓った): the report's date
-        c.date = ctx.topic[2] or (reported_past and ctx.article.parsed.published or "")
+        (ctx.topic[2] if ctx.topic else "", "event"),
+        (published if ctx.topic and reported_past else "", "published"),
+    ):
+        if value:
+            c.date, c.date_from = value, source
+            return
 
 
 def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:

@@ -31,15 +31,15 @@ def _date_from_paragraph(kept: list[Cand], parsed: ParsedArticle, dates: list[Da
         if d.kind == "date" and DAY.fullmatch(d.value) and d.anchor != "unresolved":
             by_sentence.setdefault(d.sentence_index, []).append(d.value)
     for c in kept:
-        if c.date or c.status != "concluded" or _is_headline(c, parsed):
-            continue
+        if c.date and c.date_from != "published" or c.status != "concluded" or _is_headline(c, parsed):
+            continue  # a date the statement's sentence or meeting gives beats its paragraph's
         paragraph = parsed.sentences[c.index].paragraph
         for j in range(c.index - 1, -1, -1):
             if parsed.sentences[j].paragraph != paragraph:
                 break
             days = [v for v in by_sentence.get(j, []) if not parsed.published or v <= parsed.published]
             if days:
-                c.date = days[-1]
+                c.date, c.date_from = days[-1], "context"
                 break
 
 
@@ -62,7 +62,7 @@ def _date_headlines(kept: list[Cand], parsed: ParsedArticle) -> None:
             continue
         lead = _next_dated(kept, c, HEADLINE_REACH)
         if lead is not None:
-            c.date = lead.date
+            c.date, c.date_from = lead.date, "context"
 
 
 def _date_leads(kept: list[Cand], parsed: ParsedArticle) -> None:
@@ -75,4 +75,4 @@ def _date_leads(kept: list[Cand], parsed: ParsedArticle) -> None:
         if c.date or c.status != "concluded" or c.index >= LEAD_SENTENCES or _is_headline(c, parsed):
             continue
         again = _next_dated(kept, c, LEAD_REACH)
-        c.date = again.date if again is not None else parsed.published
+        c.date, c.date_from = (again.date, "context") if again is not None else (parsed.published, "published")
