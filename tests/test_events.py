@@ -111,12 +111,13 @@ def test_content_overlap_ignores_the_particles_a_headline_drops():
 
 def test_an_undated_mention_joins_the_dated_meeting_of_its_name(parse_text):
     parsed = parse_text(
-        "日仏外相会談 海洋協力で一致\n青木外相は9日、パリでルブラン外相と会談した。会談で両外相は、海洋安全保障での協力を"
-        "強化することで一致した。",
+        "日仏外相会談 海洋協力で一致\n青木外相は9日、パリでルブラン外相と会談した。"
+        "会談で両外相は、海洋安全保障での協力を強化することで一致した。",
         "2026-05-10",
     )
     events = run_all(parsed)["events"]
-    assert [(e.canonical, e.date, e.place, e.kind) for e in events] == [("日仏外相会談", "2026-05-09", "パリ", "meeting")]
+    got = [(e.canonical, e.date, e.place, e.kind) for e in events]
+    assert got == [("日仏外相会談", "2026-05-09", "パリ", "meeting")]
     assert events[0].countries[:2] == ("JP", "FR") and len(events[0].agreements) >= 1
 
 
