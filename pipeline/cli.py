@@ -50,15 +50,38 @@ def _parser() -> argparse.ArgumentParser:
         description="Parse one article (a file, an article id under --corpus, or a sentence "
         "given as text) and print every extracted item with its rule and tokens.",
     )
-    exp.add_argument("target", help="file path, article id, or a Japanese sentence")
+    exp.add_argument(
+        "target",
+        help="file path, article id, a Japanese sentence, or one row: agreements:<article_id>:<agreement_id> "
+        "(also events:…:<event_id>, people:…:<person>, organizations:…:<organization>)",
+    )
     exp.add_argument("--corpus", type=Path, default=Path("corpus"), help="where to look up an article id")
+    exp.add_argument("--json", action="store_true", help="one row's explanation as JSON, for tools")
     return ap
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from . import explain_row
     from .explain import explain
 
-    print(explain(args.target, args.corpus))
+    target = explain_row.parse_target(args.target)
+    if target is None:
+        if args.json:
+            print("error: --json explains one row (agreements:<article_id>:<agreement_id>)", file=sys.stderr)
+            return 2
+        print(explain(args.target, args.corpus))
+        return 0
+    try:
+        found = explain_row.explain_row(target, args.corpus)
+    except explain_row.RowNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        import json
+
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        print(explain_row.render(found))
     return 0
 
 
