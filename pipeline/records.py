@@ -208,6 +208,7 @@ class Event:
     countries: tuple[str, ...]  # ISO 3166 codes
     kind: str  # meeting | summit | call | consultation | signing | other
     rule: str  # the kind rule that classified it
+    key: str = ""  # the same for the same event in other articles: canonical name (with its people when generic) @ date
     agreements: tuple[int, ...] = ()  # ``start`` of each agreement statement that belongs to it
 
 

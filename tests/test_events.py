@@ -128,3 +128,10 @@ def test_two_meetings_of_one_name_on_two_days_are_two_events(parse_text):
     )
     events = run_all(parsed)["events"]
     assert [(e.date, e.kind) for e in events] == [("2026-06-03", "summit"), ("2026-06-10", "call")]
+
+
+def test_a_bare_meeting_is_keyed_by_its_people_so_articles_can_share_it(parse_text):
+    """Two articles of one meeting, one naming it 会談 only: the same key from its participants and date."""
+    first = run_all(parse_text("中村防衛相は12日、リー国防相と防衛省で会談した。", "2026-03-13"))["events"]
+    second = run_all(parse_text("リー国防相は12日、東京で中村防衛相と会談した。", "2026-03-12"))["events"]
+    assert first[0].key == second[0].key == "会談(リー・中村)@2026-03-12"

@@ -325,7 +325,7 @@ def _event_row(aid: str, e: Event, sentence_text: Callable[[int], str]) -> dict:
         "article_id": aid,
         "event": e.event,
         "canonical": e.canonical,
-        "event_key": f"{e.canonical}@{e.date}" if e.date else e.canonical,
+        "event_key": e.key,
         "date": e.date,
         "place": e.place,
         "participants": SEP.join(e.participants),

@@ -110,6 +110,7 @@ def _event(g: Group, article: Article, people: list[Entity]) -> Event:
     kind, rule = _kind(g, article)
     participants = _participants(g, article)
     return Event(
+        key=_key(g, participants),
         start=first.start,
         end=first.end,
         sentence_index=first.index,
@@ -123,6 +124,15 @@ def _event(g: Group, article: Article, people: list[Entity]) -> Event:
         rule=rule,
         agreements=tuple(a.start for a in g.agreements),
     )
+
+
+def _key(g: Group, participants: tuple[str, ...]) -> str:
+    """Canonical name @ date; a bare 会談 names nothing another article could share: its people do
+    (会談(リー・中村)@2026-03-12)."""
+    name = g.canonical
+    if re.fullmatch(agreement_config().s["generic_event"], name) and participants:
+        name = f"{name}({'・'.join(sorted(participants))})"
+    return f"{name}@{g.date}" if g.date else name
 
 
 def _kind(g: Group, article: Article) -> tuple[str, str]:
