@@ -64,5 +64,5 @@ bench: $(STAMP) ## speed and memory against stock GiNZA (writes OUT/bench.json)
 	$(PY) -m pipeline.bench --out $(OUT)
 
 clean: ## remove generated tables, caches and the virtual environment
-	rm -rf $(VENV) .cache $(OUT)/*.csv $(OUT)/clean $(OUT)/bench.json $(OUT)/.lock
+	rm -rf $(VENV) .cache $(OUT)/*.csv $(OUT)/tables.xlsx $(OUT)/parquet $(OUT)/clean $(OUT)/bench.json $(OUT)/.lock
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

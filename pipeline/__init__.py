@@ -2,7 +2,7 @@
 
 from pipeline import run
 tables = run("corpus")          # DataFrames: tables.people, tables.agreements, ...
-run("corpus", out="outputs")    # the same, and the CSVs written as `make run` does
+run("corpus", out="outputs")    # the same, and the CSVs and tables.xlsx written as `make run` does
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ __all__ = ["run"]
 
 
 def run(corpus, out=None, jobs=None, cache_dir=None, progress=False, **options) -> Tables:
-    """Process every article under ``corpus``; returns the tables (and writes CSVs to ``out`` if given).
-    ``options``: ``max_bytes`` (refuse larger files), ``allow_empty`` (let an empty corpus replace tables)."""
+    """Process every article under ``corpus``; returns the tables (and writes CSVs and tables.xlsx to ``out`` if
+    given). ``options``: ``max_bytes`` (refuse larger files), ``allow_empty`` (let an empty corpus replace tables),
+    ``xlsx=False`` (no workbook), ``parquet=True`` (also ``out/parquet/<table>.parquet``)."""
     from .engine.runner import run as _run
 
     return _run(corpus, out=out, jobs=jobs, cache_dir=cache_dir, progress=progress, **options)

@@ -1,7 +1,9 @@
-"""Command line: ``python -m pipeline run --corpus DIR --out DIR [--jobs N]``.
+"""Command line: ``python -m pipeline run --corpus DIR --out DIR [--jobs N] [--no-xlsx] [--parquet]``.
 
 Exit codes: 0 every file processed, 1 some files failed (their rows in
-articles.csv say why; the rest is written), 2 usage error, 130 interrupted.
+articles.csv say why; the rest is written), 2 usage error, 3 the CSVs are
+written but tables.xlsx or a Parquet file could not be (one line on stderr
+says why; 3 wins over 1), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    run.add_argument(
+        "--no-xlsx",
+        dest="xlsx",
+        action="store_false",
+        help="do not write tables.xlsx (an existing one is left as it is)",
+    )
+    run.add_argument(
+        "--parquet", action="store_true", help="also write parquet/<table>.parquet (typed columns, for pandas/DuckDB)"
+    )
     run.add_argument(
         "--allow-empty",
         action="store_true",
@@ -106,6 +117,8 @@ def _run(args: argparse.Namespace) -> int:
         reuse_outputs=True,
         max_bytes=args.max_bytes,
         allow_empty=args.allow_empty,
+        xlsx=args.xlsx,
+        parquet=args.parquet,
     )
     if not args.quiet:
         sizes = ", ".join(f"{name} {n}" for name, n in stats.table_sizes.items())
@@ -116,9 +129,19 @@ def _run(args: argparse.Namespace) -> int:
             f"{stats.summary()} in {took} → {args.out}/ ({sizes})",
             file=sys.stderr,
         )
-        for path, error in stats.errors:
-            print(f"  {path}: {error}", file=sys.stderr)
-    return 1 if stats.failed else 0
+        for line in failure_lines(stats.errors):
+            print(line, file=sys.stderr)
+    for error in stats.export_errors:  # even with --quiet: the exit code alone would not say which file
+        print(f"error: {error}", file=sys.stderr)
+    return 3 if stats.export_errors else 1 if stats.failed else 0
+
+
+def failure_lines(errors: list[tuple[str, str]], shown: int = 3) -> list[str]:
+    """The first ``shown`` failures as ``  path: reason``, then how many more (articles.csv lists them all)."""
+    lines = [f"  {path}: {reason}" for path, reason in errors[:shown]]
+    if len(errors) > shown:
+        lines.append(f"  … and {len(errors) - shown} more (articles.csv says why)")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

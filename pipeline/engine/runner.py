@@ -1,4 +1,4 @@
-"""The run: files → read → clean → de-duplicate → parse (cached) → rules → tables → CSV.
+"""The run: files → read → clean → de-duplicate → parse (cached) → rules → tables → CSV (and xlsx, Parquet).
 
 Data flows one way; each stage is a module of its own and this one only wires
 them. Articles stream through extraction one at a time, so parsed documents
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import os
+import warnings
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +34,9 @@ if TYPE_CHECKING:  # the tables stage imports pandas: loaded while the workers p
     from ..output.tables import Tables
 
 
+TARGETS = {"xlsx": "tables.xlsx", "parquet": "parquet/"}  # where each format other than CSV writes, under out
+
+
 @dataclass
 class RunStats:
     files: int = 0
@@ -43,6 +48,7 @@ class RunStats:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of every failed file
     up_to_date: bool = False  # nothing changed since the last run into the same folder: nothing was done
     near_duplicates: int = 0  # articles that repeat an earlier one (only their new blocks were parsed)
+    export_errors: list[str] = field(default_factory=list)  # the workbook or Parquet files not written, and why
 
     def summary(self) -> str:
         if self.up_to_date:
@@ -81,11 +87,26 @@ def run(
     fast: bool = True,
     max_bytes: int = reading.DEFAULT_MAX_BYTES,
     allow_empty: bool = False,
+    xlsx: bool = True,
+    parquet: bool = False,
 ) -> Tables:
-    """Run the whole pipeline on ``corpus``; write CSVs to ``out`` when given; return the tables."""
-    tables, _ = run_with_stats(
-        corpus, out, jobs, cache_dir, progress, fast, max_bytes=max_bytes, allow_empty=allow_empty
+    """Run the whole pipeline on ``corpus``; write CSVs (and ``tables.xlsx`` unless ``xlsx=False``, Parquet files
+    with ``parquet=True``) to ``out`` when given; return the tables. A workbook or Parquet file that cannot be
+    written is a warning: the tables are returned and the CSVs are written."""
+    tables, stats = run_with_stats(
+        corpus,
+        out,
+        jobs,
+        cache_dir,
+        progress,
+        fast,
+        max_bytes=max_bytes,
+        allow_empty=allow_empty,
+        xlsx=xlsx,
+        parquet=parquet,
     )
+    for error in stats.export_errors:
+        warnings.warn(error, RuntimeWarning, stacklevel=2)
     assert tables is not None
     return tables
 
@@ -100,10 +121,14 @@ def run_with_stats(
     reuse_outputs: bool = False,
     max_bytes: int = reading.DEFAULT_MAX_BYTES,
     allow_empty: bool = False,
+    xlsx: bool = True,
+    parquet: bool = False,
 ) -> tuple[Tables | None, RunStats]:
-    """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules and packages
-    are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
-    at once (``stats.up_to_date``) instead of rebuilding identical tables."""
+    """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules, packages and output
+    formats are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
+    at once (``stats.up_to_date``) instead of rebuilding identical tables. ``stats.export_errors`` says which
+    of the workbook and the Parquet files could not be written (the CSVs were; the run is then not recorded as
+    complete, so the next one writes them again)."""
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise NotADirectoryError(f"corpus folder not found: {corpus}")
@@ -114,6 +139,7 @@ def run_with_stats(
     lock = OutputLock(out_path) if out_path is not None else None
     if lock:
         lock.acquire()
+    formats = ("csv",) + ("xlsx",) * xlsx + ("parquet",) * parquet
     try:
         files = reading.discover(corpus, max_bytes)
         if not files and out_path is not None and has_tables(out_path) and not allow_empty:
@@ -121,15 +147,15 @@ def run_with_stats(
                 f"no article files in {corpus} (not mounted?): the tables in {out_path} are kept; "
                 "--allow-empty replaces them with empty ones"
             )
-        key = manifest.run_key(corpus, files) if out_path is not None else None
+        key = manifest.run_key(corpus, files, formats) if out_path is not None else None
         summary = manifest.current(out_path, key) if out_path is not None and reuse_outputs and key else None
         if summary is not None:
             return None, RunStats.recorded(summary)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1:
             server.start_for(cache_root)  # the parsers get ready while the corpus is read
-        tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast)
-        if out_path is not None and key:
+        tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast, formats)
+        if out_path is not None and key and not stats.export_errors:
             manifest.record(out_path, key, written, stats.record())
         return tables, stats
     finally:
@@ -139,12 +165,19 @@ def run_with_stats(
 
 
 def _run(
-    files: list[reading.InputFile], out: Path | None, jobs: int, cache_root: Path, progress: bool, fast: bool
+    files: list[reading.InputFile],
+    out: Path | None,
+    jobs: int,
+    cache_root: Path,
+    progress: bool,
+    fast: bool,
+    formats: tuple[str, ...],
 ) -> tuple[Tables, RunStats, list[Path]]:
     rulecheck.check_all(Caches(cache_root).rules_checked)
     stats = RunStats(files=len(files))
-    articles, info, found = _extract_all(files, cache_root, jobs, fast, progress, stats)
-    tables, written = _tables(articles, info, found, out)
+    with ProgressBar(progress) as bar:
+        articles, info, found = _extract_all(files, cache_root, jobs, fast, bar, stats)
+        tables, written, stats.export_errors = _tables(articles, info, found, out, bar, formats)
     failed = tables.articles[tables.articles["status"] == "error"]
     stats.failed, stats.errors = len(failed), list(zip(failed["path"], failed["error"]))
     stats.table_sizes = {name: len(df) for name, df in tables.items()}
@@ -152,7 +185,7 @@ def _run(
 
 
 def _extract_all(
-    files: list[reading.InputFile], cache_root: Path, jobs: int, fast: bool, progress: bool, stats: RunStats
+    files: list[reading.InputFile], cache_root: Path, jobs: int, fast: bool, bar: ProgressBar, stats: RunStats
 ) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, Extraction]]:
     """Every file prepared, de-duplicated and extracted: here from the caches, else by the workers."""
     prepared, results = Caches(cache_root).prepare, Caches(cache_root).extract
@@ -161,9 +194,12 @@ def _extract_all(
     articles: list[Article] = []
     info: dict[str, ArticleFacts] = {}
     found: dict[str, Extraction] = {}
-    with ProgressBar(progress) as bar, Pool(cache_root, jobs, fast, bar.update) as pool:
+    bar.stage("reading", len(files))
+    with Pool(cache_root, jobs, fast, bar.update) as pool:
         # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
         for f in files:
+            bar.advance()
+            bar.describe("reading")
             article = prepare(f, prepared, on_miss=pool.preload)
             articles.append(article)
             if not article.ok:
@@ -178,17 +214,20 @@ def _extract_all(
             job = _job(article, info[article.article_id].published)
             # What the caches answer without a parse is done here; the rest goes to the workers.
             try:
+                bar.describe("extracting")
                 found[article.article_id], ran = extraction.extract_cached(job.unparsed(), job.parse_key, results)
                 stats.families.update(ran)
                 stats.extracted += bool(ran)
             except extraction.NeedsParse as missing:
                 stats.families.update(missing.ran)
                 bar.grow(len(job.text))
+                bar.describe("parsing" if jobs == 1 else "reading")  # with workers, submit only queues the job
                 pool.submit(job)
             except rulebook.RuleError:
                 raise
             except Exception as exc:  # noqa: BLE001 - the article's row says why; the run goes on
                 article.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        bar.parsing()
         # The workers may still be parsing: load the tables and export stages (pandas) meanwhile.
         from ..output import export, tables  # noqa: F401
     errors = {}
@@ -206,16 +245,24 @@ def _extract_all(
 
 
 def _tables(
-    articles: list[Article], info: dict[str, ArticleFacts], found: dict[str, Extraction], out: Path | None
-) -> tuple[Tables, list[Path]]:
-    """The tables, and with ``out`` the clean texts and CSVs written there (returned, for the manifest)."""
+    articles: list[Article],
+    info: dict[str, ArticleFacts],
+    found: dict[str, Extraction],
+    out: Path | None,
+    bar: ProgressBar,
+    formats: tuple[str, ...],
+) -> tuple[Tables, list[Path], list[str]]:
+    """The tables, and with ``out`` the clean texts and tables written there (returned, for the manifest), and
+    the formats that could not be written."""
     from ..output import export
     from ..output.tables import TableBuilder
 
     builder, written = TableBuilder(), []
     if out is not None:
         manifest.forget(out)  # until the new one is written, this folder is not known to be current
+    bar.stage("tables", len(articles), unit="article")
     for article in articles:
+        bar.advance()
         if article.ok and article.article_id in found:
             builder.add_extraction(article, found.pop(article.article_id))
         builder.add_article(article, info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts())
@@ -224,10 +271,42 @@ def _tables(
             if article.format == "pdf":
                 written.append(export.export_raw_text(article.article_id, article.raw, out))
     tables = builder.build()
-    if out is not None:
-        written += export.export(tables, out)
-        export.remove_stale_texts(out, written)
-    return tables, written
+    if out is None:
+        return tables, written, []
+    files, errors = _write(tables, out, bar, formats)
+    written += files
+    export.remove_stale_texts(out, written)
+    return tables, written, errors
+
+
+def _write(tables: Tables, out: Path, bar: ProgressBar, formats: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+    """Every format of the tables: the CSVs first (a failure there stops the run), then the others, each of
+    which may fail alone and is then reported."""
+    from ..output import export
+
+    bar.stage("writing", len(formats), unit="format")
+    written, errors = export.export(tables, out), []
+    bar.advance()
+    for fmt in formats[1:]:
+        bar.describe(f"writing {fmt}")
+        try:
+            written += _writer(fmt)(tables, out)
+        except Exception as exc:  # noqa: BLE001 - the CSVs are written and stay; the caller says what failed
+            errors.append(f"{out / TARGETS[fmt]} not written: {type(exc).__name__}: {exc}".splitlines()[0])
+        bar.advance()
+    bar.describe("writing")
+    return written, errors
+
+
+def _writer(fmt: str) -> Callable[[Tables, Path], list[Path]]:
+    """The export of ``fmt``, imported only when asked for (XlsxWriter, pyarrow.parquet)."""
+    if fmt == "xlsx":
+        from ..output.workbook import export_workbook
+
+        return lambda tables, out: [export_workbook(tables, out)]
+    from ..output.parquet import export_parquet
+
+    return export_parquet
 
 
 def _job(article: Article, published: str) -> Job:

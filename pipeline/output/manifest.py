@@ -2,7 +2,7 @@
 packages, and whose outputs nobody has touched since, has nothing to do.
 
 ``run_key`` hashes everything an output depends on: every input file and sidecar (path and bytes),
-the package's code, every rule file, the version of every installed distribution and Python's.
+the formats written, the package's code, every rule file, the version of every installed distribution and Python's.
 ``record`` writes ``<out>/.manifest.json`` last, atomically: the key, the SHA-256 of every file the
 run wrote, and the run's summary. ``current`` gives that summary back only when the key and every
 recorded file still match; anything else (no manifest, an edited CSV, a deleted clean text, one
@@ -25,9 +25,10 @@ from ..prepare.reading import InputFile, sidecar_path
 NAME = ".manifest.json"
 
 
-def run_key(corpus: Path, files: list[InputFile]) -> str | None:
-    """Hash of every input of a run into ``corpus``'s tables; None when a file cannot be read."""
-    digest = hashlib.sha256(f"{sys.version}\0{corpus}".encode())
+def run_key(corpus: Path, files: list[InputFile], formats: tuple[str, ...] = ("csv",)) -> str | None:
+    """Hash of every input of a run into ``corpus``'s tables in ``formats``; None when a file cannot be read."""
+    # The formats too: a run that adds the workbook or Parquet to what the last one wrote has work to do.
+    digest = hashlib.sha256(f"{sys.version}\0{corpus}\0{','.join(formats)}".encode())
     try:
         for f in files:
             meta = sidecar_path(f.path)
