@@ -22,7 +22,7 @@ PYTHON ?= $(or $(find_python),python3)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint eval eval-dev bench clean venv
+.PHONY: help run test lint eval eval-dev bench clean venv report report-check
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -63,6 +63,12 @@ eval-dev: $(STAMP) ## run on the development set (DEV=../shared/dev) into a temp
 bench: $(STAMP) ## speed and memory against stock GiNZA (writes OUT/bench.json)
 	$(PY) -m pipeline.bench --out $(OUT)
 
+report: $(STAMP) ## rebuild OUT/report/ (the HTML report) from the tables already in OUT, without parsing
+	$(PY) -m pipeline report --out $(OUT) --corpus $(CORPUS)
+
+report-check: report ## open the report in headless Chromium; screenshots to OUT/report/screenshot-*.png
+	$(PY) -m pipeline.output.report.check --out $(OUT)
+
 clean: ## remove generated tables, caches and the virtual environment
-	rm -rf $(VENV) .cache $(OUT)/*.csv $(OUT)/tables.xlsx $(OUT)/parquet $(OUT)/clean $(OUT)/bench.json $(OUT)/.lock
+	rm -rf $(VENV) .cache $(OUT)/*.csv $(OUT)/tables.xlsx $(OUT)/parquet $(OUT)/report $(OUT)/clean $(OUT)/bench.json $(OUT)/.lock
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

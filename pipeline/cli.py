@@ -1,9 +1,10 @@
-"""Command line: ``python -m pipeline run --corpus DIR --out DIR [--jobs N] [--no-xlsx] [--parquet]``.
+"""Command line: ``python -m pipeline run --corpus DIR --out DIR [--jobs N] [--no-xlsx] [--parquet] [--no-report]``,
+``python -m pipeline report --out DIR`` and ``python -m pipeline explain TARGET``.
 
 Exit codes: 0 every file processed, 1 some files failed (their rows in
 articles.csv say why; the rest is written), 2 usage error, 3 the CSVs are
-written but tables.xlsx or a Parquet file could not be (one line on stderr
-says why; 3 wins over 1), 130 interrupted.
+written but tables.xlsx, a Parquet file or the report could not be (one line on
+stderr says why; 3 wins over 1), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         "--parquet", action="store_true", help="also write parquet/<table>.parquet (typed columns, for pandas/DuckDB)"
     )
     run.add_argument(
+        "--no-report", dest="report", action="store_false", help="do not write the HTML report (outputs/report/)"
+    )
+    run.add_argument(
         "--allow-empty",
         action="store_true",
         help="let a corpus with no article files replace existing tables with empty ones",
@@ -55,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_BYTES,
         help=f"refuse files larger than this (default: {DEFAULT_MAX_BYTES:,}; an article is rarely over 200 KB)",
     )
+    rep = sub.add_parser(
+        "report",
+        help="rebuild the HTML report from the tables already in --out (no parsing)",
+        description="Rebuild outputs/report/ from the CSVs and clean texts of --out; --corpus (when present) "
+        "gives the text of removed duplicate blocks.",
+    )
+    rep.add_argument("--out", type=Path, default=Path("outputs"), help="folder holding the tables (default: outputs)")
+    rep.add_argument("--corpus", type=Path, default=Path("corpus"), help="the corpus the tables were made from")
     exp = sub.add_parser(
         "explain",
         help="show which rule produced each item of an article or a sentence",
@@ -119,6 +131,7 @@ def _run(args: argparse.Namespace) -> int:
         allow_empty=args.allow_empty,
         xlsx=args.xlsx,
         parquet=args.parquet,
+        report=args.report,
     )
     if not args.quiet:
         sizes = ", ".join(f"{name} {n}" for name, n in stats.table_sizes.items())
@@ -131,9 +144,28 @@ def _run(args: argparse.Namespace) -> int:
         )
         for line in failure_lines(stats.errors):
             print(line, file=sys.stderr)
+        if args.report and not stats.export_errors:
+            print(f"report: open {args.out / 'report' / 'index.html'} in a browser", file=sys.stderr)
     for error in stats.export_errors:  # even with --quiet: the exit code alone would not say which file
         print(f"error: {error}", file=sys.stderr)
     return 3 if stats.export_errors else 1 if stats.failed else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .output import report
+    from .output.locking import OutputLock
+
+    lock = OutputLock(args.out)
+    lock.acquire()  # a run writing the tables meanwhile would be read half-written
+    try:
+        written = report.build(args.out, args.corpus if args.corpus.is_dir() else None)
+    except report.ReportInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        lock.release()
+    print(report.summary(written, args.out), file=sys.stderr)
+    return 0
 
 
 def failure_lines(errors: list[tuple[str, str]], shown: int = 3) -> list[str]:
@@ -147,7 +179,8 @@ def failure_lines(errors: list[tuple[str, str]], shown: int = 3) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _explain(args) if args.command == "explain" else _run(args)
+        commands = {"explain": _explain, "report": _report, "run": _run}
+        return commands[args.command](args)
     except KeyboardInterrupt:
         print("interrupted: outputs left as they were before this run", file=sys.stderr)
         return 130

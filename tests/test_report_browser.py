@@ -3,26 +3,15 @@ from disk. Skipped, with the reason, where Chromium or Playwright is missing (`.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from pipeline.output import report
+from pipeline.output.report.check import ARGS, chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# Chromium's own background traffic (updates, sync, Google lookups) is switched off: any request the test
-# sees is the page's.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = chromium()
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
 
@@ -35,7 +24,7 @@ ENTITIES_JS = """() => Array.from(document.querySelectorAll('#text mark.entity')
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=list(ARGS))
         yield b
         b.close()
 

@@ -17,7 +17,9 @@ shortcut the measurement), then measures, for each size:
   (f) peak memory of (b), parent plus workers plus parser server: the sum of their RSS, and of
       their PSS (pages the workers share with the server counted once);
   (g) time per character, to show the cost grows linearly: how far each size lies from the sizes'
-      mean, and the largest over the smallest.
+      mean, and the largest over the smallest;
+  and the HTML report rebuilt from the cold run's tables (``python -m pipeline report``, start-up
+  included): its time as a fraction of (b) and its size (the run in (b) writes it too).
 
 Then it judges each target of the issue on those numbers (``targets``: met or NOT met), and writes
 everything to ``<out>/bench.json`` as well.
@@ -144,10 +146,26 @@ def edit_rule_file(path: Path) -> str:
     return str(removed.get("id") or removed)
 
 
+def build_report(corpus: Path, out: Path, env: dict) -> dict:
+    """``python -m pipeline report`` on a run's outputs: wall seconds (start-up included) and sizes."""
+    cmd = [sys.executable, "-m", "pipeline", "report", "--out", str(out), "--corpus", str(corpus)]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
+    pages = list((out / "report").rglob("*.html"))
+    return {
+        "seconds": time.perf_counter() - t0,
+        "overview_mb": (out / "report" / "index.html").stat().st_size / 1e6,
+        "total_mb": sum(p.stat().st_size for p in pages) / 1e6,
+        "pages": len(pages),
+    }
+
+
 def measure_size(n: int, paragraphs: list[str], env: dict, rules: Path, startup: float) -> dict:
     corpus, out, cache = fresh_dirs(str(n))
     chars = synth_corpus(corpus, n, paragraphs)
     cold = run_pipeline(corpus, out, cache, env)
+    shutil.rmtree(out / "report")
+    report_build = build_report(corpus, out, env)
     warm = run_pipeline(corpus, out, cache, env)
     (out / manifest.NAME).unlink()
     via_caches = run_pipeline(corpus, out, cache, env)
@@ -166,6 +184,7 @@ def measure_size(n: int, paragraphs: list[str], env: dict, rules: Path, startup:
         "via_caches": via_caches,
         "rule_edits": edits,
         "one_new": added,
+        "report": {**report_build, "fraction": report_build["seconds"] / cold["seconds"]},
         "b_chars_per_s": chars / cold["seconds"],
         "c_fraction": warm["seconds"] / cold["seconds"],
         "c_via_caches_fraction": via_caches["seconds"] / cold["seconds"],
@@ -226,6 +245,15 @@ def targets(result: dict) -> list[tuple[bool, str]]:
             largest["cold"]["rss_total_mb"] <= 2048,
             f"(f) ≤ 2 GB at {largest['articles']} articles: {largest['cold']['rss_total_mb']:.0f} MB "
             f"(RSS of every process; PSS {largest['cold']['pss_total_mb']:.0f} MB)",
+        )
+    )
+    rep = largest["report"]
+    out.append(
+        (
+            rep["fraction"] < 0.10 and rep["overview_mb"] <= 2.0,
+            f"report at {largest['articles']} articles: built in {rep['seconds']:.1f} s = {rep['fraction']:.1%} of "
+            f"the cold run (< 10 %), overview {rep['overview_mb']:.2f} MB (≤ 2 MB), {rep['pages']} pages "
+            f"{rep['total_mb']:.1f} MB",
         )
     )
     band, spread = flatness([s["g_us_per_char"] for s in sizes])

@@ -34,7 +34,11 @@ if TYPE_CHECKING:  # the tables stage imports pandas: loaded while the workers p
     from ..output.tables import Tables
 
 
-TARGETS = {"xlsx": "tables.xlsx", "parquet": "parquet/"}  # where each format other than CSV writes, under out
+TARGETS = {
+    "xlsx": "tables.xlsx",
+    "parquet": "parquet/",
+    "report": "report/",
+}  # where each format other than CSV writes, under out
 
 
 @dataclass
@@ -89,6 +93,7 @@ def run(
     allow_empty: bool = False,
     xlsx: bool = True,
     parquet: bool = False,
+    report: bool = True,
 ) -> Tables:
     """Run the whole pipeline on ``corpus``; write CSVs (and ``tables.xlsx`` unless ``xlsx=False``, Parquet files
     with ``parquet=True``) to ``out`` when given; return the tables. A workbook or Parquet file that cannot be
@@ -104,6 +109,7 @@ def run(
         allow_empty=allow_empty,
         xlsx=xlsx,
         parquet=parquet,
+        report=report,
     )
     for error in stats.export_errors:
         warnings.warn(error, RuntimeWarning, stacklevel=2)
@@ -123,6 +129,7 @@ def run_with_stats(
     allow_empty: bool = False,
     xlsx: bool = True,
     parquet: bool = False,
+    report: bool = True,
 ) -> tuple[Tables | None, RunStats]:
     """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules, packages and output
     formats are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
@@ -139,7 +146,7 @@ def run_with_stats(
     lock = OutputLock(out_path) if out_path is not None else None
     if lock:
         lock.acquire()
-    formats = ("csv",) + ("xlsx",) * xlsx + ("parquet",) * parquet
+    formats = ("csv",) + ("xlsx",) * xlsx + ("parquet",) * parquet + ("report",) * report
     try:
         files = reading.discover(corpus, max_bytes)
         if not files and out_path is not None and has_tables(out_path) and not allow_empty:
@@ -154,7 +161,7 @@ def run_with_stats(
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1:
             server.start_for(cache_root)  # the parsers get ready while the corpus is read
-        tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast, formats)
+        tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast, formats, corpus)
         if out_path is not None and key and not stats.export_errors:
             manifest.record(out_path, key, written, stats.record())
         return tables, stats
@@ -172,12 +179,13 @@ def _run(
     progress: bool,
     fast: bool,
     formats: tuple[str, ...],
+    corpus: Path,
 ) -> tuple[Tables, RunStats, list[Path]]:
     rulecheck.check_all(Caches(cache_root).rules_checked)
     stats = RunStats(files=len(files))
     with ProgressBar(progress) as bar:
         articles, info, found = _extract_all(files, cache_root, jobs, fast, bar, stats)
-        tables, written, stats.export_errors = _tables(articles, info, found, out, bar, formats)
+        tables, written, stats.export_errors = _tables(articles, info, found, out, bar, formats, corpus)
     failed = tables.articles[tables.articles["status"] == "error"]
     stats.failed, stats.errors = len(failed), list(zip(failed["path"], failed["error"]))
     stats.table_sizes = {name: len(df) for name, df in tables.items()}
@@ -251,6 +259,7 @@ def _tables(
     out: Path | None,
     bar: ProgressBar,
     formats: tuple[str, ...],
+    corpus: Path,
 ) -> tuple[Tables, list[Path], list[str]]:
     """The tables, and with ``out`` the clean texts and tables written there (returned, for the manifest), and
     the formats that could not be written."""
@@ -273,15 +282,17 @@ def _tables(
     tables = builder.build()
     if out is None:
         return tables, written, []
-    files, errors = _write(tables, out, bar, formats)
+    files, errors = _write(tables, out, bar, formats, corpus)
     written += files
     export.remove_stale_texts(out, written)
     return tables, written, errors
 
 
-def _write(tables: Tables, out: Path, bar: ProgressBar, formats: tuple[str, ...]) -> tuple[list[Path], list[str]]:
-    """Every format of the tables: the CSVs first (a failure there stops the run), then the others, each of
-    which may fail alone and is then reported."""
+def _write(
+    tables: Tables, out: Path, bar: ProgressBar, formats: tuple[str, ...], corpus: Path
+) -> tuple[list[Path], list[str]]:
+    """Every format of the tables: the CSVs first (a failure there stops the run), then the others — the
+    report last, read from the CSVs — each of which may fail alone and is then reported."""
     from ..output import export
 
     bar.stage("writing", len(formats), unit="format")
@@ -290,7 +301,7 @@ def _write(tables: Tables, out: Path, bar: ProgressBar, formats: tuple[str, ...]
     for fmt in formats[1:]:
         bar.describe(f"writing {fmt}")
         try:
-            written += _writer(fmt)(tables, out)
+            written += _writer(fmt, corpus)(tables, out)
         except Exception as exc:  # noqa: BLE001 - the CSVs are written and stay; the caller says what failed
             errors.append(f"{out / TARGETS[fmt]} not written: {type(exc).__name__}: {exc}".splitlines()[0])
         bar.advance()
@@ -298,8 +309,12 @@ def _write(tables: Tables, out: Path, bar: ProgressBar, formats: tuple[str, ...]
     return written, errors
 
 
-def _writer(fmt: str) -> Callable[[Tables, Path], list[Path]]:
-    """The export of ``fmt``, imported only when asked for (XlsxWriter, pyarrow.parquet)."""
+def _writer(fmt: str, corpus: Path) -> Callable[[Tables, Path], list[Path]]:
+    """The export of ``fmt``, imported only when asked for (XlsxWriter, pyarrow.parquet, matplotlib)."""
+    if fmt == "report":
+        from ..output import report
+
+        return lambda _tables, out: report.build(out, corpus)
     if fmt == "xlsx":
         from ..output.workbook import export_workbook
 
