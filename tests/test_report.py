@@ -154,3 +154,20 @@ def test_the_seed_report_shows_every_agreement_on_its_article_page(seed_run):
         if not row.repeat_of:  # drawn on the timeline, or listed under it when it cannot be placed
             assert f'id="agreement-{row.article_id}-{row.agreement_id}"' in index
     assert sum(p.stat().st_size for p in written) < 2_000_000
+
+
+def test_a_report_that_fails_leaves_the_tables_and_says_why(tmp_path, monkeypatch):
+    from pipeline.engine.runner import run_with_stats
+
+    corpus, out = tmp_path / "corpus", tmp_path / "outputs"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("日米両政府は3日、協力の強化で合意した。\n", encoding="utf-8")
+
+    def broken(out: Path, corpus: Path | None = None) -> list[Path]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report, "build", broken)
+    _, stats = run_with_stats(corpus, out, jobs=1, cache_dir=tmp_path / "cache", progress=False, xlsx=False)
+    assert stats.export_errors == [f"{out / 'report'} not written: OSError: disk full"]
+    assert (out / "agreements.csv").read_text(encoding="utf-8-sig").count("\n") == 2
+    assert not (out / ".manifest.json").exists()  # the next run tries again

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,9 +21,19 @@ class ReportInputError(ValueError):
 class Tables:
     frames: dict[str, pd.DataFrame]
     out: Path
+    _grouped: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
+
+    def of(self, name: str, article_id: str) -> list[dict]:
+        """The rows of one article as dicts (grouped once per table: a filter per page would be quadratic)."""
+        if name not in self._grouped:
+            grouped: dict[str, list[dict]] = {}
+            for row in self.frames[name].to_dict("records"):
+                grouped.setdefault(row["article_id"], []).append(row)
+            self._grouped[name] = grouped
+        return self._grouped[name].get(article_id, [])
 
     def clean_text(self, article_id: str) -> str:
         path = self.out / "clean" / f"{safe_file_name(article_id)}.txt"

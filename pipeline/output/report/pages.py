@@ -177,7 +177,7 @@ def article_page(t: Tables, row: dict, prev: dict | None, nxt: dict | None, raw:
 
     aid = row["article_id"]
     text = t.clean_text(aid)
-    agreements = t["agreements"][t["agreements"]["article_id"] == aid].to_dict("records")
+    agreements = t.of("agreements", aid)
     link = lambda r: {"article_id": r["article_id"], "href": article_href(r["article_id"], from_overview=False)}
     return (
         _environment()
@@ -195,22 +195,18 @@ def article_page(t: Tables, row: dict, prev: dict | None, nxt: dict | None, raw:
 
 
 def _body(t: Tables, aid: str, text: str, agreements: list[dict]) -> str:
-    mentions = t["mentions"][t["mentions"]["article_id"] == aid]
-    events = t["events"][t["events"]["article_id"] == aid]
+    events = t.of("events", aid)
     spans = [
         Span(int(m["start"]), int(m["end"]), "mark", f"entity {m['label']}", m["label"], (("title", m["rule"]),))
-        for m in mentions.to_dict("records")
+        for m in t.of("mentions", aid)
     ]
     spans += [
         Span(int(a["start"]), int(a["end"]), "span", "agreement", "", (("title", f"{a['agreement_id']} {a['rule']}"),))
         for a in agreements
     ]
-    spans += [
-        Span(int(e["start"]), int(e["end"]), "span", "event", "", (("title", e["event_id"]),))
-        for e in events.to_dict("records")
-    ]
+    spans += [Span(int(e["start"]), int(e["end"]), "span", "event", "", (("title", e["event_id"]),)) for e in events]
     spans += _sections(text)
-    anchors = {int(a["start"]) for a in agreements} | {int(e["start"]) for e in events.to_dict("records")}
+    anchors = {int(a["start"]) for a in agreements} | {int(e["start"]) for e in events}
     return render(text, spans, anchors)
 
 
@@ -228,8 +224,7 @@ def _sections(text: str) -> list[Span]:
 
 
 def _removed(t: Tables, aid: str, raw: str | None) -> list[dict]:
-    dups = t["duplicates"]
-    rows = dups[(dups["article_id"] == aid) & (dups["kind"] != "markup")].to_dict("records")
+    rows = [r for r in t.of("duplicates", aid) if r["kind"] != "markup"]
     out = []
     for r in rows:
         kept_id, _, _ = r["duplicate_of"].rpartition(":")
