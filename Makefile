@@ -22,7 +22,7 @@ PYTHON ?= $(or $(find_python),python3)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint eval eval-dev bench clean venv report report-check
+.PHONY: help run test lint eval eval-dev bench clean venv report report-check watch
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ eval-dev: $(STAMP) ## run on the development set (DEV=../shared/dev) into a temp
 
 bench: $(STAMP) ## speed and memory against stock GiNZA (writes OUT/bench.json)
 	$(PY) -m pipeline.bench --out $(OUT)
+
+watch: $(STAMP) ## run, then refresh the tables on every change to CORPUS or the rule files (Ctrl-C stops)
+	$(PY) -m pipeline watch --corpus $(CORPUS) --out $(OUT) $(if $(RULES),--rules $(RULES))
 
 report: $(STAMP) ## rebuild OUT/report/ (the HTML report) from the tables already in OUT, without parsing
 	$(PY) -m pipeline report --out $(OUT) --corpus $(CORPUS)

@@ -1,5 +1,6 @@
 """Command line: ``python -m pipeline run --corpus DIR --out DIR [--jobs N] [--no-xlsx] [--parquet] [--no-report]``,
-``python -m pipeline report --out DIR`` and ``python -m pipeline explain TARGET``.
+``python -m pipeline watch [--rules DIR]``, ``python -m pipeline report --out DIR`` and
+``python -m pipeline explain TARGET``.
 
 Exit codes: 0 every file processed, 1 some files failed (their rows in
 articles.csv say why; the rest is written), 2 usage error, 3 the CSVs are
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=os.cpu_count() or 1, help="parser processes (default: number of cores)"
     )
     run.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
+    run.add_argument(
+        "--rules", type=Path, default=None, help="folder of rule files to use instead of the package's (a team's copy)"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     run.add_argument(
         "--no-xlsx",
@@ -59,6 +63,20 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_BYTES,
         help=f"refuse files larger than this (default: {DEFAULT_MAX_BYTES:,}; an article is rarely over 200 KB)",
     )
+    wat = sub.add_parser(
+        "watch",
+        help="run, then re-run on every change to the corpus or the rule files (Ctrl-C stops)",
+        description="Load GiNZA and the rules once, run, then refresh the tables in --out on every change to "
+        "--corpus or to the rule files, printing what changed. Holds --out while it runs.",
+    )
+    wat.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder of article files (default: corpus)")
+    wat.add_argument("--out", type=Path, default=Path("outputs"), help="folder for the tables (default: outputs)")
+    wat.add_argument("--rules", type=Path, default=None, help="folder of rule files to watch and use")
+    wat.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
+    wat.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parser processes for the first run")
+    wat.add_argument("--no-xlsx", dest="xlsx", action="store_false", help="do not write tables.xlsx")
+    wat.add_argument("--no-report", dest="report", action="store_false", help="do not write the HTML report")
+    wat.add_argument("--parquet", action="store_true", help="also write parquet/<table>.parquet")
     rep = sub.add_parser(
         "report",
         help="rebuild the HTML report from the tables already in --out (no parsing)",
@@ -151,6 +169,15 @@ def _run(args: argparse.Namespace) -> int:
     return 3 if stats.export_errors else 1 if stats.failed else 0
 
 
+def _watch(args: argparse.Namespace) -> int:
+    from .engine.watch import Options, watch
+
+    if not args.corpus.is_dir():
+        raise NotADirectoryError(f"corpus folder not found: {args.corpus}")
+    opts = Options(args.corpus, args.out, args.cache, max(1, args.jobs), args.xlsx, args.report, args.parquet)
+    return watch(opts)
+
+
 def _report(args: argparse.Namespace) -> int:
     from .output import report
     from .output.locking import OutputLock
@@ -178,8 +205,14 @@ def failure_lines(errors: list[tuple[str, str]], shown: int = 3) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if getattr(args, "rules", None) is not None:
+        if not args.rules.is_dir():
+            print(f"error: rules folder not found: {args.rules}", file=sys.stderr)
+            return 2
+        # before anything loads a rule file, and inherited by every worker process
+        os.environ["PIPELINE_RULES"] = str(args.rules.resolve())
     try:
-        commands = {"explain": _explain, "report": _report, "run": _run}
+        commands = {"explain": _explain, "report": _report, "run": _run, "watch": _watch}
         return commands[args.command](args)
     except KeyboardInterrupt:
         print("interrupted: outputs left as they were before this run", file=sys.stderr)

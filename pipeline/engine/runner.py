@@ -130,6 +130,7 @@ def run_with_stats(
     xlsx: bool = True,
     parquet: bool = False,
     report: bool = True,
+    hold_lock: bool = True,
 ) -> tuple[Tables | None, RunStats]:
     """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules, packages and output
     formats are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
@@ -143,7 +144,7 @@ def run_with_stats(
     cache_root = Path(cache_dir or DEFAULT_CACHE)
     if out_path is not None:
         check_writable(out_path)  # before any work: a read-only folder is said now, not after parsing
-    lock = OutputLock(out_path) if out_path is not None else None
+    lock = OutputLock(out_path) if out_path is not None and hold_lock else None  # else the caller holds it
     if lock:
         lock.acquire()
     formats = ("csv",) + ("xlsx",) * xlsx + ("parquet",) * parquet + ("report",) * report

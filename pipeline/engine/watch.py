@@ -1,0 +1,210 @@
+"""``python -m pipeline watch``: a rule author's loop, in the foreground. GiNZA, the rules and the pipeline
+are loaded once; every change to the corpus or the rule files re-runs the pipeline incrementally into the
+same outputs (the tables ``make run`` would write, byte for byte) and prints what changed.
+
+Changes come from ``watchfiles`` (inotify through Rust's ``notify``): the process sleeps in the kernel
+between changes — no polling loop, no CPU when idle — and a burst of saves arrives as one batch. A rule
+file that does not load, or whose edited rules' examples no longer hold, is reported (file, line, rule,
+reason) and the last good tables stay. Python code is not reloaded: a change to the package's ``.py``
+files is said once, with the advice to restart.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import rulebook, rulecheck
+from ..output.locking import OutputLock
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PACKAGE = Path(__file__).resolve().parent.parent
+STABLE_WAIT = 0.25  # seconds a changed article must keep its size and time before it is read
+SHOWN_ROWS = 3
+
+
+@dataclass
+class Options:
+    corpus: Path
+    out: Path
+    cache: Path | None = None
+    jobs: int = 1
+    xlsx: bool = True
+    report: bool = True
+    parquet: bool = False
+    say: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr, flush=True))
+
+
+@dataclass
+class Watcher:
+    """The state kept between refreshes: the last good tables and the rule files they were made with."""
+
+    opts: Options
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rules: dict[str, dict[str, rulebook.Rule]] = field(default_factory=dict)
+    refreshes: int = 0
+    warned_code: bool = False
+
+    def first_run(self) -> None:
+        self.rules = _rules_now()
+        self._refresh("first run", parse_jobs=self.opts.jobs)
+
+    def on_changes(self, paths: Iterable[Path]) -> None:
+        """One batch of changed paths: say what happened, re-run when articles or rules changed."""
+        paths = sorted(set(paths))
+        code = [p for p in paths if p.suffix == ".py" and PACKAGE in p.parents]
+        if code and not self.warned_code:
+            self.opts.say(f"{code[0].name} changed: code is not reloaded — restart watch to use it")
+            self.warned_code = True
+        rules = [p for p in paths if p.suffix == ".yaml" and p.parent == rulebook.RULES_DIR]
+        articles = [p for p in paths if self.opts.corpus.resolve() in p.resolve().parents]
+        if not rules and not articles:
+            return
+        _wait_until_stable([p for p in articles if p.exists()])
+        if rules and not self._rules_load(rules):
+            return
+        what = ", ".join(p.name for p in (rules + articles)[:3]) + (" …" if len(rules + articles) > 3 else "")
+        self._refresh(f"{what} changed", parse_jobs=1)
+
+    def _rules_load(self, changed: list[Path]) -> bool:
+        """The rule files load and the edited rules' examples hold; else say why and keep the tables."""
+        forget_rules()
+        try:
+            rulecheck.check_all(_stamps(self.opts))
+            problems: list[str] = []
+            for path in changed:
+                if path.exists():
+                    after = rulebook.load(path.stem)
+                    problems += rulecheck.changed_rule_failures(self.rules.get(path.stem, {}), after, _nlp())
+        except rulebook.RuleError as exc:
+            problems = [str(exc)]
+        if problems:
+            for line in problems[:5]:
+                self.opts.say(f"rules not loaded: {line}")
+            self.opts.say("the tables stay as they were; watching for the next save")
+            return False
+        self.rules = _rules_now()
+        return True
+
+    def _refresh(self, what: str, parse_jobs: int) -> None:
+        from .runner import run_with_stats
+
+        t0 = time.perf_counter()
+        forget_rules()
+        try:
+            tables, stats = run_with_stats(
+                self.opts.corpus,
+                self.opts.out,
+                parse_jobs,
+                self.opts.cache,
+                progress=False,
+                reuse_outputs=True,
+                xlsx=self.opts.xlsx,
+                parquet=self.opts.parquet,
+                report=self.opts.report,
+                hold_lock=False,
+            )
+        except rulebook.RuleError as exc:
+            self.opts.say(f"rules not loaded: {exc}; the tables stay as they were")
+            return
+        self.refreshes += 1
+        took = time.perf_counter() - t0
+        if tables is None:
+            self.opts.say(f"{what}: nothing to do, the tables are up to date ({took:.2f} s)")
+            return
+        new = dict(tables.items())
+        self.opts.say(f"{what}: tables refreshed in {took:.2f} s ({stats.summary()})")
+        if self.tables:
+            self._say_diff(new)
+        for error in stats.export_errors:
+            self.opts.say(f"error: {error}")
+        self.tables = new
+
+    def _say_diff(self, new: dict[str, pd.DataFrame]) -> None:
+        from ..output.diff import diff
+
+        changes = diff(self.tables, new)
+        if not changes:
+            self.opts.say("  no row changed")
+        for change in changes:
+            for line in change.lines(SHOWN_ROWS):
+                self.opts.say(f"  {line}")
+
+
+# Per-process caches that do not depend on the rule files: the taggers, the cache key, the umask.
+KEEP = {"_tagger", "reading", "secret", "umask", "model_id", "japanese_vocab"}
+
+
+def forget_rules() -> None:
+    """Drop every cached rule file, compiled pattern, dictionary and fingerprint, so the next use reads the
+    files again. The model, the taggers and the code stay."""
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("pipeline.") or name.startswith(("pipeline.parse", "pipeline.engine")):
+            continue
+        for attr, value in list(vars(module).items()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear) and getattr(value, "__module__", "") == name and attr not in KEEP:
+                clear()
+
+
+def _rules_now() -> dict[str, dict[str, rulebook.Rule]]:
+    return {rf.path.stem: {r.id: r for r in rf.rules} for rf in rulebook.all_rule_files()}
+
+
+def _stamps(opts: Options) -> Path:
+    from ..cache import DEFAULT_CACHE, Caches
+
+    return Caches(Path(opts.cache or DEFAULT_CACHE)).rules_checked
+
+
+def _nlp() -> Any:
+    from ..parse import ginza
+
+    return ginza.load_model(fast=True)
+
+
+def _wait_until_stable(paths: list[Path]) -> None:
+    """A file still being written (its size or time changing) is read once it stops changing."""
+
+    def sig(p: Path) -> tuple[int, int] | None:
+        try:
+            st = p.stat()
+            return st.st_size, st.st_mtime_ns
+        except OSError:
+            return None
+
+    before = [sig(p) for p in paths]
+    while paths:
+        time.sleep(STABLE_WAIT)
+        now = [sig(p) for p in paths]
+        if now == before:
+            return
+        before = now
+
+
+def watch(opts: Options, stop: Any = None) -> int:
+    """Hold the output folder, run once, then re-run on every change until Ctrl-C (or ``stop`` is set)."""
+    import logging
+
+    import watchfiles
+
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own "KeyboardInterrupt caught" line: ours says it
+    lock = OutputLock(opts.out)
+    lock.acquire()  # for as long as watch runs: a `make run` on the same folder refuses
+    try:
+        watcher = Watcher(opts)
+        watcher.first_run()
+        opts.say(f"watching {opts.corpus}/ and {rulebook.RULES_DIR}/ (Ctrl-C stops; code changes need a restart)")
+        roots = [opts.corpus, rulebook.RULES_DIR, PACKAGE]
+        for changes in watchfiles.watch(*roots, stop_event=stop, debounce=400, step=50, raise_interrupt=False):
+            watcher.on_changes(Path(p) for _, p in changes)
+        opts.say(f"watch stopped after {watcher.refreshes} refreshes; the tables in {opts.out}/ are complete")
+        return 0
+    finally:
+        lock.release()
