@@ -231,10 +231,22 @@ def check_backtracking(rule_file: RuleFile) -> None:
                 )
 
 
-@cache
+_LOADED: dict[tuple[str, Path], RuleFile] = {}
+
+
 def load(name: str, rules_dir: Path = RULES_DIR) -> RuleFile:
-    """Load ``rules/<name>.yaml`` (cached per process)."""
-    return parse_rule_file(rules_dir / f"{name}.yaml")
+    """Load ``rules/<name>.yaml`` (cached per process until ``forget``)."""
+    key = (name, rules_dir)
+    found = _LOADED.get(key)
+    if found is None:
+        found = _LOADED[key] = parse_rule_file(rules_dir / f"{name}.yaml")
+    return found
+
+
+def forget(names: list[str] | None = None) -> None:
+    """Read these rule files (all: None) again at their next use — a long-lived process after an edit."""
+    for key in [k for k in _LOADED if names is None or k[0] in names]:
+        del _LOADED[key]
 
 
 def rule_names(rules_dir: Path | None = None) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +63,12 @@ def example_failure(owner: Any, rule: rulebook.Rule, example: dict, positive: bo
     return f"wrongly matched {example['text']!r}: {found}" if found else ""
 
 
-def changed_rule_failures(before: dict[str, rulebook.Rule], after: rulebook.RuleFile, nlp: Any) -> list[str]:
+def changed_rule_failures(
+    before: dict[str, rulebook.Rule], after: rulebook.RuleFile, nlp: Callable[[], Any]
+) -> list[str]:
     """``file:line: rule id: reason`` for each failing example of the rules of ``after`` that are new or
-    differ from ``before`` (a rule author's edit: the other rules' examples passed before it)."""
+    differ from ``before`` (a rule author's edit: the other rules' examples passed before it); ``nlp``
+    gives GiNZA, asked for only when a rule set that reads the parse has an example to run."""
     from .extract import families
 
     owner = families.owner_of(after.path.stem)
@@ -76,7 +80,7 @@ def changed_rule_failures(before: dict[str, rulebook.Rule], after: rulebook.Rule
             continue
         cases = [(ex, True) for ex in rule.examples] + [(ex, False) for ex in rule.counterexamples]
         for ex, positive in cases:
-            why = example_failure(owner, rule, ex, positive, nlp if owner.reads_parse else None)
+            why = example_failure(owner, rule, ex, positive, nlp() if owner.reads_parse else None)
             if why:
                 line = rulesafety._line_of(text, rule.id, "id")
                 out.append(f"{after.path}:{line}: rule {rule.id}: {'example' if positive else 'counterexample'} {why}")

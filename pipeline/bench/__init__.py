@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 from ..output import manifest
+from . import watching
 from .corpora import repost_corpus, seed_paragraphs, synth_corpus
 from .memory import RssSampler
 
@@ -122,6 +123,8 @@ def measure_startup(paragraphs: list[str], env: dict) -> float:
     synth_corpus(corpus, 1, paragraphs, seed=3)
     return run_pipeline(corpus, out, cache, env)["seconds"]
 
+
+RATIO_TARGET = 8  # the cold run against stock GiNZA parsing alone (was 6 before the watch issue raised it)
 
 # One edited file per rule family: dates, people (offices), organisations (institutions), agreements.
 EDITED_FILES = ("dates", "offices", "institutions", "agreements")
@@ -220,8 +223,9 @@ def targets(result: dict) -> list[tuple[bool, str]]:
     sizes = result["sizes"]
     out = [
         (
-            result["same_texts"]["ratio"] >= 6,
-            f"(b)/(a) ≥ 6 on the {result['stock_size']}-article corpus: {result['same_texts']['ratio']:.1f}",
+            result["same_texts"]["ratio"] >= RATIO_TARGET,
+            f"(b)/(a) ≥ {RATIO_TARGET} on the {result['stock_size']}-article corpus: "
+            f"{result['same_texts']['ratio']:.1f}",
         )
     ]
     out.append(
@@ -258,6 +262,8 @@ def targets(result: dict) -> list[tuple[bool, str]]:
     )
     band, spread = flatness([s["g_us_per_char"] for s in sizes])
     out.append((band <= 0.20, f"(g) within ±20 % of the sizes' mean time per char: ±{band:.0%}"))
+    if "watch" in result:
+        out += watching.targets(result["watch"])
     out.append((spread <= 0.20, f"(g) read as a spread, largest over smallest ≤ +20 %: {spread:+.0%}"))
     return out
 
@@ -302,8 +308,25 @@ def report(result: dict) -> str:
         f"de-duplication on a corpus with reposts: {d['raw_chars']} raw chars, {d['parsed_chars']} parsed "
         f"→ {d['saved_fraction']:.0%} of the parsing saved"
     )
+    lines += watching.report_lines(result["watch"]) if "watch" in result else []
     lines += ["", "targets:"] + [f"  {'met' if met else 'NOT met':<8} {what}" for met, what in targets(result)]
     return "\n".join(lines)
+
+
+def measure_watches(measured: list[dict], paragraphs: list[str]) -> dict:
+    """``watch`` on the corpora of 200 articles or fewer (their caches warm), and its memory over 300 refreshes
+    of a one-article corpus."""
+    sizes = []
+    for m in (m for m in measured if m["articles"] <= 200):
+        rules = fresh_rules()
+        env = {**os.environ, "PIPELINE_RULES": str(rules)}
+        n = m["articles"]
+        new = lambda n=n: synth_corpus(WORK / f"corpus-{n}", 1, paragraphs, first=n + 1)
+        found = watching.measure_watch(ROOT, WORK, n, rules, env, EDITED_FILES, new)
+        sizes.append({**found, "cold_s": m["cold"]["seconds"], "cold_chars_per_s": m["b_chars_per_s"]})
+    rules = fresh_rules()
+    memory = watching.memory_flat(ROOT, WORK, WORK / "corpus-1", rules, {**os.environ, "PIPELINE_RULES": str(rules)})
+    return {"sizes": sizes, "memory": memory}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -350,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         "startup_s": startup,
         "sizes": measured,
         "dedup": dedup_savings(paragraphs, env),
+        "watch": measure_watches(measured, paragraphs),
     }
     result["targets"] = [{"met": met, "target": what} for met, what in targets(result)]
     args.out.mkdir(parents=True, exist_ok=True)

@@ -54,6 +54,7 @@ class Watcher:
     def first_run(self) -> None:
         self.rules = _rules_now()
         self._refresh("first run", parse_jobs=self.opts.jobs)
+        _nlp()  # GiNZA in this process, for the examples of an edited rule and new articles
 
     def on_changes(self, paths: Iterable[Path]) -> None:
         """One batch of changed paths: say what happened, re-run when articles or rules changed."""
@@ -74,14 +75,14 @@ class Watcher:
 
     def _rules_load(self, changed: list[Path]) -> bool:
         """The rule files load and the edited rules' examples hold; else say why and keep the tables."""
-        forget_rules()
+        forget_rules([p.stem for p in changed])
         try:
             rulecheck.check_all(_stamps(self.opts))
             problems: list[str] = []
             for path in changed:
                 if path.exists():
                     after = rulebook.load(path.stem)
-                    problems += rulecheck.changed_rule_failures(self.rules.get(path.stem, {}), after, _nlp())
+                    problems += rulecheck.changed_rule_failures(self.rules.get(path.stem, {}), after, _nlp)
         except rulebook.RuleError as exc:
             problems = [str(exc)]
         if problems:
@@ -93,38 +94,60 @@ class Watcher:
         return True
 
     def _refresh(self, what: str, parse_jobs: int) -> None:
+        """Re-run into the output folder: the CSVs first, timed and diffed; then the workbook, Parquet and
+        report, which a rule author does not wait for (the first run writes everything at once)."""
         from .runner import run_with_stats
 
+        first = not self.tables
+        o = self.opts
         t0 = time.perf_counter()
-        forget_rules()
         try:
             tables, stats = run_with_stats(
-                self.opts.corpus,
-                self.opts.out,
+                o.corpus,
+                o.out,
                 parse_jobs,
-                self.opts.cache,
+                o.cache,
                 progress=False,
                 reuse_outputs=True,
-                xlsx=self.opts.xlsx,
-                parquet=self.opts.parquet,
-                report=self.opts.report,
                 hold_lock=False,
+                xlsx=o.xlsx and first,
+                parquet=o.parquet and first,
+                report=o.report and first,
             )
         except rulebook.RuleError as exc:
-            self.opts.say(f"rules not loaded: {exc}; the tables stay as they were")
+            o.say(f"rules not loaded: {exc}; the tables stay as they were")
             return
         self.refreshes += 1
         took = time.perf_counter() - t0
         if tables is None:
-            self.opts.say(f"{what}: nothing to do, the tables are up to date ({took:.2f} s)")
+            o.say(f"{what}: nothing to do, the tables are up to date ({took:.2f} s)")
             return
         new = dict(tables.items())
-        self.opts.say(f"{what}: tables refreshed in {took:.2f} s ({stats.summary()})")
-        if self.tables:
+        o.say(f"{what}: tables refreshed in {took:.2f} s ({stats.summary()})")
+        if not first:
             self._say_diff(new)
+            self._extras(tables)
         for error in stats.export_errors:
-            self.opts.say(f"error: {error}")
+            o.say(f"error: {error}")
         self.tables = new
+
+    def _extras(self, tables: Any) -> None:
+        """The workbook, Parquet files and report of the refreshed tables, after the diff is on screen."""
+        from .runner import TARGETS, _writer
+
+        formats = [
+            f
+            for f, on in (("xlsx", self.opts.xlsx), ("parquet", self.opts.parquet), ("report", self.opts.report))
+            if on
+        ]
+        t0 = time.perf_counter()
+        for fmt in formats:
+            try:
+                _writer(fmt, self.opts.corpus)(tables, self.opts.out)
+            except Exception as exc:  # noqa: BLE001 - the CSVs are written; say what is not
+                self.opts.say(f"error: {self.opts.out / TARGETS[fmt]} not written: {type(exc).__name__}: {exc}")
+        if formats:
+            self.opts.say(f"  {', '.join(formats)} updated in {time.perf_counter() - t0:.2f} s")
 
     def _say_diff(self, new: dict[str, pd.DataFrame]) -> None:
         from ..output.diff import diff
@@ -138,12 +161,13 @@ class Watcher:
 
 
 # Per-process caches that do not depend on the rule files: the taggers, the cache key, the umask.
-KEEP = {"_tagger", "reading", "secret", "umask", "model_id", "japanese_vocab"}
+KEEP = {"_tagger", "reading", "secret", "umask", "model_id", "japanese_vocab", "_compile"}
 
 
-def forget_rules() -> None:
-    """Drop every cached rule file, compiled pattern, dictionary and fingerprint, so the next use reads the
-    files again. The model, the taggers and the code stay."""
+def forget_rules(changed: list[str]) -> None:
+    """Drop the changed rule files and everything made of rule files (compiled patterns, dictionaries,
+    fingerprints), so that the next use reads them again. The model, the taggers and the code stay."""
+    rulebook.forget(changed)
     for name, module in list(sys.modules.items()):
         if not name.startswith("pipeline.") or name.startswith(("pipeline.parse", "pipeline.engine")):
             continue

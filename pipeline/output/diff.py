@@ -37,24 +37,37 @@ class TableDiff:
 
 
 def diff(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> list[TableDiff]:
-    """Per table present in both, the rows only one side has (as a multiset: a row twice counts twice)."""
+    """Per table present in both, the rows only one side has (as a multiset: a row twice counts twice).
+    Rows are compared by a vectorised hash, so only the rows that differ are turned into dicts."""
     out = []
     for name, new in after.items():
         old = before.get(name)
-        if old is None:
+        if old is None or old.equals(new):
             continue
-        a, b = _rows(old), _rows(new)
-        ca, cb = Counter(a), Counter(b)
-        added = [dict(k) for k in (cb - ca).elements()]
-        removed = [dict(k) for k in (ca - cb).elements()]
+        ha, hb = _hashes(old), _hashes(new)
+        ca, cb = Counter(ha), Counter(hb)
+        plus, minus = cb - ca, ca - cb
+        added = _pick(new, hb, plus)
+        removed = _pick(old, ha, minus)
         if added or removed:
             out.append(TableDiff(name, added, removed))
     return out
 
 
-def _rows(df: pd.DataFrame) -> list[tuple]:
+def _hashes(df: pd.DataFrame) -> list[int]:
     cols = [c for c in df.columns if c not in IGNORED]
-    return [tuple(zip(cols, map(str, values))) for values in df[cols].itertuples(index=False, name=None)]
+    return pd.util.hash_pandas_object(df[cols].astype(str), index=False).tolist()
+
+
+def _pick(df: pd.DataFrame, hashes: list[int], wanted: Counter) -> list[dict]:
+    """The rows whose hash is wanted, as many times as wanted, in table order."""
+    left = Counter(wanted)
+    rows = []
+    for i, h in enumerate(hashes):
+        if left[h] > 0:
+            left[h] -= 1
+            rows.append({k: str(v) for k, v in df.iloc[i].to_dict().items()})
+    return rows
 
 
 def _describe(table: str, row: dict) -> str:

@@ -1,0 +1,163 @@
+"""The rule author's loop, measured on a real ``python -m pipeline watch`` process: how long the tables take
+to refresh after a rule edit and after a new article, and whether its memory stays flat over hundreds of
+refreshes. Times are the ones ``watch`` prints ("tables refreshed in X s"): from the batch of changes to
+the CSVs written, the diff printed after."""
+
+from __future__ import annotations
+
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .memory import _rss_kb
+
+REFRESHED = re.compile(r"tables refreshed in ([\d.]+) s \((\d+) chars parsed")
+
+
+class WatchProcess:
+    """A ``watch`` on a corpus, with a copy of the rules to edit; its stderr read line by line."""
+
+    def __init__(self, root: Path, corpus: Path, out: Path, cache: Path, rules: Path, env: dict) -> None:
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "watch",
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(out),
+            "--cache",
+            str(cache),
+            "--rules",
+            str(rules),
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=root, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for("watching", timeout=1800)
+        time.sleep(1.0)  # the watcher arms just after saying so
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 600) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            if text in line:
+                return line
+        raise RuntimeError(f"watch never said {text!r}")
+
+    def refresh_after(self, change) -> tuple[float, int]:
+        """(seconds, chars parsed) of the refresh that ``change()`` causes."""
+        change()
+        m = REFRESHED.search(self.wait_for("tables refreshed"))
+        assert m is not None
+        return float(m.group(1)), int(m.group(2))
+
+    def rss_mb(self) -> float:
+        return _rss_kb(self.proc.pid) / 1024
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=60)
+
+
+def touch_comment(path: Path) -> None:
+    """A change to a rule file that leaves every rule as it was (its family re-runs, nothing else)."""
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"\n# {time.time_ns()}\n")
+
+
+def measure_watch(root: Path, work: Path, n: int, rules: Path, env: dict, edited: tuple[str, ...], new_article) -> dict:
+    """A watch on the size-``n`` corpus of the benchmark (its cache warm from the cold run): the refresh
+    after one edit per rule family, and after one new article."""
+    w = WatchProcess(root, work / f"corpus-{n}", work / f"watch-out-{n}", work / f"cache-{n}", rules, env)
+    try:
+        edits = {}
+        for name in edited:
+            from . import edit_rule_file  # the same real edit as (d)
+
+            edits[name] = w.refresh_after(lambda name=name: edit_rule_file(rules / f"{name}.yaml"))[0]
+        seconds, parsed = w.refresh_after(new_article)
+        return {"articles": n, "edits": edits, "new_article_s": seconds, "new_article_chars": parsed}
+    finally:
+        w.stop()
+
+
+def memory_flat(root: Path, work: Path, corpus: Path, rules: Path, env: dict, refreshes: int = 300) -> dict:
+    """RSS of a watch after its first refresh and after ``refreshes`` more (a comment added to a rule file
+    each time: its family re-runs on every article)."""
+    w = WatchProcess(root, corpus, work / "watch-out-memory", work / "cache-watch-memory", rules, env)
+    try:
+        target = rules / "amounts.yaml"
+        w.refresh_after(lambda: touch_comment(target))
+        first = w.rss_mb()
+        for _ in range(refreshes - 1):
+            w.refresh_after(lambda: touch_comment(target))
+        return {"refreshes": refreshes, "rss_first_mb": first, "rss_last_mb": w.rss_mb()}
+    finally:
+        w.stop()
+
+
+def targets(watch: dict) -> list[tuple[bool, str]]:
+    """The watch targets, judged: rule edits ≤ 10 % of the cold run and ≤ 1 s; a new article its own parse
+    plus ≤ 0.3 s (its parse at the cold run's rate); RSS flat (≤ +10 %) over the refreshes."""
+    out = []
+    for s in watch["sizes"]:
+        worst = max(s["edits"].values())
+        out.append(
+            (
+                worst <= 1.0 and worst <= 0.10 * s["cold_s"],
+                f"watch, rule edit at {s['articles']} articles ≤ 1 s and ≤ 10 % of the cold run "
+                f"({s['cold_s']:.1f} s): " + ", ".join(f"{k}.yaml {v:.2f} s" for k, v in s["edits"].items()),
+            )
+        )
+        parse = s["new_article_chars"] / s["cold_chars_per_s"]
+        out.append(
+            (
+                s["new_article_s"] <= parse + 0.3,
+                f"watch, one new article at {s['articles']}: {s['new_article_s']:.2f} s, its parse ≈ {parse:.2f} s "
+                f"+ {s['new_article_s'] - parse:.2f} s (≤ 0.3 s)",
+            )
+        )
+    m = watch["memory"]
+    out.append(
+        (
+            m["rss_last_mb"] <= 1.10 * m["rss_first_mb"],
+            f"watch RSS after 1 and after {m['refreshes']} refreshes: {m['rss_first_mb']:.0f} → "
+            f"{m['rss_last_mb']:.0f} MB (flat: ≤ +10 %)",
+        )
+    )
+    return out
+
+
+def report_lines(watch: dict) -> list[str]:
+    """The watch rows of the benchmark's table."""
+    lines = ["", "watch (refresh times as watch prints them; the cold run for scale):"]
+    for s in watch["sizes"]:
+        edits = ", ".join(f"{k}.yaml {v:.2f} s" for k, v in s["edits"].items())
+        lines.append(
+            f"  {s['articles']:>4} articles, cold {s['cold_s']:.1f} s: rule edits {edits}; "
+            f"one new article ({s['new_article_chars']} chars) {s['new_article_s']:.2f} s"
+        )
+    m = watch["memory"]
+    lines.append(f"  RSS after 1 refresh {m['rss_first_mb']:.0f} MB, after {m['refreshes']}: {m['rss_last_mb']:.0f} MB")
+    return lines
