@@ -40,18 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         "--rules", type=Path, default=None, help="folder of rule files to use instead of the package's (a team's copy)"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
-    run.add_argument(
-        "--no-xlsx",
-        dest="xlsx",
-        action="store_false",
-        help="do not write tables.xlsx (an existing one is left as it is)",
-    )
-    run.add_argument(
-        "--parquet", action="store_true", help="also write parquet/<table>.parquet (typed columns, for pandas/DuckDB)"
-    )
-    run.add_argument(
-        "--no-report", dest="report", action="store_false", help="do not write the HTML report (outputs/report/)"
-    )
+    _format_options(run)
     run.add_argument(
         "--allow-empty",
         action="store_true",
@@ -74,9 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     wat.add_argument("--rules", type=Path, default=None, help="folder of rule files to watch and use")
     wat.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
     wat.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parser processes for the first run")
-    wat.add_argument("--no-xlsx", dest="xlsx", action="store_false", help="do not write tables.xlsx")
-    wat.add_argument("--no-report", dest="report", action="store_false", help="do not write the HTML report")
-    wat.add_argument("--parquet", action="store_true", help="also write parquet/<table>.parquet")
+    _format_options(wat)
     rep = sub.add_parser(
         "report",
         help="rebuild the HTML report from the tables already in --out (no parsing)",
@@ -99,6 +86,19 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--corpus", type=Path, default=Path("corpus"), help="where to look up an article id")
     exp.add_argument("--json", action="store_true", help="one row's explanation as JSON, for tools")
     return ap
+
+
+def _format_options(command: argparse.ArgumentParser) -> None:
+    """What a command writes besides the CSVs."""
+    command.add_argument(
+        "--no-xlsx", dest="xlsx", action="store_false", help="do not write tables.xlsx (an existing one is left)"
+    )
+    command.add_argument(
+        "--parquet", action="store_true", help="also write parquet/<table>.parquet (typed columns, for pandas/DuckDB)"
+    )
+    command.add_argument(
+        "--no-report", dest="report", action="store_false", help="do not write the HTML report (outputs/report/)"
+    )
 
 
 def _explain(args: argparse.Namespace) -> int:

@@ -23,7 +23,9 @@ REFRESHED = re.compile(r"tables refreshed in ([\d.]+) s \((\d+) chars parsed")
 class WatchProcess:
     """A ``watch`` on a corpus, with a copy of the rules to edit; its stderr read line by line."""
 
-    def __init__(self, root: Path, corpus: Path, out: Path, cache: Path, rules: Path, env: dict) -> None:
+    def __init__(
+        self, root: Path, corpus: Path, out: Path, cache: Path, rules: Path, env: dict, extra: tuple[str, ...] = ()
+    ) -> None:
         shutil.rmtree(out, ignore_errors=True)
         cmd = [
             sys.executable,
@@ -38,12 +40,15 @@ class WatchProcess:
             str(cache),
             "--rules",
             str(rules),
+            *extra,
         ]
         self.proc = subprocess.Popen(
             cmd, cwd=root, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
         )
         self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.seen: list[str] = []  # every line read so far, in order
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
         self.wait_for("watching", timeout=1800)
         time.sleep(1.0)  # the watcher arms just after saying so
 
@@ -63,6 +68,7 @@ class WatchProcess:
                     break
                 continue
             seen.append(line)
+            self.seen.append(line)
             if text in line:
                 return line
             if any(f in line for f in fail):
@@ -79,9 +85,18 @@ class WatchProcess:
     def rss_mb(self) -> float:
         return _rss_kb(self.proc.pid) / 1024
 
-    def stop(self) -> None:
+    def since(self, mark: int) -> list[str]:
+        """The lines read after the first ``mark`` ones."""
+        return self.seen[mark:]
+
+    def stop(self) -> int:
+        """Ctrl-C; the exit code, once every line the process printed has been read."""
         self.proc.send_signal(signal.SIGINT)
-        self.proc.wait(timeout=60)
+        code = self.proc.wait(timeout=60)
+        self.reader.join(timeout=10)
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return code
 
 
 def touch_comment(path: Path) -> None:

@@ -56,13 +56,13 @@ def export(tables: Tables, out: Path) -> list[Path]:
 
 def export_clean_text(article_id: str, text: str, out: Path) -> Path:
     """Write the article's clean text (offsets in the tables point into it), unless it is already there."""
-    return _export_text(out / "clean" / f"{safe_file_name(article_id)}.txt", text)
+    return write_if_changed(out / "clean" / f"{safe_file_name(article_id)}.txt", text.encode("utf-8"))
 
 
 def export_raw_text(article_id: str, text: str, out: Path) -> Path:
     """Write the text a PDF's text layer gave (``outputs/raw/<id>.txt``), so the clean text can be checked
     against what was extracted."""
-    return _export_text(out / "raw" / f"{safe_file_name(article_id)}.txt", text)
+    return write_if_changed(out / "raw" / f"{safe_file_name(article_id)}.txt", text.encode("utf-8"))
 
 
 def remove_stale_texts(out: Path, written: list[Path]) -> None:
@@ -74,8 +74,8 @@ def remove_stale_texts(out: Path, written: list[Path]) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _export_text(path: Path, text: str) -> Path:
-    data = text.encode("utf-8")
+def write_if_changed(path: Path, data: bytes) -> Path:
+    """Write ``data`` atomically unless the file already holds exactly it (an unchanged run rewrites nothing)."""
     try:
         unchanged = path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...atomic import write_atomic
+from ..export import write_if_changed
 from .data import ReportInputError, load
 from .pages import article_file, article_page, overview
 
@@ -47,14 +47,7 @@ def _raw(corpus: Path | None, row: dict) -> str | None:
 
 
 def _write(path: Path, html: str) -> Path:
-    data = html.encode("utf-8")
-    try:
-        unchanged = path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        unchanged = False
-    if not unchanged:
-        write_atomic(path, data)
-    return path
+    return write_if_changed(path, html.encode("utf-8"))
 
 
 def _remove_stale(folder: Path, written: list[Path]) -> None:
