@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import rulebook, rulecheck
-from pipeline.extract import families
+from pipeline import rulebook
+from pipeline.extract import examples, families
 
 CASES = []
 for rule_file in rulebook.all_rule_files():
@@ -27,5 +27,5 @@ for rule_file in rulebook.all_rule_files():
 @pytest.mark.parametrize("owner,rule,example,positive", CASES)
 def test_rule_example(owner, rule, example, positive, request):
     nlp = request.getfixturevalue("nlp") if owner.reads_parse else None
-    why = rulecheck.example_failure(owner, rule, example, positive, nlp)
+    why = examples.example_failure(owner, rule, example, positive, nlp)
     assert not why, f"{rule.id}: {why}"

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -131,5 +132,6 @@ def test_a_code_change_is_said_once_and_not_reloaded(workspace):
             w.wait_for("code is not reloaded", timeout=60)
         finally:
             probe.unlink(missing_ok=True)
+        time.sleep(1.0)  # the removal is a change too: let it be handled before Ctrl-C
     finally:
         assert w.stop() == 0

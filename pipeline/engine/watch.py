@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import rulebook, rulecheck
+from ..extract import examples
 from ..output.locking import OutputLock
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class Watcher:
             for path in changed:
                 if path.exists():
                     after = rulebook.load(path.stem)
-                    problems += rulecheck.changed_rule_failures(self.rules.get(path.stem, {}), after, _nlp)
+                    problems += examples.changed_rule_failures(self.rules.get(path.stem, {}), after, _nlp)
         except rulebook.RuleError as exc:
             problems = [str(exc)]
         if problems:
@@ -226,8 +227,12 @@ def watch(opts: Options, stop: Any = None) -> int:
         watcher.first_run()
         opts.say(f"watching {opts.corpus}/ and {rulebook.RULES_DIR}/ (Ctrl-C stops; code changes need a restart)")
         roots = [opts.corpus, rulebook.RULES_DIR, PACKAGE]
-        for changes in watchfiles.watch(*roots, stop_event=stop, debounce=400, step=50, raise_interrupt=False):
-            watcher.on_changes(Path(p) for _, p in changes)
+        try:
+            for changes in watchfiles.watch(*roots, stop_event=stop, debounce=400, step=50, raise_interrupt=False):
+                watcher.on_changes(Path(p) for _, p in changes)
+        except KeyboardInterrupt:  # Ctrl-C while a batch was being handled: its refresh may be half written
+            opts.say(f"watch stopped during a refresh: the next run or watch in {opts.out}/ completes the tables")
+            return 130
         opts.say(f"watch stopped after {watcher.refreshes} refreshes; the tables in {opts.out}/ are complete")
         return 0
     finally:
