@@ -5,6 +5,9 @@ Exit codes: 0 every file processed, 1 some files failed (their rows in
 articles.csv say why; the rest is written), 2 usage error, 3 the CSVs are
 written but tables.xlsx, a Parquet file or the report could not be (one line on
 stderr says why; 3 wins over 1), 130 interrupted.
+
+``run --scheduler ADDRESS`` (or ``local:N``) parses on a Dask cluster; one that
+cannot be reached, or a worker that differs from this machine, exits 2.
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=os.cpu_count() or 1, help="parser processes (default: number of cores)"
     )
     run.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
+    run.add_argument(
+        "--scheduler",
+        default=os.environ.get("PIPELINE_SCHEDULER") or None,
+        help="parse and extract on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N "
+        "worker processes here (default: $PIPELINE_SCHEDULER, else this machine's own worker processes)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     run.add_argument(
         "--no-xlsx",
@@ -112,7 +121,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
-    if args.jobs > 1:  # before the runner's own imports: spaCy and GiNZA load meanwhile
+    if args.jobs > 1 and not args.scheduler:  # before the runner's own imports: spaCy and GiNZA load meanwhile
         server.start_for(args.cache or DEFAULT_CACHE)
 
     from .engine.runner import run_with_stats
@@ -132,6 +141,7 @@ def _run(args: argparse.Namespace) -> int:
         xlsx=args.xlsx,
         parquet=args.parquet,
         report=args.report,
+        scheduler=args.scheduler,
     )
     if not args.quiet:
         sizes = ", ".join(f"{name} {n}" for name, n in stats.table_sizes.items())
@@ -185,9 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: outputs left as they were before this run", file=sys.stderr)
         return 130
     except Exception as exc:
+        from .engine.cluster import ClusterError  # light: Dask is imported only by the cluster's pool
         from .rulebook import RuleError  # not at import (YAML): the parser server starts first
 
-        if not isinstance(exc, (NotADirectoryError, OutputBusy, OutputUnusable, RuleError)):
+        if not isinstance(exc, (NotADirectoryError, OutputBusy, OutputUnusable, RuleError, ClusterError)):
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
