@@ -163,10 +163,10 @@ class ClusterPool:
             self._close()
 
     def _close(self) -> None:
-        if self._cluster is None:
-            return  # a client given by the caller, or an address: the cluster outlives the run
-        client, cluster = self._client, self._cluster
-        closing = threading.Thread(target=lambda: (client and client.close(), cluster.close()), daemon=True)
+        if self._client is None or self._client is self.scheduler:
+            return  # the caller's client stays theirs
+        client, cluster = self._client, self._cluster  # a cluster at an address outlives the run: only the client goes
+        closing = threading.Thread(target=lambda: (client.close(), cluster and cluster.close()), daemon=True)
         closing.start()
         local_pool._exiting.append(closing)  # joined by ``wait_for_exits``, while the tables are built
 
