@@ -22,7 +22,7 @@ PYTHON ?= $(or $(find_python),python3)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint eval eval-dev bench clean venv report report-check watch
+.PHONY: help run test lint eval eval-dev bench bench-dask clean venv report report-check watch
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml
 		echo "warning: no Python >= 3.12 found; using $(PYTHON) — GiNZA will run about 2.4x slower" >&2; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,dask]'
 	@touch $(STAMP)
 
 venv: $(STAMP) ## create .venv and install the project (done by every target that needs it)
@@ -65,6 +65,9 @@ bench: $(STAMP) ## speed and memory against stock GiNZA (writes OUT/bench.json)
 
 watch: $(STAMP) ## run, then refresh the tables on every change to CORPUS or the rule files (Ctrl-C stops)
 	$(PY) -m pipeline watch --corpus $(CORPUS) --out $(OUT) $(if $(RULES),--rules $(RULES))
+
+bench-dask: $(STAMP) ## the local engine against a Dask LocalCluster of 1 and 2 workers (writes OUT/bench-dask.json)
+	$(PY) -m pipeline.bench.cluster --out $(OUT) $(if $(SIZE),--size $(SIZE))
 
 report: $(STAMP) ## rebuild OUT/report/ (the HTML report) from the tables already in OUT, without parsing
 	$(PY) -m pipeline report --out $(OUT) --corpus $(CORPUS)

@@ -6,6 +6,9 @@ Exit codes: 0 every file processed, 1 some files failed (their rows in
 articles.csv say why; the rest is written), 2 usage error, 3 the CSVs are
 written but tables.xlsx, a Parquet file or the report could not be (one line on
 stderr says why; 3 wins over 1), 130 interrupted.
+
+``run --scheduler ADDRESS`` (or ``local:N``) parses on a Dask cluster; one that
+cannot be reached, or a worker that differs from this machine, exits 2.
 """
 
 from __future__ import annotations
@@ -38,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: .cache)")
     run.add_argument(
         "--rules", type=Path, default=None, help="folder of rule files to use instead of the package's (a team's copy)"
+    )
+    run.add_argument(
+        "--scheduler",
+        default=os.environ.get("PIPELINE_SCHEDULER") or None,
+        help="parse and extract on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N "
+        "worker processes here (default: $PIPELINE_SCHEDULER, else this machine's own worker processes)",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     _format_options(run)
@@ -130,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
-    if args.jobs > 1:  # before the runner's own imports: spaCy and GiNZA load meanwhile
+    if args.jobs > 1 and not args.scheduler:  # before the runner's own imports: spaCy and GiNZA load meanwhile
         server.start_for(args.cache or DEFAULT_CACHE)
 
     from .engine.runner import run_with_stats
@@ -150,6 +159,7 @@ def _run(args: argparse.Namespace) -> int:
         xlsx=args.xlsx,
         parquet=args.parquet,
         report=args.report,
+        scheduler=args.scheduler,
     )
     if not args.quiet:
         sizes = ", ".join(f"{name} {n}" for name, n in stats.table_sizes.items())
@@ -218,9 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: outputs left as they were before this run", file=sys.stderr)
         return 130
     except Exception as exc:
+        from .engine.cluster import ClusterError  # light: Dask is imported only by the cluster's pool
         from .rulebook import RuleError  # not at import (YAML): the parser server starts first
 
-        if not isinstance(exc, (NotADirectoryError, OutputBusy, OutputUnusable, RuleError)):
+        if not isinstance(exc, (NotADirectoryError, OutputBusy, OutputUnusable, RuleError, ClusterError)):
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import rulebook, rulecheck
 from ..cache import DEFAULT_CACHE, Caches
@@ -94,10 +94,12 @@ def run(
     xlsx: bool = True,
     parquet: bool = False,
     report: bool = True,
+    scheduler: Any = None,
 ) -> Tables:
     """Run the whole pipeline on ``corpus``; write CSVs (and ``tables.xlsx`` unless ``xlsx=False``, Parquet files
     with ``parquet=True``) to ``out`` when given; return the tables. A workbook or Parquet file that cannot be
-    written is a warning: the tables are returned and the CSVs are written."""
+    written is a warning: the tables are returned and the CSVs are written. ``scheduler`` (a Dask scheduler's
+    address, ``local:N`` or a ``distributed.Client``) parses and extracts on that cluster instead of here."""
     tables, stats = run_with_stats(
         corpus,
         out,
@@ -110,6 +112,7 @@ def run(
         xlsx=xlsx,
         parquet=parquet,
         report=report,
+        scheduler=scheduler,
     )
     for error in stats.export_errors:
         warnings.warn(error, RuntimeWarning, stacklevel=2)
@@ -131,6 +134,7 @@ def run_with_stats(
     parquet: bool = False,
     report: bool = True,
     hold_lock: bool = True,
+    scheduler: Any = None,
 ) -> tuple[Tables | None, RunStats]:
     """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules, packages and output
     formats are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
@@ -160,9 +164,9 @@ def run_with_stats(
         if summary is not None:
             return None, RunStats.recorded(summary)
         jobs = jobs or os.cpu_count() or 1
-        if jobs > 1:
+        if jobs > 1 and scheduler is None:
             server.start_for(cache_root)  # the parsers get ready while the corpus is read
-        tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast, formats, corpus)
+        tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast, formats, corpus, scheduler)
         if out_path is not None and key and not stats.export_errors:
             manifest.record(out_path, key, written, stats.record())
         return tables, stats
@@ -181,11 +185,12 @@ def _run(
     fast: bool,
     formats: tuple[str, ...],
     corpus: Path,
+    scheduler: Any = None,
 ) -> tuple[Tables, RunStats, list[Path]]:
     rulecheck.check_all(Caches(cache_root).rules_checked)
     stats = RunStats(files=len(files))
     with ProgressBar(progress) as bar:
-        articles, info, found = _extract_all(files, cache_root, jobs, fast, bar, stats)
+        articles, info, found = _extract_all(files, cache_root, jobs, fast, bar, stats, scheduler)
         tables, written, stats.export_errors = _tables(articles, info, found, out, bar, formats, corpus)
     failed = tables.articles[tables.articles["status"] == "error"]
     stats.failed, stats.errors = len(failed), list(zip(failed["path"], failed["error"]))
@@ -194,7 +199,13 @@ def _run(
 
 
 def _extract_all(
-    files: list[reading.InputFile], cache_root: Path, jobs: int, fast: bool, bar: ProgressBar, stats: RunStats
+    files: list[reading.InputFile],
+    cache_root: Path,
+    jobs: int,
+    fast: bool,
+    bar: ProgressBar,
+    stats: RunStats,
+    scheduler: Any = None,
 ) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, Extraction]]:
     """Every file prepared, de-duplicated and extracted: here from the caches, else by the workers."""
     prepared, results = Caches(cache_root).prepare, Caches(cache_root).extract
@@ -204,7 +215,7 @@ def _extract_all(
     info: dict[str, ArticleFacts] = {}
     found: dict[str, Extraction] = {}
     bar.stage("reading", len(files))
-    with Pool(cache_root, jobs, fast, bar.update) as pool:
+    with _pool(cache_root, jobs, fast, bar, scheduler) as pool:
         # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
         for f in files:
             bar.advance()
@@ -323,6 +334,15 @@ def _writer(fmt: str, corpus: Path) -> Callable[[Tables, Path], list[Path]]:
     from ..output.parquet import export_parquet
 
     return export_parquet
+
+
+def _pool(cache_root: Path, jobs: int, fast: bool, bar: ProgressBar, scheduler: Any) -> Any:
+    """The local engine's ``Pool``, or with ``scheduler`` the cluster's (Dask is imported only then)."""
+    if scheduler is None:
+        return Pool(cache_root, jobs, fast, bar.update)
+    from . import cluster
+
+    return cluster.make_pool(scheduler, cache_root, fast, bar.update, announce=bar.on)
 
 
 def _job(article: Article, published: str) -> Job:

@@ -1,0 +1,67 @@
+"""The worker side on a cluster: each Dask worker sets up the pipeline's ``Worker`` once, then runs batches.
+
+The plugin is registered by the client and set up on every worker, those that join later included: it checks
+that the worker's code, rules, model and cache key are the client's (``versions``), creates the worker's caches
+and, when new text is coming, loads GiNZA. A batch run on a worker that differs raises ``ClusterError`` naming
+the worker and what differs, so no result of it reaches the tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from distributed import WorkerPlugin, get_worker
+
+from ..workers import Job, Outcome, Worker, keep_freed_memory
+from . import ClusterError
+from .versions import differences, versions
+
+NAME = "jp-news-tables"
+
+
+class PipelinePlugin(WorkerPlugin):
+    """One per Dask worker: the pipeline's ``Worker`` (caches, GiNZA) and what differs from the client."""
+
+    name = NAME
+
+    def __init__(self, cache_root: str, fast: bool, expected: dict[str, str], load_model: bool) -> None:
+        self.cache_root, self.fast, self.expected, self.load_model = cache_root, fast, expected, load_model
+        self.address = ""
+        self.problems: list[str] = []
+        self.worker: Worker | None = None
+
+    def setup(self, worker: Any) -> None:
+        """Check the versions, then get the caches (and GiNZA, when asked) ready: once per worker process."""
+        self.address = worker.address
+        self.problems = differences(self.expected, versions())
+        if self.problems:
+            return  # reported by ``check`` (the client asks every worker; a batch asks its own)
+        keep_freed_memory()  # the same allocator setting as the local workers (README, "Speed and memory")
+        self.worker = Worker(Path(self.cache_root), self.fast)
+        if self.load_model:
+            try:
+                self.worker.load_model()
+            except Exception as exc:  # noqa: BLE001 - said by ``check``, with the worker's name
+                self.problems.append(f"GiNZA does not load: {type(exc).__name__}: {exc}".splitlines()[0])
+
+    def check(self) -> None:
+        if self.problems:
+            raise ClusterError(f"worker {self.address} differs from this client: " + "; ".join(self.problems))
+
+
+def problems(dask_worker: Any) -> list[str]:
+    """What differs on this worker (run on every worker by the client after registering the plugin)."""
+    plugin = dask_worker.plugins.get(NAME)
+    return plugin.problems if plugin is not None else ["the pipeline plugin is not set up"]
+
+
+def run_batch(jobs: list[Job]) -> list[Outcome]:
+    """The task: parse (when the parse cache misses) and extract each article of the batch on this worker."""
+    dask_worker = get_worker()
+    plugin = dask_worker.plugins.get(NAME)
+    if not isinstance(plugin, PipelinePlugin):
+        raise ClusterError(f"worker {dask_worker.address} has not set up the pipeline")
+    plugin.check()
+    assert plugin.worker is not None
+    return [plugin.worker.run(job) for job in jobs]
