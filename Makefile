@@ -25,7 +25,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help run test lint eval eval-dev bench bench-dask clean venv report report-check watch
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) JOBS=<cores> PYTHON=$(PYTHON)"
 
 $(STAMP): pyproject.toml
