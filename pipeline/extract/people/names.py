@@ -65,7 +65,7 @@ def kanji_name_before(s: Sent, end: int) -> int | None:
         if len(taken) == 3 or not kanji_token_ok(s, tok):
             break
         if taken and tok.whitespace_ and not (tag_has(tok, "人名") and tag_has(taken[0], "人名")):
-            break  # a space only separates the two halves of a tagged full name (八川 桃子)
+            break  # a space only separates the two halves of a tagged full name (青井 美咲)
         taken.insert(0, tok)
     starts = [taken[0].idx] if taken else []
     starts += [a for a in [fugashi_name_before(s, end)] if a is not None and a in s.starts]

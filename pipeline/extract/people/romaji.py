@@ -1,4 +1,4 @@
-"""Romanisation: is a katakana or kanji name the same as a Latin one (ケリー・ボンドラン = VORNDRAN KELLY)?"""
+"""Romanisation: is a katakana or kanji name the same as a Latin one (ジェームズ・ボーデン = BORDEN JAMES)?"""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def skeleton(roman: str, english: bool) -> str:
     s = re.sub(r"[^a-z]", "", roman.lower())
     s = re.sub(r"(.)\1+", r"\1", s)
     if english:
-        s = re.sub(r"r(?=[^aeiouy]|$)", "", s)  # silent r: Vorndran → ボンドラン, Tyler → タイラー
+        s = re.sub(r"r(?=[^aeiouy]|$)", "", s)  # silent r: Borden → ボーデン, Harper → ハーパー
         s = re.sub(r"c(?=[eiy])", "s", s.replace("sch", "s"))
     for a, b in (
         ("tch", "Q"),
