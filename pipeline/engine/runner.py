@@ -313,7 +313,7 @@ def _write(
     for fmt in formats[1:]:
         bar.describe(f"writing {fmt}")
         try:
-            written += _writer(fmt, corpus)(tables, out)
+            written += writer(fmt, corpus)(tables, out)
         except Exception as exc:  # noqa: BLE001 - the CSVs are written and stay; the caller says what failed
             errors.append(f"{out / TARGETS[fmt]} not written: {type(exc).__name__}: {exc}".splitlines()[0])
         bar.advance()
@@ -321,7 +321,7 @@ def _write(
     return written, errors
 
 
-def _writer(fmt: str, corpus: Path) -> Callable[[Tables, Path], list[Path]]:
+def writer(fmt: str, corpus: Path) -> Callable[[Tables, Path], list[Path]]:
     """The export of ``fmt``, imported only when asked for (XlsxWriter, pyarrow.parquet, matplotlib)."""
     if fmt == "report":
         from ..output import report

@@ -134,7 +134,7 @@ class Watcher:
 
     def _extras(self, tables: Any) -> None:
         """The workbook, Parquet files and report of the refreshed tables, after the diff is on screen."""
-        from .runner import TARGETS, _writer
+        from .runner import TARGETS, writer
 
         formats = [
             f
@@ -144,7 +144,7 @@ class Watcher:
         t0 = time.perf_counter()
         for fmt in formats:
             try:
-                _writer(fmt, self.opts.corpus)(tables, self.opts.out)
+                writer(fmt, self.opts.corpus)(tables, self.opts.out)
             except Exception as exc:  # noqa: BLE001 - the CSVs are written; say what is not
                 self.opts.say(f"error: {self.opts.out / TARGETS[fmt]} not written: {type(exc).__name__}: {exc}")
         if formats:

@@ -42,7 +42,7 @@ from .context import Article, Context, read_article
 from .events import SentInfo
 from .matching import Memo, _forget_other_patterns
 from .parties import PartySpan, pair_of
-from .rows import agreement, mark_repeats
+from .rows import PartyIndex, agreement, mark_repeats
 from .rulefile import CLOSE_QUOTES, KINDS, OPEN_QUOTES, RULES, Config, config
 from .sentence import _sentence_cands
 from .spans import PARTICLES, Frames
@@ -98,7 +98,8 @@ def extract(
     if memo is not None:
         _forget_other_patterns(memo)
     kept = [c for c in analyse(parsed, people, orgs, dates, memo) if not c.excluded_by]
-    rows = sorted((agreement(parsed, c, people, orgs) for c in kept), key=lambda a: (a.start, a.predicate))
+    parties = PartyIndex.of(people, orgs)
+    rows = sorted((agreement(parsed, c, parties) for c in kept), key=lambda a: (a.start, a.predicate))
     return mark_repeats(rows, parsed)
 
 

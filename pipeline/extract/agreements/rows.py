@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ... import rulebook
 from ...records import Agreement, Entity, ParsedArticle
@@ -13,9 +13,9 @@ from .rulefile import config
 JOINED = " | "
 
 
-def agreement(parsed: ParsedArticle, c: Cand, people: list[Entity], orgs: list[Entity]) -> Agreement:
+def agreement(parsed: ParsedArticle, c: Cand, parties: PartyIndex) -> Agreement:
     s = parsed.sentences[c.index]
-    kinds = typed_parties(c.parties, people, orgs)
+    kinds = parties.typed(c.parties)
     return Agreement(
         start=s.start + c.pred.idx,
         sentence_index=c.index,
@@ -45,27 +45,40 @@ def statement_end(c: Cand) -> int:
     return doc[end].idx + len(doc[end].text)
 
 
+@dataclass(frozen=True)
+class PartyIndex:
+    """The article's people and organisations by name (and organisations by every surface), made once."""
+
+    people: dict[str, Entity]
+    orgs: dict[str, Entity]
+
+    @classmethod
+    def of(cls, people: list[Entity], orgs: list[Entity]) -> PartyIndex:
+        return cls({e.name: e for e in people}, {surface: e for e in orgs for surface in (e.name, *e.surfaces)})
+
+    def typed(self, parties: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """(people, organisations, ISO country codes) of the parties; a person's or an organisation's
+        country counts among the countries (浜田靖一 | オースティン → JP | US)."""
+        codes: dict[str, str] = config().s["parties"]["country_codes"]
+        persons: list[str] = []
+        organizations: list[str] = []
+        countries: list[str] = []
+        for name in parties:
+            if name in self.people:
+                persons.append(name)
+                countries += _codes(self.people[name].country)
+            elif name in codes:
+                countries.append(codes[name])
+            elif name in self.orgs:
+                organizations.append(self.orgs[name].name)
+                countries += _codes(self.orgs[name].country)
+        return tuple(dict.fromkeys(persons)), tuple(dict.fromkeys(organizations)), tuple(dict.fromkeys(countries))
+
+
 def typed_parties(
     parties: tuple[str, ...], people: list[Entity], orgs: list[Entity]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(people, organisations, ISO country codes) of the parties; a person's or an organisation's
-    country counts among the countries (浜田靖一 | オースティン → JP | US)."""
-    codes: dict[str, str] = config().s["parties"]["country_codes"]
-    by_name = {e.name: e for e in people}
-    org_of = {surface: e for e in orgs for surface in (e.name, *e.surfaces)}
-    persons: list[str] = []
-    organizations: list[str] = []
-    countries: list[str] = []
-    for name in parties:
-        if name in by_name:
-            persons.append(name)
-            countries += _codes(by_name[name].country)
-        elif name in codes:
-            countries.append(codes[name])
-        elif name in org_of:
-            organizations.append(org_of[name].name)
-            countries += _codes(org_of[name].country)
-    return tuple(dict.fromkeys(persons)), tuple(dict.fromkeys(organizations)), tuple(dict.fromkeys(countries))
+    return PartyIndex.of(people, orgs).typed(parties)
 
 
 def _codes(country: str) -> list[str]:

@@ -52,10 +52,11 @@ def overview(t: Tables, title: str) -> str:
     agreements = t["agreements"]
     kept = agreements[agreements["repeat_of"] == ""]
     published = dict(zip(t["articles"]["article_id"], t["articles"]["published"]))
-    marks = _marks(kept, published)
+    whens = _whens(kept, published)
+    marks = _marks(kept, whens)
     plotted, outliers = figures.split_outliers(marks)
-    undated = [_agreement_row(r) for r, w in zip(kept.to_dict("records"), _whens(kept, published)) if w is None]
-    latest = kept.assign(_when=[m.isoformat() if m else "" for m in _whens(kept, published)]).sort_values(
+    undated = [_agreement_row(r) for r, w in zip(kept.to_dict("records"), whens) if w is None]
+    latest = kept.assign(_when=[m.isoformat() if m else "" for m in whens]).sort_values(
         ["_when", "article_id", "agreement_id"], ascending=[False, True, True], kind="stable"
     )
     return (
@@ -102,9 +103,9 @@ def _whens(agreements: pd.DataFrame, published: dict[str, str]) -> list:
     ]
 
 
-def _marks(agreements: pd.DataFrame, published: dict[str, str]) -> list[figures.Mark]:
+def _marks(agreements: pd.DataFrame, whens: list) -> list[figures.Mark]:
     out = []
-    for row, when in zip(agreements.to_dict("records"), _whens(agreements, published)):
+    for row, when in zip(agreements.to_dict("records"), whens):
         if when is not None:
             label = row["instrument"] or row["content"][:12] or row["predicate"]
             href = article_href(row["article_id"], row["start"])
