@@ -23,10 +23,11 @@ A malformed file fails at load time with the file, the rule id and the reason.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -272,12 +273,40 @@ def check_unique_ids(ids: dict[str, list[str]], rules_dir: Path | None = None) -
 
 
 def files_fingerprint(names: tuple[str, ...]) -> str:
-    """Hash of the named rule files (``dates`` → ``dates.yaml``): what a cached result was computed with."""
+    """Hash of what the named rule files (``dates`` → ``dates.yaml``) tell the code to do: what a cached
+    result was computed with. Comments, layout, descriptions, examples and counterexamples are left out —
+    they change no output — so a rule author adding an example or a note re-runs nothing."""
     digest = hashlib.sha256()
     for name in sorted(names):
         path = RULES_DIR / f"{name}.yaml"
-        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"<missing>"))
+        raw = path.read_bytes() if path.is_file() else None
+        digest.update(path.name.encode() + b"\0" + (_meaning(raw) if raw is not None else b"<missing>"))
     return digest.hexdigest()
+
+
+NOT_MEANING = frozenset({"description", "examples", "counterexamples"})  # keys no rule family reads at run time
+
+
+@lru_cache(maxsize=64)
+def _meaning(raw: bytes) -> bytes:
+    """Digest of a rule file's data without the keys in ``NOT_MEANING`` (canonical JSON); of its bytes when
+    it does not parse or its aliases expand too far (its load then fails with the reason anyway). By bytes:
+    a long-lived process parses a file again only when it changed."""
+    try:
+        data = yaml.load(raw, Loader=SafeLoader)
+    except yaml.YAMLError:
+        data = None
+    if data is None or rulesafety.expanded_size(data) > rulesafety.MAX_EXPANDED:
+        return hashlib.sha256(raw).digest()
+    return hashlib.sha256(json.dumps(_strip(data), sort_keys=True, ensure_ascii=False, default=str).encode()).digest()
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in NOT_MEANING}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
 
 
 class Example(Protocol):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 from . import rulebook
 from .atomic import write_atomic
-from .cache import fingerprint
+from .cache import cache_key, fingerprint
 
 
 def check_all(stamps: Path) -> None:
@@ -20,7 +21,9 @@ def check_all(stamps: Path) -> None:
     """
     ids: dict[str, list[str]] = {}
     for name in rulebook.rule_names():
-        stamp = stamps / fingerprint(("rulebook", "rulesafety"), (name,))
+        # By the file's bytes, not its meaning: an example or a comment can make a file invalid too.
+        raw = (rulebook.RULES_DIR / f"{name}.yaml").read_bytes()
+        stamp = stamps / cache_key(fingerprint(("rulebook", "rulesafety")), hashlib.sha256(raw).hexdigest())
         try:
             ids[name] = json.loads(stamp.read_bytes())
         except (OSError, ValueError):

@@ -118,6 +118,33 @@ def test_a_family_key_changes_with_its_own_rule_files_only(tmp_path, monkeypatch
     assert [name for name in before if before[name] != after[name]] == ["people"]
 
 
+def test_notes_and_examples_re_run_nothing(tmp_path, monkeypatch):
+    """A comment, a description or an example added to a rule file changes no family's key; a pattern does."""
+    from pipeline import cache, rulebook
+
+    rules = tmp_path / "rules"
+    shutil.copytree(PACKAGE / "rules", rules)
+    monkeypatch.setattr(rulebook, "RULES_DIR", rules)
+
+    def keys() -> dict[str, str]:
+        cache.fingerprint.cache_clear()
+        return {f.name: extraction.family_fingerprint(f) for f in families.families()}
+
+    path = rules / "dates.yaml"
+    text = path.read_text(encoding="utf-8")
+    before = keys()
+    noted = "# a note of the rule author\n" + text.replace("description: 和暦の年月日", "description: 和暦の日付", 1)
+    noted = noted.replace("    examples:\n", "    examples:\n      - text: 令和13年5月6日に会談した\n", 1)
+    path.write_text(noted, encoding="utf-8")
+    assert rulebook.parse_rule_file(path).rules  # still a valid file, and a different one
+    assert noted != text and keys() == before
+    path.write_text(text.replace("[12]\\d{3}[ \\t]?年", "[12]\\d{3}[ \\t]*年", 1), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text
+    changed = keys()
+    cache.fingerprint.cache_clear()
+    assert [name for name in before if before[name] != changed[name]] == ["dates"]
+
+
 def _run(corpus: Path, tmp_path: Path, rules: Path, jobs: int = 1, code: int = 0) -> subprocess.CompletedProcess:
     """The command line on ``corpus`` with the rule files in ``rules``; it must exit with ``code``."""
     cmd = [
@@ -169,8 +196,8 @@ def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
     assert "(dates 2, people 2, organizations 2, agreements 2, events 2, amounts 2)" in first.stderr
 
     with (rules / "dates.yaml").open("a", encoding="utf-8") as f:
-        f.write("\n# a comment changes the file, not a single date\n")
-    assert "0 chars parsed, 2 articles extracted (dates 2)" in _run(corpus, tmp_path, rules).stderr
+        f.write("\n# a comment changes the file, not what its rules do\n")
+    assert "(outputs already up to date)" in _run(corpus, tmp_path, rules).stderr
 
     with (tmp_path / "out" / "dates.csv").open(encoding="utf-8-sig", newline="") as f:
         rule = next(row["rule"] for row in csv.DictReader(f) if row["value"] == "2025-02-07")
@@ -178,8 +205,7 @@ def test_a_rule_edit_reruns_only_the_families_it_reaches(tmp_path):
     edited = _run(corpus, tmp_path, rules)
     assert "0 chars parsed, 2 articles extracted (dates 2, agreements 1, events 1)" in edited.stderr, edited.stderr
 
-    with (rules / "agreements.yaml").open("a", encoding="utf-8") as f:
-        f.write("\n# reviewed\n")
+    edit_rules(rules / "agreements.yaml", lambda data: data["rules"].pop())
     # the events family calls into the agreements rules (their meeting patterns): it re-runs with them
     assert "0 chars parsed, 2 articles extracted (agreements 2, events 2)" in _run(corpus, tmp_path, rules).stderr
 
@@ -224,11 +250,12 @@ def test_an_unchanged_run_is_up_to_date_and_anything_changed_is_not(tmp_path):
     assert redone(lambda: (out / "people.csv").write_bytes((out / "people.csv").read_bytes() + b"x"))
     assert redone(lambda: next((out / "clean").iterdir()).unlink())
     assert redone(lambda: (corpus / "a.meta.json").write_text('{"published": "2025-02-08"}', encoding="utf-8"))
-    assert redone(
+    assert not redone(
         lambda: (rules / "offices.yaml").write_text(
             (rules / "offices.yaml").read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8"
         )
-    )
+    )  # a comment changes nothing a rule does
+    assert redone(lambda: edit_rules(rules / "offices.yaml", lambda data: data["entries"].pop()))
     assert redone(lambda: (corpus / "b.txt").write_text(ARTICLE_B, encoding="utf-8"))
     assert not redone(lambda: None)
     assert json.loads((out / ".manifest.json").read_text(encoding="utf-8"))["summary"]["table_sizes"]["articles"] == 2
@@ -257,8 +284,7 @@ def test_rule_files_checked_once_still_stop_the_run_when_broken(tmp_path):
     stamps = tmp_path / "cache" / "rules-checked"
     _run(corpus, tmp_path, rules)
     assert len(list(stamps.iterdir())) == len(list(rules.glob("*.yaml")))
-    with (rules / "dates.yaml").open("a", encoding="utf-8") as f:
-        f.write("\n# reviewed\n")
+    edit_rules(rules / "dates.yaml", lambda data: data["rules"].pop())
     _run(corpus, tmp_path, rules)
     assert len(list(stamps.iterdir())) == len(list(rules.glob("*.yaml"))) + 1  # the edited file's
 

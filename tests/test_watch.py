@@ -135,3 +135,26 @@ def test_a_code_change_is_said_once_and_not_reloaded(workspace):
         time.sleep(1.0)  # the removal is a change too: let it be handled before Ctrl-C
     finally:
         assert w.stop() == 0
+
+
+def test_a_refresh_forks_workers_and_writes_what_one_process_writes(tmp_path, monkeypatch):
+    """With many articles to re-extract, a watch refresh forks its workers from itself: same tables."""
+    from pipeline.engine import runner, session
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    who = ["山田外相", "佐藤防衛相", "鈴木首相", "高橋経産相", "田中官房長官"]
+    whom = ["ブラウン国務長官", "グリーン国防長官", "ホワイト大統領", "ブラック商務長官", "グレー補佐官"]
+    what = ["サイバー分野の協力を強化すること", "共同訓練を拡大すること", "装備品を共同で開発すること"]
+    for i in range(session.FORK_FROM + 2):  # distinct articles: no one is a near-duplicate of another
+        text = f"{who[i % 5]}は{i + 1}日、{whom[(i * 2) % 5]}と会談し、{what[i % 3]}で一致した。\n"
+        text += f"両氏はまた、{what[(i + 1) % 3]}を確認した。会談は{i + 10}分間行われた。\n"
+        (corpus / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    cache, quick = tmp_path / "cache", {"progress": False, "xlsx": False, "report": False}
+    runner.run_with_stats(corpus, tmp_path / "one", 1, cache, **quick)
+    shutil.rmtree(cache / "extract")  # every family runs again, on the cached parses
+    forks, real = [], session._forked
+    monkeypatch.setattr(session, "_forked", lambda s, jobs: forks.append(len(jobs)) or real(s, jobs))
+    runner.run_with_stats(corpus, tmp_path / "forked", 1, cache, session=session.Session(cache, jobs=2), **quick)
+    assert forks == [session.FORK_FROM + 2]
+    assert tables(tmp_path / "forked") == tables(tmp_path / "one") and tables(tmp_path / "one")

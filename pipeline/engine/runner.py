@@ -32,6 +32,7 @@ from .workers import Job
 
 if TYPE_CHECKING:  # the tables stage imports pandas: loaded while the workers parse, not before
     from ..output.tables import Tables
+    from .session import Session
 
 
 TARGETS = {
@@ -135,12 +136,14 @@ def run_with_stats(
     report: bool = True,
     hold_lock: bool = True,
     scheduler: Any = None,
+    session: Session | None = None,
 ) -> tuple[Tables | None, RunStats]:
     """The run and what it did. With ``reuse_outputs``, a run whose inputs, code, rules, packages and output
     formats are those of the last run into ``out``, whose files are untouched, returns ``(None, stats)``
     at once (``stats.up_to_date``) instead of rebuilding identical tables. ``stats.export_errors`` says which
     of the workbook and the Parquet files could not be written (the CSVs were; the run is then not recorded as
-    complete, so the next one writes them again)."""
+    complete, so the next one writes them again). ``session``: what a long-lived caller (``watch``) keeps
+    between its runs — cache entries in memory, articles' facts, workers forked from itself."""
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise NotADirectoryError(f"corpus folder not found: {corpus}")
@@ -164,9 +167,11 @@ def run_with_stats(
         if summary is not None:
             return None, RunStats.recorded(summary)
         jobs = jobs or os.cpu_count() or 1
-        if jobs > 1 and scheduler is None:
+        if jobs > 1 and scheduler is None and session is None:
             server.start_for(cache_root)  # the parsers get ready while the corpus is read
-        tables, stats, written = _run(files, out_path, jobs, cache_root, progress, fast, formats, corpus, scheduler)
+        tables, stats, written = _run(
+            files, out_path, jobs, cache_root, progress, fast, formats, corpus, scheduler, session
+        )
         if out_path is not None and key and not stats.export_errors:
             manifest.record(out_path, key, written, stats.record())
         return tables, stats
@@ -186,11 +191,12 @@ def _run(
     formats: tuple[str, ...],
     corpus: Path,
     scheduler: Any = None,
+    session: Session | None = None,
 ) -> tuple[Tables, RunStats, list[Path]]:
     rulecheck.check_all(Caches(cache_root).rules_checked)
     stats = RunStats(files=len(files))
     with ProgressBar(progress) as bar:
-        articles, info, found = _extract_all(files, cache_root, jobs, fast, bar, stats, scheduler)
+        articles, info, found = _extract_all(files, cache_root, jobs, fast, bar, stats, scheduler, session)
         tables, written, stats.export_errors = _tables(articles, info, found, out, bar, formats, corpus)
     failed = tables.articles[tables.articles["status"] == "error"]
     stats.failed, stats.errors = len(failed), list(zip(failed["path"], failed["error"]))
@@ -206,16 +212,17 @@ def _extract_all(
     bar: ProgressBar,
     stats: RunStats,
     scheduler: Any = None,
+    session: Session | None = None,
 ) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, Extraction]]:
     """Every file prepared, de-duplicated and extracted: here from the caches, else by the workers."""
-    prepared, results = Caches(cache_root).prepare, Caches(cache_root).extract
+    prepared, results = _stores(cache_root, session)
     index = dedup.ArticleIndex()
     by_id: dict[str, Article] = {}  # the articles a later one may repeat
     articles: list[Article] = []
     info: dict[str, ArticleFacts] = {}
     found: dict[str, Extraction] = {}
     bar.stage("reading", len(files))
-    with _pool(cache_root, jobs, fast, bar, scheduler) as pool:
+    with _pool(cache_root, jobs, fast, bar, scheduler, session) as pool:
         # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
         for f in files:
             bar.advance()
@@ -225,7 +232,7 @@ def _extract_all(
             if not article.ok:
                 continue
             dedup.mark_duplicate(index, article)
-            info[article.article_id] = facts.article_facts(article)  # title and date from the whole text
+            info[article.article_id] = _facts(article, session)  # title and date from the whole text
             by_id[article.article_id] = copy.copy(article)  # as read: a later article may repeat any of it
             if article.duplicate_of:
                 stats.near_duplicates += 1
@@ -336,8 +343,23 @@ def writer(fmt: str, corpus: Path) -> Callable[[Tables, Path], list[Path]]:
     return export_parquet
 
 
-def _pool(cache_root: Path, jobs: int, fast: bool, bar: ProgressBar, scheduler: Any) -> Any:
-    """The local engine's ``Pool``, or with ``scheduler`` the cluster's (Dask is imported only then)."""
+def _facts(article: Article, session: Session | None) -> ArticleFacts:
+    return session.facts(article, facts.article_facts) if session else facts.article_facts(article)
+
+
+def _stores(cache_root: Path, session: Session | None) -> tuple[Any, Any]:
+    """The prepare and extract caches: on disk, or with ``session`` its in-memory layers over them."""
+    caches = Caches(cache_root)
+    if session is None:
+        return caches.prepare, caches.extract
+    return session.store("prepare", caches.prepare), session.store("extract", caches.extract)
+
+
+def _pool(cache_root: Path, jobs: int, fast: bool, bar: ProgressBar, scheduler: Any, session: Session | None) -> Any:
+    """The local engine's ``Pool``, with ``session`` its forking one, or with ``scheduler`` the cluster's (Dask
+    is imported only then)."""
+    if session is not None and scheduler is None:
+        return session.pool(bar.update)
     if scheduler is None:
         return Pool(cache_root, jobs, fast, bar.update)
     from . import cluster

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .. import rulebook, rulecheck
 from ..extract import examples
 from ..output.locking import OutputLock
+from .session import Session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,11 +52,17 @@ class Watcher:
     rules: dict[str, dict[str, rulebook.Rule]] = field(default_factory=dict)
     refreshes: int = 0
     warned_code: bool = False
+    session: Session | None = None  # what the refreshes keep in memory between them
+
+    def __post_init__(self) -> None:
+        from ..cache import DEFAULT_CACHE
+
+        self.session = Session(Path(self.opts.cache or DEFAULT_CACHE), jobs=self.opts.jobs)
 
     def first_run(self) -> None:
         self.rules = _rules_now()
         self._refresh("first run", parse_jobs=self.opts.jobs)
-        _nlp()  # GiNZA in this process, for the examples of an edited rule and new articles
+        _nlp()  # GiNZA in this process, for the examples of an edited rule, new articles and forked workers
 
     def on_changes(self, paths: Iterable[Path]) -> None:
         """One batch of changed paths: say what happened, re-run when articles or rules changed."""
@@ -114,6 +121,7 @@ class Watcher:
                 xlsx=o.xlsx and first,
                 parquet=o.parquet and first,
                 report=o.report and first,
+                session=None if first else self.session,  # the first run parses with the run's own workers
             )
         except rulebook.RuleError as exc:
             o.say(f"rules not loaded: {exc}; the tables stay as they were")
@@ -161,8 +169,9 @@ class Watcher:
                 self.opts.say(f"  {line}")
 
 
-# Per-process caches that do not depend on the rule files: the taggers, the cache key, the umask.
-KEEP = {"_tagger", "reading", "secret", "umask", "model_id", "japanese_vocab", "_compile"}
+# Per-process caches that do not depend on the rule files (or are keyed by their bytes): the taggers, the
+# cache key, the umask, a rule file's meaning.
+KEEP = {"_tagger", "reading", "secret", "umask", "model_id", "japanese_vocab", "_compile", "_meaning"}
 
 
 def forget_rules(changed: list[str]) -> None:
@@ -188,10 +197,17 @@ def _stamps(opts: Options) -> Path:
     return Caches(Path(opts.cache or DEFAULT_CACHE)).rules_checked
 
 
-def _nlp() -> Any:
-    from ..parse import ginza
+_MODEL: list[Any] = []  # GiNZA, loaded once for the examples of edited rules and the new articles
 
-    return ginza.load_model(fast=True)
+
+def _nlp() -> Any:
+    if not _MODEL:
+        from ..parse import ginza
+        from . import workers
+
+        _MODEL.append(ginza.load_model(fast=True))
+        workers.SHARED_MODEL = _MODEL[0]  # the refreshes' workers (this process, or forked from it) use it
+    return _MODEL[0]
 
 
 def _wait_until_stable(paths: list[Path]) -> None:

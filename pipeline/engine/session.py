@@ -1,0 +1,179 @@
+"""What a long-lived process (``watch``) keeps between runs into the same outputs.
+
+A run started from the command line reads every cached result from disk and, when the families
+must run again, forks workers from a parser server it starts. ``watch`` runs dozens of times an
+hour on the same corpus, so it keeps, from one refresh to the next:
+
+- the cache entries it read or wrote (prepared articles, family results, memos) in memory, in
+  front of the same disk caches (``MemoryStore``: an entry is content-addressed, so a copy in
+  memory can never be stale; the disk still gets every new entry, so a later ``make run`` is warm);
+- each article's title, source and published date (``facts``), by the article's bytes and the code
+  and rules they come from;
+- no parsed documents: those stay in the parse cache (memory stays flat however many refreshes).
+
+And when a refresh has many articles to re-extract (a rule edit), it forks workers from itself
+(``ForkPool``): they start in milliseconds with GiNZA, the rules and the caches already loaded,
+and share the process's memory copy-on-write. A refresh with little work runs it in-process.
+"""
+
+from __future__ import annotations
+
+import signal
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..cache import DiskCache, cache_key, fingerprint
+from ..records import ArticleFacts
+from .workers import Job, Outcome, Worker
+
+MEMORY_BUDGET = 256 << 20  # bytes of cache entries kept in memory; the least recently used go first
+FORK_FROM = 8  # articles to re-extract from which a refresh forks workers (under it, forking costs more)
+FACTS_CODE = ("extract.facts", "extract.dates", "records")  # what an article's facts are computed by
+FACTS_RULES = ("sources", "dates")
+
+
+class MemoryStore:
+    """A ``DiskCache`` with its entries also kept in memory, up to ``budget`` bytes (least recently used out)."""
+
+    def __init__(self, disk: DiskCache, budget: int = MEMORY_BUDGET) -> None:
+        self.disk, self.budget, self.size = disk, budget, 0
+        self._kept: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, key: str) -> bytes | None:
+        payload = self._kept.get(key)
+        if payload is not None:
+            self._kept.move_to_end(key)
+            return payload
+        payload = self.disk.get(key)
+        if payload is not None:
+            self._keep(key, payload)
+        return payload
+
+    def put(self, key: str, payload: bytes) -> None:
+        self.disk.put(key, payload)
+        self._keep(key, payload)
+
+    def has(self, key: str) -> bool:
+        return key in self._kept or self.disk.has(key)
+
+    def discard(self, key: str) -> None:
+        self.size -= len(self._kept.pop(key, b""))
+        self.disk.discard(key)
+
+    def path(self, key: str) -> Path:
+        return self.disk.path(key)
+
+    def _keep(self, key: str, payload: bytes) -> None:
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return
+        self._kept[key] = payload
+        self.size += len(payload)
+        while self.size > self.budget and self._kept:
+            self.size -= len(self._kept.popitem(last=False)[1])
+
+
+@dataclass
+class Session:
+    """The state a ``watch`` keeps across its refreshes (see the module's docstring)."""
+
+    cache_root: Path
+    jobs: int = 1
+    stores: dict[str, MemoryStore] = field(default_factory=dict)
+    _facts: dict[str, tuple[str, ArticleFacts]] = field(default_factory=dict)  # article id → (key, facts)
+
+    def store(self, name: str, disk: DiskCache) -> MemoryStore:
+        """The in-memory layer over the stage cache ``name`` (``prepare``, ``extract``)."""
+        if name not in self.stores:
+            self.stores[name] = MemoryStore(disk)
+        return self.stores[name]
+
+    def facts(self, article: Any, compute: Callable[[Any], ArticleFacts]) -> ArticleFacts:
+        """The article's facts, computed once per content, code and rules."""
+        key = cache_key(article.sha256, fingerprint(FACTS_CODE, FACTS_RULES))
+        kept = self._facts.get(article.article_id)
+        if kept is None or kept[0] != key:
+            kept = self._facts[article.article_id] = (key, compute(article))
+        return kept[1]
+
+    def pool(self, progress: Callable[[int], None] | None) -> ForkPool:
+        return ForkPool(self, progress)
+
+
+class ForkPool:
+    """The ``Pool`` interface for a refresh: jobs are collected, then run at the end of the ``with`` —
+    in this process when there are few, else in ``jobs`` processes forked from this one."""
+
+    def __init__(self, session: Session, progress: Callable[[int], None] | None) -> None:
+        self.session, self.progress = session, progress
+        self.outcomes: list[Outcome] = []
+        self._jobs: list[Job] = []
+
+    def preload(self) -> None:
+        """Nothing to start: this process has GiNZA already (``watch`` loads it before the first refresh)."""
+
+    def submit(self, job: Job) -> None:
+        self._jobs.append(job)
+
+    def __enter__(self) -> ForkPool:
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        if exc_type is not None or not self._jobs:
+            return
+        jobs, self._jobs = self._jobs, []
+        if self.session.jobs > 1 and len(jobs) >= FORK_FROM:
+            outcomes = _forked(self.session, jobs)
+        else:
+            worker = _local_worker(self.session)
+            outcomes = [worker.run(job) for job in jobs]
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            self.outcomes.append(outcome)
+            if self.progress is not None:
+                self.progress(len(job.text))
+
+
+def _local_worker(session: Session) -> Worker:
+    worker = Worker(session.cache_root, fast=True)
+    worker.results = session.store("extract", worker.results)  # type: ignore[assignment]
+    return worker
+
+
+def _forked(session: Session, jobs: list[Job]) -> list[Outcome]:
+    """The jobs' outcomes from ``session.jobs`` processes forked from this one, in the jobs' order.
+
+    Forked, not spawned: a child starts with the model, the compiled rules and the in-memory caches of
+    this process. Each child takes every n-th job, so long and short articles spread evenly."""
+    import multiprocessing
+
+    global _CHILD
+    _CHILD = _local_worker(session)
+    n = min(session.jobs, len(jobs))
+    shares = [jobs[i::n] for i in range(n)]
+    with warnings.catch_warnings():
+        # The file watcher's thread is never touched by a child, which only extracts and exits.
+        warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
+        with multiprocessing.get_context("fork").Pool(n, initializer=_quiet) as pool:
+            done = pool.map(_run_share, shares, chunksize=1)
+    _CHILD = None
+    out: list[Outcome] = [None] * len(jobs)  # type: ignore[list-item]
+    for i, share in enumerate(done):
+        out[i::n] = share
+    return out
+
+
+_CHILD: Worker | None = None  # the worker a forked child runs its share with (set before the fork)
+
+
+def _quiet() -> None:
+    """Ctrl-C goes to the whole process group: the parent stops the children, which say nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_share(share: list[Job]) -> list[Outcome]:
+    assert _CHILD is not None
+    return [_CHILD.run(job) for job in share]
