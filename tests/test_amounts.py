@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -287,8 +288,10 @@ def test_only_an_edit_of_amounts_yaml_changes_the_amounts_key(tmp_path, monkeypa
         return {f.name: extraction.family_fingerprint(f) for f in families.families()}
 
     before = keys()
-    with (rules / f"{edited}.yaml").open("a", encoding="utf-8") as f:
-        f.write("\n# an edit\n")
+    path = rules / f"{edited}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (data["rules"] if data.get("rules") else data["entries"]).pop()  # a real edit (a comment changes no key)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     after = keys()
     cache.fingerprint.cache_clear()
     changed = [name for name in before if before[name] != after[name]]

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipeline.bench.corpora import seed_paragraphs, synth_corpus
 from pipeline.engine.runner import run_with_stats
@@ -93,8 +94,9 @@ def test_a_worker_with_other_rules_fails_the_run_naming_it(tmp_path):
 
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "pipeline" / "rules", rules)
-    with (rules / "dates.yaml").open("a", encoding="utf-8") as f:
-        f.write("# an edit only that worker has\n")
+    data = yaml.safe_load((rules / "dates.yaml").read_text(encoding="utf-8"))
+    data["rules"].pop()  # an edit only that worker has (a comment would change no result, and no key)
+    (rules / "dates.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     synth_corpus(tmp_path / "corpus", 2, seed_paragraphs(ROOT / "corpus"))
     env = {"PIPELINE_RULES": str(rules)}
     with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0", env=env) as cluster:

@@ -228,8 +228,11 @@ def test_rule_edit_reruns_extraction_without_parsing(tmp_path):
     assert "1 articles extracted" in first.stderr and " 0 chars parsed" not in first.stderr
     same = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     assert "0 chars parsed, 0 articles extracted" in same.stderr
-    with (rules / "dates.yaml").open("a", encoding="utf-8") as f:
-        f.write("\n# an edit\n")
+    import yaml
+
+    data = yaml.safe_load((rules / "dates.yaml").read_text(encoding="utf-8"))
+    data["rules"].pop()  # a real edit: a comment changes what no rule does, and re-runs nothing
+    (rules / "dates.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     edited = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     assert "0 chars parsed, 1 articles extracted" in edited.stderr, edited.stderr
 

@@ -40,8 +40,8 @@ def tables(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.glob("*.csv"))}
 
 
-def cold_run(base: Path, into: str) -> dict[str, bytes]:
-    """What `run` writes from nothing, with the same rules and corpus."""
+def cold_run(base: Path, into: str, cache: str = "") -> dict[str, bytes]:
+    """What `run` writes from nothing (or from the parses in ``cache``), with the same rules and corpus."""
     cmd = [
         sys.executable,
         "-m",
@@ -54,7 +54,7 @@ def cold_run(base: Path, into: str) -> dict[str, bytes]:
         "--rules",
         str(base / "rules"),
         "--cache",
-        str(base / f"{into}-cache"),
+        str(base / (cache or f"{into}-cache")),
         "--quiet",
         *QUICK,
     ]
@@ -158,3 +158,39 @@ def test_a_refresh_forks_workers_and_writes_what_one_process_writes(tmp_path, mo
     runner.run_with_stats(corpus, tmp_path / "forked", 1, cache, session=session.Session(cache, jobs=2), **quick)
     assert forks == [session.FORK_FROM + 2]
     assert tables(tmp_path / "forked") == tables(tmp_path / "one") and tables(tmp_path / "one")
+
+
+def remove_item(path: Path, key: str, value: str) -> None:
+    """Remove the rule (``key`` id) or dictionary entry (``key`` name) whose ``key`` is ``value``."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    field = "rules" if "rules" in data and data["rules"] else "entries"
+    kept = [item for item in data[field] if item.get(key) != value]
+    assert len(kept) == len(data[field]) - 1, value
+    data[field] = kept
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_screened_refreshes_write_what_a_full_run_writes(tmp_path):
+    """After each edit, the articles the edit cannot change keep their results (fewer articles are extracted)
+    and the tables are still those of a run that re-extracts everything with the edited rules."""
+    shutil.copytree(ROOT / "pipeline" / "rules", tmp_path / "rules")
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    total = len(list((tmp_path / "corpus").glob("*.txt")))
+    edits = [
+        ("institutions.yaml", "name", "防衛省"),  # a dictionary entry: where its words are written
+        ("agreements.yaml", "id", "agreement.shomei"),  # a token pattern: where its words are
+        ("dates.yaml", "id", "date.western_ymd"),  # a mention regex: where it matches
+        ("offices.yaml", "office", "内閣総理大臣"),
+    ]
+    w = start(tmp_path)
+    extracted = []
+    try:
+        for i, (name, key, value) in enumerate(edits):
+            remove_item(tmp_path / "rules" / name, key, value)
+            line = w.wait_for("tables refreshed", fail=("rules not loaded",))
+            extracted.append(int(line.split(" chars parsed, ")[1].split(" articles")[0]))
+            shutil.rmtree(tmp_path / "cold-cache" / "extract", ignore_errors=True)  # the full run extracts anew
+            assert tables(tmp_path / "out") == cold_run(tmp_path, f"cold{i}", cache="cold-cache"), name
+    finally:
+        assert w.stop() == 0
+    assert min(extracted) < total and all(n <= total for n in extracted), extracted

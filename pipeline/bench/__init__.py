@@ -138,17 +138,6 @@ def fresh_rules() -> Path:
     return rules
 
 
-def edit_rule_file(path: Path) -> str:
-    """Remove the file's last rule (or dictionary entry): a real edit. Returns what was removed."""
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    items = data["rules"] if data.get("rules") else data["entries"]
-    removed = items.pop()
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return str(removed.get("id") or removed)
-
-
 def build_report(corpus: Path, out: Path, env: dict) -> dict:
     """``python -m pipeline report`` on a run's outputs: wall seconds (start-up included) and sizes."""
     cmd = [sys.executable, "-m", "pipeline", "report", "--out", str(out), "--corpus", str(corpus)]
@@ -174,7 +163,7 @@ def measure_size(n: int, paragraphs: list[str], env: dict, rules: Path, startup:
     via_caches = run_pipeline(corpus, out, cache, env)
     edits = {}
     for name in EDITED_FILES:
-        removed = edit_rule_file(rules / f"{name}.yaml")
+        removed = watching.remove_rule(rules / f"{name}.yaml")
         edits[name] = {**run_pipeline(corpus, out, cache, env), "removed": removed}
         edits[name]["fraction"] = edits[name]["seconds"] / cold["seconds"]
     new_chars = synth_corpus(corpus, 1, paragraphs, first=n)

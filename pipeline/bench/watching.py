@@ -99,10 +99,16 @@ class WatchProcess:
         return code
 
 
-def touch_comment(path: Path) -> None:
-    """A change to a rule file that leaves every rule as it was (its family re-runs, nothing else)."""
-    with path.open("a", encoding="utf-8") as f:
-        f.write(f"\n# {time.time_ns()}\n")
+def remove_rule(path: Path, index: int = -1) -> str:
+    """Remove one rule (or dictionary entry) of the file, the last by default: a real edit, which re-runs its
+    family on every article (a comment or an example would re-run nothing). Returns what was removed."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data["rules"] if data.get("rules") else data["entries"]
+    removed = items.pop(index)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return str(removed.get("id") or removed)
 
 
 def measure_watch(root: Path, work: Path, n: int, rules: Path, env: dict, edited: tuple[str, ...], new_article) -> dict:
@@ -110,9 +116,9 @@ def measure_watch(root: Path, work: Path, n: int, rules: Path, env: dict, edited
     after an edit to each family's rule file, and after one new article."""
     w = WatchProcess(root, work / f"corpus-{n}", work / f"watch-out-{n}", work / f"cache-{n}", rules, env)
     try:
-        # A comment added: the family's fingerprint changes, so it re-runs on every article — the whole cost of
-        # an edit to its file (the real edits of (d) were made on this cache already: they would all be hits).
-        edits = {name: w.refresh_after(lambda name=name: touch_comment(rules / f"{name}.yaml"))[0] for name in edited}
+        # Each file's first rule or entry removed: the (d) edits removed the last ones on this cache already,
+        # so those would all be cache hits; these re-run the family on every article.
+        edits = {name: w.refresh_after(lambda name=name: remove_rule(rules / f"{name}.yaml", 0))[0] for name in edited}
         seconds, parsed = w.refresh_after(new_article)
         return {"articles": n, "edits": edits, "new_article_s": seconds, "new_article_chars": parsed}
     finally:
@@ -120,15 +126,23 @@ def measure_watch(root: Path, work: Path, n: int, rules: Path, env: dict, edited
 
 
 def memory_flat(root: Path, work: Path, corpus: Path, rules: Path, env: dict, refreshes: int = 300) -> dict:
-    """RSS of a watch after its first refresh and after ``refreshes`` more (a comment added to a rule file
-    each time: its family re-runs on every article)."""
+    """RSS of a watch after its first refresh and after ``refreshes`` more (amounts.yaml's last rule removed
+    and put back in turn: every refresh builds and writes the tables again)."""
     w = WatchProcess(root, corpus, work / "watch-out-memory", work / "cache-watch-memory", rules, env)
     try:
         target = rules / "amounts.yaml"
-        w.refresh_after(lambda: touch_comment(target))
+        whole = target.read_text(encoding="utf-8")
+        remove_rule(target)
+        edits = [target.read_text(encoding="utf-8"), whole]
+        target.write_text(whole, encoding="utf-8")
+
+        def toggle(i: int) -> None:
+            target.write_text(edits[i % 2], encoding="utf-8")
+
+        w.refresh_after(lambda: toggle(0))
         first = w.rss_mb()
-        for _ in range(refreshes - 1):
-            w.refresh_after(lambda: touch_comment(target))
+        for i in range(1, refreshes):
+            w.refresh_after(lambda i=i: toggle(i))
         return {"refreshes": refreshes, "rss_first_mb": first, "rss_last_mb": w.rss_mb()}
     finally:
         w.stop()

@@ -167,7 +167,7 @@ def run_with_stats(
         if summary is not None:
             return None, RunStats.recorded(summary)
         jobs = jobs or os.cpu_count() or 1
-        if jobs > 1 and scheduler is None and session is None:
+        if jobs > 1 and scheduler is None and not (session and session.forking):
             server.start_for(cache_root)  # the parsers get ready while the corpus is read
         tables, stats, written = _run(
             files, out_path, jobs, cache_root, progress, fast, formats, corpus, scheduler, session
@@ -239,10 +239,15 @@ def _extract_all(
                 if not reposts.keep_new_blocks(article, by_id[article.duplicate_of]):
                     continue  # a repost: nothing of its own to parse
             job = _job(article, info[article.article_id].published)
+            if session is not None:
+                session.seen[article.article_id] = (job.text, job.parse_key)
             # What the caches answer without a parse is done here; the rest goes to the workers.
             try:
                 bar.describe("extracting")
-                found[article.article_id], ran = extraction.extract_cached(job.unparsed(), job.parse_key, results)
+                carry = session.carry if session else None
+                found[article.article_id], ran = extraction.extract_cached(
+                    job.unparsed(), job.parse_key, results, carry=carry
+                )
                 stats.families.update(ran)
                 stats.extracted += bool(ran)
             except extraction.NeedsParse as missing:
@@ -358,7 +363,7 @@ def _stores(cache_root: Path, session: Session | None) -> tuple[Any, Any]:
 def _pool(cache_root: Path, jobs: int, fast: bool, bar: ProgressBar, scheduler: Any, session: Session | None) -> Any:
     """The local engine's ``Pool``, with ``session`` its forking one, or with ``scheduler`` the cluster's (Dask
     is imported only then)."""
-    if session is not None and scheduler is None:
+    if session is not None and session.forking and scheduler is None:
         return session.pool(bar.update)
     if scheduler is None:
         return Pool(cache_root, jobs, fast, bar.update)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import DiskCache, cache_key, fingerprint
+from ..extract.extraction import Carry
 from ..records import ArticleFacts
 from .workers import Job, Outcome, Worker
 
@@ -36,10 +37,11 @@ FACTS_CODE = ("extract.facts", "extract.dates", "records")  # what an article's 
 FACTS_RULES = ("sources", "dates")
 
 
-class MemoryStore:
+class MemoryStore(DiskCache):
     """A ``DiskCache`` with its entries also kept in memory, up to ``budget`` bytes (least recently used out)."""
 
     def __init__(self, disk: DiskCache, budget: int = MEMORY_BUDGET) -> None:
+        super().__init__(disk.root, disk.suffix)
         self.disk, self.budget, self.size = disk, budget, 0
         self._kept: OrderedDict[str, bytes] = OrderedDict()
 
@@ -64,9 +66,6 @@ class MemoryStore:
         self.size -= len(self._kept.pop(key, b""))
         self.disk.discard(key)
 
-    def path(self, key: str) -> Path:
-        return self.disk.path(key)
-
     def _keep(self, key: str, payload: bytes) -> None:
         if key in self._kept:
             self._kept.move_to_end(key)
@@ -84,6 +83,9 @@ class Session:
     cache_root: Path
     jobs: int = 1
     stores: dict[str, MemoryStore] = field(default_factory=dict)
+    seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # article id → (clean text, parse key)
+    carry: Carry | None = None  # for the next run: the results a rule edit cannot change (``screens``)
+    forking: bool = True  # runs use ``ForkPool`` (False: the run's own parser server and workers)
     _facts: dict[str, tuple[str, ArticleFacts]] = field(default_factory=dict)  # article id → (key, facts)
 
     def store(self, name: str, disk: DiskCache) -> MemoryStore:
@@ -139,7 +141,8 @@ class ForkPool:
 
 def _local_worker(session: Session) -> Worker:
     worker = Worker(session.cache_root, fast=True)
-    worker.results = session.store("extract", worker.results)  # type: ignore[assignment]
+    worker.results = session.store("extract", worker.results)
+    worker.carry = session.carry
     return worker
 
 

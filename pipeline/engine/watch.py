@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import rulebook, rulecheck
-from ..extract import examples
+from ..extract import examples, extraction, screens
 from ..output.locking import OutputLock
 from .session import Session
 
@@ -61,7 +61,12 @@ class Watcher:
 
     def first_run(self) -> None:
         self.rules = _rules_now()
-        self._refresh("first run", parse_jobs=self.opts.jobs)
+        assert self.session is not None
+        self.session.forking = False  # the first run parses the corpus with a run's own server and workers
+        try:
+            self._refresh("first run", parse_jobs=self.opts.jobs)
+        finally:
+            self.session.forking = True
         _nlp()  # GiNZA in this process, for the examples of an edited rule, new articles and forked workers
 
     def on_changes(self, paths: Iterable[Path]) -> None:
@@ -83,6 +88,7 @@ class Watcher:
 
     def _rules_load(self, changed: list[Path]) -> bool:
         """The rule files load and the edited rules' examples hold; else say why and keep the tables."""
+        screening = self._screening(changed)  # before the old rules are forgotten
         forget_rules([p.stem for p in changed])
         try:
             rulecheck.check_all(_stamps(self.opts))
@@ -99,7 +105,26 @@ class Watcher:
             self.opts.say("the tables stay as they were; watching for the next save")
             return False
         self.rules = _rules_now()
+        if screening is not None and self.session is not None:
+            self.session.carry = screening.carry()
         return True
+
+    def _screening(self, changed: list[Path]) -> screens.Screening | None:
+        """What the last refresh's articles need to tell which of them the edit cannot change; None when the
+        edit cannot be screened (a file removed, or one that does not load: the check says why)."""
+        if self.session is None or not self.session.seen or not all(p.exists() for p in changed):
+            return None
+        from ..cache import Caches
+
+        store = self.session.store("extract", Caches(self.session.cache_root).extract)
+        articles = [
+            screens.ScreenArticle(aid, text, extraction.lemmas_of(store, key))
+            for aid, (text, key) in self.session.seen.items()
+        ]
+        try:
+            return screens.Screening([p.stem for p in changed], articles)
+        except Exception:  # noqa: BLE001 - an edit that does not load is reported by the check that follows
+            return None
 
     def _refresh(self, what: str, parse_jobs: int) -> None:
         """Re-run into the output folder: the CSVs first, timed and diffed; then the workbook, Parquet and
@@ -109,6 +134,8 @@ class Watcher:
         first = not self.tables
         o = self.opts
         t0 = time.perf_counter()
+        if self.session is not None:
+            self.session.seen.clear()  # the run notes the articles it sees, for the next edit's screening
         try:
             tables, stats = run_with_stats(
                 o.corpus,
@@ -121,11 +148,14 @@ class Watcher:
                 xlsx=o.xlsx and first,
                 parquet=o.parquet and first,
                 report=o.report and first,
-                session=None if first else self.session,  # the first run parses with the run's own workers
+                session=self.session,
             )
         except rulebook.RuleError as exc:
             o.say(f"rules not loaded: {exc}; the tables stay as they were")
             return
+        finally:
+            if self.session is not None:
+                self.session.carry = None  # it held for this edit only
         self.refreshes += 1
         took = time.perf_counter() - t0
         if tables is None:

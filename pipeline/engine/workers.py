@@ -60,6 +60,7 @@ class Worker:
         self.results = Caches(cache_root).extract
         self.fast = fast
         self.nlp = None
+        self.carry: extraction.Carry | None = None  # results a rule edit cannot change (``watch``)
 
     def load_model(self):
         if self.nlp is None:
@@ -73,12 +74,14 @@ class Worker:
         if self.parses.has(job.parse_key):  # the vocabulary for cached docs is built only when there is one
             docs = self.parses.load(job.parse_key, texts, ginza.japanese_vocab(), user_data=False)
             if docs is not None:
+                extraction.note_lemmas(self.results, job.parse_key, docs)
                 return docs, 0
         try:
             docs = ginza.parse_texts(self.load_model(), texts)
         except Exception as exc:
             raise ParseFailed(f"{type(exc).__name__}: {exc}") from exc
         self.parses.save(job.parse_key, docs)
+        extraction.note_lemmas(self.results, job.parse_key, docs)
         return docs, sum(map(len, texts))
 
     def run(self, job: Job) -> Outcome:
@@ -90,7 +93,7 @@ class Worker:
             return docs
 
         try:
-            found, ran = extraction.extract_cached(job.unparsed(), job.parse_key, self.results, load_docs)
+            found, ran = extraction.extract_cached(job.unparsed(), job.parse_key, self.results, load_docs, self.carry)
         except rulebook.RuleError:
             raise
         except ParseFailed as exc:

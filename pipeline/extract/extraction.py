@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..cache import DiskCache, cache_key, fingerprint
@@ -51,14 +51,28 @@ def extract(parsed: ParsedArticle) -> Extraction:
     return _assemble(parsed.article_id, run_all(parsed))
 
 
+@dataclass(frozen=True)
+class Carry:
+    """Results to carry over a rule edit (``screens``): each edited family's key before the edit, and the
+    articles the edit cannot change."""
+
+    old: dict[str, str]  # family name → its fingerprint before the edit
+    unaffected: frozenset[str]  # article ids
+
+
 def extract_cached(
-    parsed: ParsedArticle, parse_key: str, store: DiskCache, load_docs: Callable[[], list] | None = None
+    parsed: ParsedArticle,
+    parse_key: str,
+    store: DiskCache,
+    load_docs: Callable[[], list] | None = None,
+    carry: Carry | None = None,
 ) -> tuple[Extraction, list[str]]:
     """The article's extraction from the family caches, running only the families that miss.
 
     ``parsed.docs`` may be None: ``load_docs`` is then called once, when a family that reads the
-    parse has to run; without it such a miss raises ``NeedsParse``. Returns the extraction and
-    the names of the families that ran.
+    parse has to run; without it such a miss raises ``NeedsParse``. With ``carry``, a family that
+    misses on an article the edit cannot change takes its result from before the edit (same inputs).
+    Returns the extraction and the names of the families that ran.
     """
     article_key = cache_key(parse_key, parsed.text, repr(parsed.sentences), parsed.published or "")
     read = read_by_others()
@@ -68,6 +82,8 @@ def extract_cached(
     for family in families():
         key = cache_key(family.name, article_key, family_fingerprint(family), *(digests[n] for n in family.reads))
         entry = _load(store, key)
+        if entry is None and carry is not None:
+            entry = _carried(family, parsed.article_id, article_key, digests, carry, store, key)
         if entry is None:
             if family.reads_parse and parsed.docs is None:
                 if load_docs is None:
@@ -79,6 +95,37 @@ def extract_cached(
             ran.append(family.name)
         digests[family.name], found[family.name] = entry
     return _assemble(parsed.article_id, found), ran
+
+
+def _carried(
+    family: Family, article_id: str, article_key: str, digests: dict[str, str], carry: Carry, store: DiskCache, key: str
+) -> Any:
+    """The family's result from before the edit, stored under its new key; None when it must run."""
+    if article_id not in carry.unaffected or family.name not in carry.old:
+        return None
+    old_key = cache_key(family.name, article_key, carry.old[family.name], *(digests[n] for n in family.reads))
+    entry = _load(store, old_key)
+    if entry is not None:
+        store.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+    return entry
+
+
+def lemmas_key(parse_key: str) -> str:
+    """Where the lemmas of a parse are kept (for ``screens``), in the extract cache."""
+    return cache_key("lemmas", parse_key)
+
+
+def note_lemmas(store: DiskCache, parse_key: str, docs: list) -> None:
+    """Keep the parse's lemmas, once: what tells a screen that a pattern's word is not in the article."""
+    key = lemmas_key(parse_key)
+    if store.get(key) is None:  # read, not only looked for: an entry that is not intact is replaced
+        lemmas = sorted({t.lemma_ for doc in docs for t in doc})
+        store.put(key, pickle.dumps(lemmas, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def lemmas_of(store: DiskCache, parse_key: str) -> frozenset[str] | None:
+    found = _load(store, lemmas_key(parse_key))
+    return frozenset(found) if found is not None else None
 
 
 def _run(family: Family, parsed: ParsedArticle, found: dict[str, Any], store: DiskCache, parse_key: str) -> Any:

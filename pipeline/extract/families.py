@@ -8,7 +8,8 @@ A **family** is the unit a rule author works in: one module (or package) under
 - ``reads``: the families whose results it takes as input (they run before it);
 - ``extract(article, inputs, memo)``: its result for one ``ParsedArticle``;
 - ``example(rule_id, text, nlp, published)``: what one rule produces on an example text, as dicts
-  (the rule files' examples and counterexamples run through it as tests).
+  (the rule files' examples and counterexamples run through it as tests);
+- optionally ``anchored`` and ``touches``: how ``screens`` tells the articles a rule edit cannot change.
 
 A new family is one module plus one entry in ``FAMILY_MODULES``. Rule files that are
 not read by an extraction family (section markers, publisher names) are declared as a
@@ -40,6 +41,10 @@ class Family(RuleSet):
     packages: tuple[str, ...] = ()  # installed packages whose version its results depend on
     uses: tuple[str, ...] = ()  # families whose code and rule files it calls into (its cache key covers them)
     memo: Any = None  # kept per parse across rule edits (a dict subclass with ``FORMAT``, ``changed``)
+    # For ``screens``: rule files whose entries act only where one of their words is written, and whether
+    # some of the given rules (as loaded now) may match in an article (``screens.ScreenArticle``).
+    anchored: tuple[str, ...] = ()
+    touches: Callable[[frozenset[str], Any], bool] | None = None
 
 
 @lru_cache(maxsize=1)

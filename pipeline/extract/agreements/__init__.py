@@ -40,7 +40,7 @@ from ..families import Family
 from .candidates import Cand
 from .context import Article, Context, read_article
 from .events import SentInfo
-from .matching import Memo, _forget_other_patterns
+from .matching import Memo, _forget_other_patterns, touches
 from .parties import PartySpan, pair_of
 from .rows import PartyIndex, agreement, mark_repeats
 from .rulefile import CLOSE_QUOTES, KINDS, OPEN_QUOTES, RULES, Config, config
@@ -157,4 +157,5 @@ FAMILY = Family(
     memo=Memo,
     extract=_extract,
     example=example,
+    touches=touches,
 )

@@ -168,3 +168,22 @@ def _forget_other_patterns(memo: Memo) -> None:
     for digest in stale:
         del memo[digest]
     memo.changed |= bool(stale)
+
+
+def touches(rule_ids: frozenset[str], article: Any) -> bool:
+    """Whether one of these rules' token patterns may match in the article (``screens``): each of a pattern's
+    required words must be written in the text (ORTH) or be a lemma of its parse (LEMMA, when known). A rule
+    without token patterns may do anything."""
+    table = [p for p in _pattern_table() if p.rule_id in rule_ids]
+    if rule_ids - {p.rule_id for p in table}:
+        return True
+    return any(_may_match(p.needs, article.text, article.lemmas) for p in table)
+
+
+def _may_match(needs: tuple[tuple[str, frozenset[str]], ...], text: str, lemmas: frozenset[str] | None) -> bool:
+    for attr, values in needs:
+        if attr == "ORTH" and not any(v in text for v in values):
+            return False
+        if attr == "LEMMA" and lemmas is not None and lemmas.isdisjoint(values):
+            return False
+    return True

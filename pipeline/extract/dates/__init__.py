@@ -102,6 +102,14 @@ def _family_extract(parsed: ParsedArticle, _inputs: Mapping[str, Any], _memo: No
     return extract_dates(parsed.text, parsed.sentences, parsed.published)
 
 
+def _touches(rule_ids: frozenset[str], article: Any) -> bool:
+    """Whether one of these rules finds a mention in the article (``screens``); other stages may do anything."""
+    rules = {r.id: r for r in load_rules()[0]}
+    if any(i not in rules or rules[i].stage != "mention" for i in rule_ids):
+        return True
+    return bool(candidates(article.text, only=set(rule_ids)))
+
+
 FAMILY = Family(
     name="dates",
     module="extract.dates",
@@ -109,4 +117,5 @@ FAMILY = Family(
     reads_parse=False,
     extract=_family_extract,
     example=example,
+    touches=_touches,
 )

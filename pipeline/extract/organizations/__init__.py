@@ -95,4 +95,5 @@ FAMILY = Family(
     reads_parse=True,
     extract=lambda parsed, _inputs, _memo: extract(parsed),
     example=example,
+    anchored=(DICTIONARY_FILE,),  # names, abbreviations and aliases, found where they are written
 )

@@ -110,4 +110,5 @@ FAMILY = Family(
     reads_parse=True,
     extract=lambda parsed, _inputs, _memo: extract(parsed),
     example=example,
+    anchored=("offices",),  # titles and prefixes: literal alternatives of the name patterns
 )

@@ -1,0 +1,56 @@
+"""The screens that tell which articles a rule edit cannot change (``pipeline.extract.screens``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline import rulebook
+from pipeline.extract import screens
+
+
+def test_flat_ignores_width_case_spaces_and_punctuation():
+    assert screens.flat("ＭｏＤ・防 衛 省") == "mod防衛省"
+    assert screens.flat("Mrs.") in screens.flat("Ｍｒｓ． Harper")
+
+
+def test_an_edit_names_the_changed_rules_and_entries_only():
+    old = rulebook.load("agreements")
+    first, second = old.rules[0], old.rules[1]
+    reworded = replace(first, description="reworded", examples=())  # says the same, does the same
+    new = replace(old, rules=(reworded, *old.rules[2:]))  # the second rule removed
+    edit = screens.Edit.between(old, new)
+    assert edit.old_ids == {second.id} and edit.new_ids == frozenset() and not edit.entries and not edit.other
+    offices = rulebook.load("offices")
+    fewer = replace(offices, entries=offices.entries[1:])
+    edit = screens.Edit.between(offices, fewer)
+    assert edit.entries == (offices.entries[0],) and not edit.other
+    assert screens.Edit.between(offices, replace(offices, settings={"x": 1})).other
+
+
+def test_an_entry_touches_only_articles_where_its_words_are_written():
+    institutions = rulebook.load("institutions")
+    entry = next(e for e in institutions.entries if e["name"] == "防衛省")
+    edit = screens.Edit.between(
+        institutions, replace(institutions, entries=tuple(e for e in institutions.entries if e is not entry))
+    )
+    assert screens.entries_touch(edit, screens.ScreenArticle("a", "防 衛 省は3日、発表した。"))
+    assert not screens.entries_touch(edit, screens.ScreenArticle("b", "外務省は3日、発表した。"))
+
+
+def test_a_token_pattern_touches_only_articles_with_its_words():
+    from pipeline.extract.agreements.matching import touches
+
+    rule = {"agreement.shomei"}
+    written = screens.ScreenArticle("a", "両国は協定に署名した。", frozenset({"両国", "協定", "署名", "する"}))
+    unwritten = screens.ScreenArticle("b", "両国は会談した。", frozenset({"両国", "会談", "する"}))
+    assert touches(frozenset(rule), written) and not touches(frozenset(rule), unwritten)
+    # a rule with no token pattern may do anything
+    assert touches(frozenset({"agreement.repeat"}), unwritten)
+
+
+def test_a_date_rule_touches_only_articles_where_it_finds_a_mention():
+    from pipeline.extract.dates import FAMILY
+
+    assert FAMILY.touches is not None
+    assert FAMILY.touches(frozenset({"date.western_ymd"}), screens.ScreenArticle("a", "2025年3月30日に会談した"))
+    assert not FAMILY.touches(frozenset({"date.western_ymd"}), screens.ScreenArticle("b", "令和7年3月30日に会談した"))
