@@ -244,6 +244,11 @@ def load(name: str, rules_dir: Path = RULES_DIR) -> RuleFile:
     return found
 
 
+def loaded(name: str, rules_dir: Path = RULES_DIR) -> bool:
+    """Whether ``name`` is loaded in this process (its version from before an edit, for a screen)."""
+    return (name, rules_dir) in _LOADED
+
+
 def forget(names: list[str] | None = None) -> None:
     """Read these rule files (all: None) again at their next use — a long-lived process after an edit."""
     for key in [k for k in _LOADED if names is None or k[0] in names]:

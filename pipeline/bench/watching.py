@@ -92,7 +92,12 @@ class WatchProcess:
     def stop(self) -> int:
         """Ctrl-C; the exit code, once every line the process printed has been read."""
         self.proc.send_signal(signal.SIGINT)
-        code = self.proc.wait(timeout=60)
+        try:
+            code = self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError(f"watch did not stop on Ctrl-C within 60 s; its last lines: {self.seen[-5:]}") from None
         self.reader.join(timeout=10)
         while not self.lines.empty():
             self.seen.append(self.lines.get())

@@ -52,6 +52,7 @@ class Watcher:
     rules: dict[str, dict[str, rulebook.Rule]] = field(default_factory=dict)
     refreshes: int = 0
     warned_code: bool = False
+    rules_current: bool = True  # the loaded rules are those the tables were made with (a screen's old side)
     session: Session | None = None  # what the refreshes keep in memory between them
 
     def __post_init__(self) -> None:
@@ -103,8 +104,10 @@ class Watcher:
             for line in problems[:5]:
                 self.opts.say(f"rules not loaded: {line}")
             self.opts.say("the tables stay as they were; watching for the next save")
+            self.rules_current = False  # what is loaded now is not what the tables were made with
             return False
         self.rules = _rules_now()
+        self.rules_current = True
         if screening is not None and self.session is not None:
             self.session.carry = screening.carry()
         return True
@@ -112,7 +115,10 @@ class Watcher:
     def _screening(self, changed: list[Path]) -> screens.Screening | None:
         """What the last refresh's articles need to tell which of them the edit cannot change; None when the
         edit cannot be screened (a file removed, or one that does not load: the check says why)."""
-        if self.session is None or not self.session.seen or not all(p.exists() for p in changed):
+        names = [p.stem for p in changed]
+        if self.session is None or not self.session.seen or not self.rules_current:
+            return None  # nothing to screen, or the old rules are no longer the loaded ones
+        if not all(p.exists() and rulebook.loaded(p.stem) for p in changed):
             return None
         from ..cache import Caches
 
@@ -122,7 +128,7 @@ class Watcher:
             for aid, (text, key) in self.session.seen.items()
         ]
         try:
-            return screens.Screening([p.stem for p in changed], articles)
+            return screens.Screening(names, articles)
         except Exception:  # noqa: BLE001 - an edit that does not load is reported by the check that follows
             return None
 
