@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .memory import _rss_kb
 
-REFRESHED = re.compile(r"tables refreshed in ([\d.]+) s \((\d+) chars parsed")
+REFRESHED = re.compile(r"tables refreshed in ([\d.]+) s \((\d+) chars parsed.*?(?:; parsing ([\d.]+) s of it)?\)$")
 
 
 class WatchProcess:
@@ -75,12 +75,12 @@ class WatchProcess:
                 break
         raise RuntimeError(f"watch never said {text!r}; its last lines: {seen[-5:]}")
 
-    def refresh_after(self, change) -> tuple[float, int]:
-        """(seconds, chars parsed) of the refresh that ``change()`` causes."""
+    def refresh_after(self, change) -> tuple[float, int, float]:
+        """(seconds, chars parsed, seconds of parsing) of the refresh that ``change()`` causes."""
         change()
         m = REFRESHED.search(self.wait_for("tables refreshed", timeout=300, fail=("rules not loaded", "nothing to do")))
         assert m is not None
-        return float(m.group(1)), int(m.group(2))
+        return float(m.group(1)), int(m.group(2)), float(m.group(3) or 0)
 
     def rss_mb(self) -> float:
         return _rss_kb(self.proc.pid) / 1024
@@ -95,9 +95,11 @@ class WatchProcess:
         try:
             code = self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text().splitlines()
+            self.seen += [line for line in status if line.startswith(("SigBlk", "SigIgn", "SigCgt", "Threads"))]
             self.proc.kill()
             self.proc.wait()
-            raise RuntimeError(f"watch did not stop on Ctrl-C within 60 s; its last lines: {self.seen[-5:]}") from None
+            raise RuntimeError(f"watch did not stop on Ctrl-C within 60 s; its last lines: {self.seen[-9:]}") from None
         self.reader.join(timeout=10)
         while not self.lines.empty():
             self.seen.append(self.lines.get())
@@ -129,8 +131,14 @@ def measure_watch(root: Path, work: Path, n: int, rules: Path, env: dict, edited
             for name in edited:
                 path = rules / f"{name}.yaml"
                 edits[f"{name}[{where}]"] = w.refresh_after(lambda path=path, where=where: remove_rule(path, where))[0]
-        seconds, parsed = w.refresh_after(new_article)
-        return {"articles": n, "edits": edits, "new_article_s": seconds, "new_article_chars": parsed}
+        seconds, parsed, parsing = w.refresh_after(new_article)
+        return {
+            "articles": n,
+            "edits": edits,
+            "new_article_s": seconds,
+            "new_article_chars": parsed,
+            "new_article_parse_s": parsing,
+        }
     finally:
         w.stop()
 
@@ -171,11 +179,12 @@ def targets(watch: dict) -> list[tuple[bool, str]]:
                 f"({s['cold_s']:.1f} s): " + ", ".join(f"{k} {v:.2f} s" for k, v in s["edits"].items()),
             )
         )
-        parse = s["new_article_chars"] / s["cold_chars_per_s"]
+        # its parse as the watch timed it (one article, in one process); else at the cold run's rate
+        parse = s.get("new_article_parse_s") or s["new_article_chars"] / s["cold_chars_per_s"]
         out.append(
             (
                 s["new_article_s"] <= parse + 0.3,
-                f"watch, one new article at {s['articles']}: {s['new_article_s']:.2f} s, its parse ≈ {parse:.2f} s "
+                f"watch, one new article at {s['articles']}: {s['new_article_s']:.2f} s, its parse {parse:.2f} s "
                 f"+ {s['new_article_s'] - parse:.2f} s (≤ 0.3 s)",
             )
         )

@@ -47,6 +47,7 @@ class RunStats:
     files: int = 0
     failed: int = 0
     parsed_chars: int = 0  # characters that went through GiNZA this run (0 on a warm re-run)
+    parse_s: float = 0.0  # seconds the workers spent parsing them (summed over workers)
     extracted: int = 0  # articles where some rule family ran this run (0 when nothing changed)
     families: Counter = field(default_factory=Counter)  # rule family → articles it ran on this run
     table_sizes: dict[str, int] = field(default_factory=dict)  # rows per table
@@ -265,6 +266,7 @@ def _extract_all(
     errors = {}
     for o in pool.outcomes:
         stats.parsed_chars += o.parsed_chars
+        stats.parse_s += o.parse_s
         stats.families.update(o.ran)
         stats.extracted += 1
         if o.found is not None:

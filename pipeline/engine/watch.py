@@ -168,7 +168,8 @@ class Watcher:
             o.say(f"{what}: nothing to do, the tables are up to date ({took:.2f} s)")
             return
         new = dict(tables.items())
-        o.say(f"{what}: tables refreshed in {took:.2f} s ({stats.summary()})")
+        parse = f"; parsing {stats.parse_s:.2f} s of it" if stats.parse_s else ""
+        o.say(f"{what}: tables refreshed in {took:.2f} s ({stats.summary()}{parse})")
         if not first:
             self._say_diff(new)
             self._extras(tables)

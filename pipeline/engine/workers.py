@@ -11,6 +11,7 @@ loaded lazily: a run after a rule change extracts from cached parses without it.
 from __future__ import annotations
 
 import os
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ class Outcome:
     ran: tuple[str, ...] = ()  # the rule families that ran (the others came from the cache)
     parsed_chars: int = 0
     error: str = ""
+    parse_s: float = 0.0  # seconds spent parsing (0 when the parse came from the cache)
 
 
 class ParseFailed(Exception):
@@ -85,11 +87,13 @@ class Worker:
         return docs, sum(map(len, texts))
 
     def run(self, job: Job) -> Outcome:
-        parsed_chars = 0
+        parsed_chars, parse_s = 0, 0.0
 
         def load_docs() -> list:
-            nonlocal parsed_chars
+            nonlocal parsed_chars, parse_s
+            t0 = time.perf_counter()
             docs, parsed_chars = self.docs(job)
+            parse_s = time.perf_counter() - t0 if parsed_chars else 0.0
             return docs
 
         try:
@@ -106,7 +110,7 @@ class Worker:
                 parsed_chars=parsed_chars,
                 error=f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0],
             )
-        return Outcome(job.article_id, found, tuple(ran), parsed_chars)
+        return Outcome(job.article_id, found, tuple(ran), parsed_chars, parse_s=parse_s)
 
 
 _worker: Worker | None = None
