@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...records import DateMention, Sentence
 from .guards import GUARDS
@@ -88,6 +89,12 @@ def _parse_groups(rule: DateRule, m: re.Match) -> Candidate | None:
 # ------------------------------------------------------------------- extraction
 
 
+@lru_cache(maxsize=1)
+def _other_clock() -> re.Pattern:
+    """A bracket opening on another time zone's clock, right before a date (dates.yaml ``other_clock``)."""
+    return re.compile(str(load_rules()[1].get("other_clock") or "(?!)"))
+
+
 def mask(text: str) -> str:
     """URLs, domain paths, e-mail addresses and tags blanked out (same length)."""
     return MASK_RE.sub(lambda m: MASK_CHAR * len(m.group(0)), text)
@@ -148,12 +155,13 @@ def _extract(
     sentences = sorted(sentences or [], key=lambda s: s.start)
     starts = [s.start for s in sentences]
     ctx = Context(text, parse_iso(published))
+    other_clock = _other_clock()
     for c in select(candidates(text, only)):
         resolved = RESOLVERS[c.rule.resolve](c, ctx)
         if resolved is None:
             continue
         value, anchor = resolved
-        if _section(sentences, starts, c.start) == "meta":
+        if _section(sentences, starts, c.start) == "meta" or other_clock.search(text, max(0, c.start - 16), c.start):
             ctx.not_anchors.add(c.start)
         ctx.found.append(
             DateMention(
