@@ -99,7 +99,9 @@ def test_prepare_declares_every_rule_file_and_module_it_reads():
         assert rule_files_loaded(module) <= set(preparing.PREPARE_RULES), module
 
 
-def test_a_family_key_changes_with_its_own_rule_files_only(tmp_path, monkeypatch):
+@pytest.fixture
+def rule_copy(tmp_path, monkeypatch) -> tuple[Path, Callable[[], dict[str, str]]]:
+    """A copy of the rule files the fingerprints read, and each family's key computed afresh."""
     from pipeline import cache, rulebook
 
     rules = tmp_path / "rules"
@@ -108,28 +110,27 @@ def test_a_family_key_changes_with_its_own_rule_files_only(tmp_path, monkeypatch
 
     def keys() -> dict[str, str]:
         cache.fingerprint.cache_clear()
-        return {f.name: extraction.family_fingerprint(f) for f in families.families()}
+        found = {f.name: extraction.family_fingerprint(f) for f in families.families()}
+        cache.fingerprint.cache_clear()  # no key of the copy outlives the test
+        return found
 
+    return rules, keys
+
+
+def test_a_family_key_changes_with_its_own_rule_files_only(rule_copy):
+    rules, keys = rule_copy
     before = keys()
     with (rules / "offices.yaml").open("a", encoding="utf-8") as f:
         f.write("  - {office: 試験長官, country: JP, kind: office}\n")
     after = keys()
-    cache.fingerprint.cache_clear()
     assert [name for name in before if before[name] != after[name]] == ["people"]
 
 
-def test_notes_and_examples_re_run_nothing(tmp_path, monkeypatch):
+def test_notes_and_examples_re_run_nothing(rule_copy):
     """A comment, a description or an example added to a rule file changes no family's key; a pattern does."""
-    from pipeline import cache, rulebook
+    from pipeline import rulebook
 
-    rules = tmp_path / "rules"
-    shutil.copytree(PACKAGE / "rules", rules)
-    monkeypatch.setattr(rulebook, "RULES_DIR", rules)
-
-    def keys() -> dict[str, str]:
-        cache.fingerprint.cache_clear()
-        return {f.name: extraction.family_fingerprint(f) for f in families.families()}
-
+    rules, keys = rule_copy
     path = rules / "dates.yaml"
     text = path.read_text(encoding="utf-8")
     before = keys()
@@ -141,7 +142,6 @@ def test_notes_and_examples_re_run_nothing(tmp_path, monkeypatch):
     path.write_text(text.replace("[12]\\d{3}[ \\t]?年", "[12]\\d{3}[ \\t]*年", 1), encoding="utf-8")
     assert path.read_text(encoding="utf-8") != text
     changed = keys()
-    cache.fingerprint.cache_clear()
     assert [name for name in before if before[name] != changed[name]] == ["dates"]
 
 
