@@ -20,6 +20,10 @@ from .memory import _rss_kb
 REFRESHED = re.compile(r"tables refreshed in ([\d.]+) s \((\d+) chars parsed.*?(?:; parsing ([\d.]+) s of it)?\)$")
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class WatchProcess:
     """A ``watch`` on a corpus, with a copy of the rules to edit; its stderr read line by line."""
 
@@ -43,7 +47,15 @@ class WatchProcess:
             *extra,
         ]
         self.proc = subprocess.Popen(
-            cmd, cwd=root, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+            cmd,
+            cwd=root,
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            # Ctrl-C reaches it even when this process runs in the background, where the shell started it
+            # with SIGINT ignored (a disposition its children would inherit)
+            preexec_fn=_default_sigint,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []  # every line read so far, in order
