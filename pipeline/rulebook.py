@@ -303,7 +303,12 @@ def _meaning(raw: bytes) -> bytes:
         data = None
     if data is None or rulesafety.expanded_size(data) > rulesafety.MAX_EXPANDED:
         return hashlib.sha256(raw).digest()
-    return hashlib.sha256(json.dumps(_strip(data), sort_keys=True, ensure_ascii=False, default=str).encode()).digest()
+    return hashlib.sha256(canonical(data).encode()).digest()
+
+
+def canonical(value: Any) -> str:
+    """Rule data as canonical JSON, without the keys in ``NOT_MEANING``: equal for data that does the same."""
+    return json.dumps(_strip(value), sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _strip(value: Any) -> Any:

@@ -15,7 +15,21 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
 
-class Pool:
+class Fed:
+    """A pool whose work is handed on by a feeder thread (``_feeding``), started at the first need."""
+
+    _feeder: threading.Thread | None = None
+
+    def _feed(self, load_model: bool) -> None:
+        if self._feeder is None:
+            self._feeder = threading.Thread(target=self._feeding, args=(load_model,), daemon=True)
+            self._feeder.start()
+
+    def _feeding(self, load_model: bool) -> None:
+        raise NotImplementedError
+
+
+class Pool(Fed):
     """Runs jobs as they are submitted: in this process for one job at a time, else in worker processes.
 
     The processes are forked from the parser server (``server``; the run starts it, else the first
@@ -49,11 +63,6 @@ class Pool:
             return
         self._feed(load_model=False)
         self._jobs.put(job)
-
-    def _feed(self, load_model: bool) -> None:
-        if self._feeder is None:
-            self._feeder = threading.Thread(target=self._feeding, args=(load_model,), daemon=True)
-            self._feeder.start()
 
     def _feeding(self, load_model: bool) -> None:
         """The feeder thread: start the server and the workers (this waits for the server), then submit."""

@@ -20,7 +20,6 @@ A screen only ever says "cannot change": when in doubt it says "may", and the ar
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -68,7 +67,8 @@ class Edit:
     def between(cls, old: rulebook.RuleFile, new: rulebook.RuleFile) -> Edit:
         before, after = {r.id: _meaning(r) for r in old.rules}, {r.id: _meaning(r) for r in new.rules}
         changed = {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
-        old_entries, new_entries = {_key(e): e for e in old.entries}, {_key(e): e for e in new.entries}
+        key = rulebook.canonical
+        old_entries, new_entries = {key(e): e for e in old.entries}, {key(e): e for e in new.entries}
         entries = [old_entries[k] for k in old_entries.keys() - new_entries.keys()]
         entries += [new_entries[k] for k in new_entries.keys() - old_entries.keys()]
         return cls(
@@ -76,26 +76,19 @@ class Edit:
             frozenset(changed & before.keys()),
             frozenset(changed & after.keys()),
             tuple(entries),
-            _settings(old) != _settings(new),
+            rulebook.canonical(old.settings) != rulebook.canonical(new.settings),
         )
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        """Every string in the changed entries, flattened (a kind or a country code too: more words, never
+        fewer); made once per edit, not once per article."""
+        return tuple({w for entry in self.entries for w in map(flat, _strings(entry)) if w})
 
 
 def _meaning(rule: rulebook.Rule) -> str:
     """What a rule does (its description and examples aside), comparable across loads."""
-    return json.dumps([rule.pattern, rule.fields], sort_keys=True, ensure_ascii=False, default=str)
-
-
-def _key(entry: dict) -> str:
-    return json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str)
-
-
-def _settings(rf: rulebook.RuleFile) -> str:
-    return json.dumps(
-        {k: v for k, v in rf.settings.items() if k not in rulebook.NOT_MEANING},
-        sort_keys=True,
-        ensure_ascii=False,
-        default=str,
-    )
+    return rulebook.canonical([rule.pattern, rule.fields])
 
 
 def owner(name: str) -> Family | None:
@@ -107,12 +100,6 @@ def users(name: str) -> list[Family]:
     """The families whose results depend on rule file ``name``: its owner and those that use the owner."""
     out = [f for f in families() if name in f.rule_files]
     return out + [f for f in families() if any(o.name in f.uses for o in out)]
-
-
-def words(entries: tuple[dict, ...]) -> Iterator[str]:
-    """Every string in the entries, flattened (a kind or a country code too: more words, never fewer)."""
-    for entry in entries:
-        yield from (w for w in map(flat, _strings(entry)) if w)
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -133,7 +120,7 @@ def entries_touch(edit: Edit, article: ScreenArticle) -> bool:
     family = owner(edit.name)
     if family is None or edit.name not in family.anchored:
         return True
-    return any(w in article.flat for w in words(edit.entries))
+    return any(w in article.flat for w in edit.words)
 
 
 def rules_touch(edit: Edit, ids: frozenset[str], article: ScreenArticle) -> bool:

@@ -34,7 +34,7 @@ BATCH_ENV = "PIPELINE_CLUSTER_BATCH"
 _IDLE = object()  # the feeder's queue had nothing new
 
 
-class ClusterPool:
+class ClusterPool(local_pool.Fed):
     """``Pool`` on a Dask cluster: ``scheduler`` is an address, ``local:N`` or a ``distributed.Client``."""
 
     def __init__(
@@ -76,11 +76,6 @@ class ClusterPool:
             self._batches.put(self._batch)
             self._batch = []
         self._collect(block=False)
-
-    def _feed(self, load_model: bool) -> None:
-        if self._feeder is None:
-            self._feeder = threading.Thread(target=self._feeding, args=(load_model,), daemon=True)
-            self._feeder.start()
 
     def _feeding(self, load_model: bool) -> None:
         """The feeder thread: connect, set the workers up, then submit batches and collect finished ones."""

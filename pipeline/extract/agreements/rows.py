@@ -58,7 +58,7 @@ class PartyIndex:
 
     def typed(self, parties: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """(people, organisations, ISO country codes) of the parties; a person's or an organisation's
-        country counts among the countries (浜田靖一 | オースティン → JP | US)."""
+        country counts among the countries (青井美咲 | ハーパー → JP | US)."""
         codes: dict[str, str] = config().s["parties"]["country_codes"]
         persons: list[str] = []
         organizations: list[str] = []

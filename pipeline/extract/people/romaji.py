@@ -87,7 +87,7 @@ def part_matches(part: str, word: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _gloss(part: str) -> str:
-    """UniDic's English gloss of a katakana name (ケリー-Kelly → Kelly)."""
+    """UniDic's English gloss of a katakana name (ミラー-Miller → Miller)."""
     words = fugashi_words(part)
     if len(words) == 1 and words[0].lemma and "-" in words[0].lemma:
         gloss = words[0].lemma.split("-", 1)[1]
@@ -97,8 +97,8 @@ def _gloss(part: str) -> str:
 
 def scripts_match(jp: Hit, words: list[str], exact: bool = True) -> bool:
     """A Japanese-script name and Latin words are one name: for katakana every part matches a distinct
-    word (``exact``: and no word is left over; else either side may be the shorter form, オースティン =
-    Lloyd Austin); for kanji the surname reading must match (given-name readings are unreliable)."""
+    word (``exact``: and no word is left over; else either side may be the shorter form, ハーパー =
+    Daniel Harper); for kanji the surname reading must match (given-name readings are unreliable)."""
     words = [w for w in words if len(w.rstrip(".")) > 1]
     if jp.script == "kanji":
         kanji = kanji_parts(jp.name)
