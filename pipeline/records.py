@@ -252,6 +252,7 @@ class Extraction:
     agreements: list[Agreement] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    key: str = ""  # the cache keys of the family results it was assembled from ("" when not from the caches)
 
 
 @dataclass

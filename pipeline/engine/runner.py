@@ -198,10 +198,10 @@ def _run(
     stats = RunStats(files=len(files))
     with ProgressBar(progress) as bar:
         articles, info, found = _extract_all(files, cache_root, jobs, fast, bar, stats, scheduler, session)
-        tables, written, stats.export_errors = _tables(articles, info, found, out, bar, formats, corpus)
-    failed = tables.articles[tables.articles["status"] == "error"]
-    stats.failed, stats.errors = len(failed), list(zip(failed["path"], failed["error"]))
-    stats.table_sizes = {name: len(df) for name, df in tables.items()}
+        tables, written, stats.export_errors = _tables(articles, info, found, out, bar, formats, corpus, session)
+    stats.errors = [(r["path"], r["error"]) for r in tables.rows("articles") if r["status"] == "error"]
+    stats.failed = len(stats.errors)
+    stats.table_sizes = tables.sizes()
     return tables, stats, written
 
 
@@ -286,32 +286,41 @@ def _tables(
     bar: ProgressBar,
     formats: tuple[str, ...],
     corpus: Path,
+    session: Session | None = None,
 ) -> tuple[Tables, list[Path], list[str]]:
     """The tables, and with ``out`` the clean texts and tables written there (returned, for the manifest), and
     the formats that could not be written."""
     from ..output import export
-    from ..output.tables import TableBuilder
+    from ..output.tables import Tables
 
-    builder, written = TableBuilder(), []
+    blocks, written = [], []
     if out is not None:
         manifest.forget(out)  # until the new one is written, this folder is not known to be current
     bar.stage("tables", len(articles), unit="article")
     for article in articles:
         bar.advance()
-        if article.ok and article.article_id in found:
-            builder.add_extraction(article, found.pop(article.article_id))
-        builder.add_article(article, info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts())
+        ex = found.pop(article.article_id, None) if article.ok else None
+        facts = info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts()
+        blocks.append(session.block(article, facts, ex) if session else _block(article, facts, ex))
         if out is not None and article.ok:
             written.append(export.export_clean_text(article.article_id, article.text, out))
             if article.format == "pdf":
                 written.append(export.export_raw_text(article.article_id, article.raw, out))
-    tables = builder.build()
+    tables = Tables.of(blocks)
+    if session is not None:
+        session.keep_blocks(tables.blocks)  # an article gone from the corpus is forgotten
     if out is None:
         return tables, written, []
     files, errors = _write(tables, out, bar, formats, corpus)
     written += files
     export.remove_stale_texts(out, written)
     return tables, written, errors
+
+
+def _block(article: Article, facts: ArticleFacts, ex: Extraction | None) -> Any:
+    from ..output.tables import block
+
+    return block(article, facts, ex)
 
 
 def _write(

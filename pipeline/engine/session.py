@@ -28,7 +28,9 @@ from typing import Any
 
 from ..cache import DiskCache, cache_key, fingerprint
 from ..extract.extraction import Carry
-from ..records import ArticleFacts
+from ..output.rows import article_rows
+from ..output.tables import Block, block
+from ..records import Article, ArticleFacts, Extraction
 from .workers import Job, Outcome, Worker
 
 MEMORY_BUDGET = 256 << 20  # bytes of cache entries kept in memory; the least recently used go first
@@ -87,6 +89,7 @@ class Session:
     carry: Carry | None = None  # for the next run: the results a rule edit cannot change (``screens``)
     forking: bool = True  # runs use ``ForkPool`` (False: the run's own parser server and workers)
     _facts: dict[str, tuple[str, ArticleFacts]] = field(default_factory=dict)  # article id → (key, facts)
+    _blocks: dict[str, tuple[str, Block]] = field(default_factory=dict)  # article id → (what it was made of, block)
 
     def store(self, name: str, disk: DiskCache) -> MemoryStore:
         """The in-memory layer over the stage cache ``name`` (``prepare``, ``extract``)."""
@@ -101,6 +104,20 @@ class Session:
         if kept is None or kept[0] != key:
             kept = self._facts[article.article_id] = (key, compute(article))
         return kept[1]
+
+    def block(self, article: Article, facts: ArticleFacts, ex: Extraction | None) -> Block:
+        """The article's rows of every table, made again only when the article, its facts or its
+        extraction's cached results changed (an extraction not from the caches is always made again)."""
+        made_of = repr(article_rows(article, facts)) + (ex.key if ex is not None else "-")
+        kept = self._blocks.get(article.article_id)
+        if kept is None or kept[0] != made_of or (ex is not None and not ex.key):
+            kept = self._blocks[article.article_id] = (made_of, block(article, facts, ex))
+        return kept[1]
+
+    def keep_blocks(self, blocks: list[Block]) -> None:
+        """Forget the blocks of articles that are not among these (deleted or renamed)."""
+        ids = {b.article_id for b in blocks}
+        self._blocks = {aid: kept for aid, kept in self._blocks.items() if aid in ids}
 
     def pool(self, progress: Callable[[int], None] | None) -> ForkPool:
         return ForkPool(self, progress)

@@ -24,7 +24,7 @@ from ..output.locking import OutputLock
 from .session import Session
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from ..output.tables import Block
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STABLE_WAIT = 0.25  # seconds a changed article must keep its size and time before it is read
@@ -48,7 +48,7 @@ class Watcher:
     """The state kept between refreshes: the last good tables and the rule files they were made with."""
 
     opts: Options
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    blocks: dict[str, Block] | None = None  # the last good tables, as their articles' blocks (None: none yet)
     rules: dict[str, dict[str, rulebook.Rule]] = field(default_factory=dict)
     refreshes: int = 0
     warned_code: bool = False
@@ -68,7 +68,7 @@ class Watcher:
             self._refresh("first run", parse_jobs=self.opts.jobs)
         finally:
             self.session.forking = True
-        _nlp()  # GiNZA in this process, for the examples of an edited rule, new articles and forked workers
+        _warm_up(_nlp())  # GiNZA in this process, for the examples of an edited rule, new articles and forked workers
 
     def on_changes(self, paths: Iterable[Path]) -> None:
         """One batch of changed paths: say what happened, re-run when articles or rules changed."""
@@ -137,7 +137,7 @@ class Watcher:
         report, which a rule author does not wait for (the first run writes everything at once)."""
         from .runner import run_with_stats
 
-        first = not self.tables
+        first = self.blocks is None
         o = self.opts
         t0 = time.perf_counter()
         if self.session is not None:
@@ -167,7 +167,7 @@ class Watcher:
         if tables is None:
             o.say(f"{what}: nothing to do, the tables are up to date ({took:.2f} s)")
             return
-        new = dict(tables.items())
+        new = {b.article_id: b for b in tables.blocks}
         parse = f"; parsing {stats.parse_s:.2f} s of it" if stats.parse_s else ""
         o.say(f"{what}: tables refreshed in {took:.2f} s ({stats.summary()}{parse})")
         if not first:
@@ -175,7 +175,7 @@ class Watcher:
             self._extras(tables)
         for error in stats.export_errors:
             o.say(f"error: {error}")
-        self.tables = new
+        self.blocks = new
 
     def _extras(self, tables: Any) -> None:
         """The workbook, Parquet files and report of the refreshed tables, after the diff is on screen."""
@@ -195,10 +195,10 @@ class Watcher:
         if formats:
             self.opts.say(f"  {', '.join(formats)} updated in {time.perf_counter() - t0:.2f} s")
 
-    def _say_diff(self, new: dict[str, pd.DataFrame]) -> None:
+    def _say_diff(self, new: dict[str, Block]) -> None:
         from ..output.diff import diff
 
-        changes = diff(self.tables, new)
+        changes = diff(self.blocks or {}, new)
         if not changes:
             self.opts.say("  no row changed")
         for change in changes:
@@ -212,16 +212,33 @@ KEEP = {"_tagger", "reading", "secret", "umask", "model_id", "japanese_vocab", "
 
 
 def forget_rules(changed: list[str]) -> None:
-    """Drop the changed rule files and everything made of rule files (compiled patterns, dictionaries,
-    fingerprints), so that the next use reads them again. The model, the taggers and the code stay."""
+    """Drop the changed rule files and everything made of them (compiled patterns, dictionaries, fingerprints),
+    so that the next use reads them again. A rule family's own caches are dropped only when one of its rule
+    files (or of the families it uses) changed: recompiling every family's patterns after any edit costs more
+    than most refreshes. The model, the taggers and the code stay."""
     rulebook.forget(changed)
+    kept = _unaffected_families(set(changed))
     for name, module in list(sys.modules.items()):
         if not name.startswith("pipeline.") or name.startswith(("pipeline.parse", "pipeline.engine")):
+            continue
+        if any(name == package or name.startswith(package + ".") for package in kept):
             continue
         for attr, value in list(vars(module).items()):
             clear = getattr(value, "cache_clear", None)
             if callable(clear) and getattr(value, "__module__", "") == name and attr not in KEEP:
                 clear()
+
+
+def _unaffected_families(changed: set[str]) -> list[str]:
+    """The modules (``pipeline.extract.dates``) of the families that read none of the changed rule files."""
+    from ..extract.families import families
+
+    every = {f.name: f for f in families()}
+    return [
+        f"pipeline.{f.module}"
+        for f in every.values()
+        if not changed & set(f.rule_files + tuple(r for used in f.uses for r in every[used].rule_files))
+    ]
 
 
 def _rules_now() -> dict[str, dict[str, rulebook.Rule]]:
@@ -245,6 +262,27 @@ def _nlp() -> Any:
         _MODEL.append(ginza.load_model(fast=True))
         workers.SHARED_MODEL = _MODEL[0]  # the refreshes' workers (this process, or forked from it) use it
     return _MODEL[0]
+
+
+WARM_UP = "2030年4月1日、甲国の山田外相は乙国の国務長官と会談し、協力の強化で合意した。"
+
+
+def _warm_up(nlp: Any) -> None:
+    """Every rule family once on a short text of our own, so that the first refresh does not compile the rules
+    or import what a new article needs;
+    then everything made so far (the model, the compiled rules) is left out of the garbage collector's full
+    passes, which otherwise walk those millions of objects again in the middle of a refresh."""
+    import gc
+
+    from ..component import prepare_text
+    from ..parse import ginza
+    from ..prepare import dedup
+
+    article = prepare_text(WARM_UP, "warm-up")
+    dedup.signature(article.text)  # a new article's near-duplicate check imports datasketch (and SciPy)
+    extraction.extract(ginza.parse_article("warm-up", article.text, article.sentences, nlp))
+    gc.collect()
+    gc.freeze()
 
 
 def _wait_until_stable(paths: list[Path]) -> None:

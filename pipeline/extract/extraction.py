@@ -79,6 +79,7 @@ def extract_cached(
     found: dict[str, Any] = {}
     digests: dict[str, str] = {}
     ran: list[str] = []
+    keys: list[str] = []
     for family in families():
         key = cache_key(family.name, article_key, family_fingerprint(family), *(digests[n] for n in family.reads))
         entry = _load(store, key)
@@ -94,7 +95,8 @@ def extract_cached(
             store.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
             ran.append(family.name)
         digests[family.name], found[family.name] = entry
-    return _assemble(parsed.article_id, found), ran
+        keys.append(key)
+    return _assemble(parsed.article_id, found, cache_key(*keys)), ran
 
 
 def _carried(
@@ -168,7 +170,7 @@ def _load(store: DiskCache, key: str) -> Any:
         return None
 
 
-def _assemble(article_id: str, found: dict[str, Any]) -> Extraction:
+def _assemble(article_id: str, found: dict[str, Any], key: str = "") -> Extraction:
     person_mentions, persons = found["people"]
     org_mentions, orgs = found["organizations"]
     return Extraction(
@@ -180,4 +182,5 @@ def _assemble(article_id: str, found: dict[str, Any]) -> Extraction:
         found["agreements"],
         found["amounts"],
         found["events"],
+        key,
     )

@@ -1,11 +1,11 @@
-"""What changed between two sets of tables: rows added and removed per table, the first few shown."""
+"""What changed between two runs' tables: rows added and removed per table, the first few shown."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
-import pandas as pd
+from .tables import COLUMNS, Block
 
 # The columns that say what a row is, per table (ids and offsets left out: they shift when rows come and go).
 SHOWN = {
@@ -36,38 +36,37 @@ class TableDiff:
         return [head, *rows]
 
 
-def diff(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> list[TableDiff]:
-    """Per table present in both, the rows only one side has (as a multiset: a row twice counts twice).
-    Rows are compared by a vectorised hash, so only the rows that differ are turned into dicts."""
+def diff(before: dict[str, Block], after: dict[str, Block]) -> list[TableDiff]:
+    """Per table, the rows only one side has (as a multiset: a row twice counts twice), from the blocks of the
+    articles whose block changed (every row names its article, so the others cannot differ), in table order."""
+    changed = sorted(aid for aid in before.keys() | after.keys() if before.get(aid) is not after.get(aid))
     out = []
-    for name, new in after.items():
-        old = before.get(name)
-        if old is None or old.equals(new):
-            continue
-        ha, hb = _hashes(old), _hashes(new)
-        ca, cb = Counter(ha), Counter(hb)
-        plus, minus = cb - ca, ca - cb
-        added = _pick(new, hb, plus)
-        removed = _pick(old, ha, minus)
+    for name, columns in COLUMNS.items():
+        old = [r for aid in changed if aid in before for r in before[aid].rows[name]]
+        new = [r for aid in changed if aid in after for r in after[aid].rows[name]]
+        shown = [c for c in columns if c not in IGNORED]
+        ka, kb = [_key(r, shown) for r in old], [_key(r, shown) for r in new]
+        ca, cb = Counter(ka), Counter(kb)
+        added = _pick(new, kb, cb - ca, columns)
+        removed = _pick(old, ka, ca - cb, columns)
         if added or removed:
             out.append(TableDiff(name, added, removed))
     return out
 
 
-def _hashes(df: pd.DataFrame) -> list[int]:
-    cols = [c for c in df.columns if c not in IGNORED]
-    return pd.util.hash_pandas_object(df[cols].astype(str), index=False).tolist()
+def _key(row: dict, columns: list[str]) -> tuple:
+    return tuple(str(row[c]) for c in columns)
 
 
-def _pick(df: pd.DataFrame, hashes: list[int], wanted: Counter) -> list[dict]:
-    """The rows whose hash is wanted, as many times as wanted, in table order."""
+def _pick(rows: list[dict], keys: list[tuple], wanted: Counter, columns: list[str]) -> list[dict]:
+    """The rows whose key is wanted, as many times as wanted, in table order (the contract's columns)."""
     left = Counter(wanted)
-    rows = []
-    for i, h in enumerate(hashes):
-        if left[h] > 0:
-            left[h] -= 1
-            rows.append({k: str(v) for k, v in df.iloc[i].to_dict().items()})
-    return rows
+    picked = []
+    for row, k in zip(rows, keys, strict=True):
+        if left[k] > 0:
+            left[k] -= 1
+            picked.append({c: str(row[c]) for c in columns})
+    return picked
 
 
 def _describe(table: str, row: dict) -> str:

@@ -7,13 +7,14 @@ replaced atomically (temp file in the same folder, fsync, rename).
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..atomic import write_atomic
-from .tables import NUMERIC, Tables
+from .tables import COLUMNS, NUMERIC, Block, Tables
 
 # OWASP CSV injection: a cell starting with one of these may run as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -25,17 +26,41 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns:
-        if col not in NUMERIC:
-            out[col] = out[col].astype(str).map(neutralise)
-    return out
-
-
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    text = safe_frame(df).to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    return text.encode("utf-8-sig")
+    """One table as a CSV file's bytes (what ``export`` writes for it)."""
+    columns = list(df.columns)
+    return _file(columns, [_lines(columns, df.to_dict("records"))])
+
+
+def csv_lines(name: str, b: Block) -> bytes:
+    """The CSV lines of one article's rows of table ``name`` (made once per block)."""
+    lines = b.csv.get(name)
+    if lines is None:
+        lines = b.csv[name] = _lines(COLUMNS[name], b.rows[name])
+    return lines
+
+
+def table_bytes(name: str, tables: Tables) -> bytes:
+    """Table ``name`` as a CSV file's bytes: from its blocks' lines when it has blocks, else from its frame."""
+    if not tables.blocks:
+        return csv_bytes(getattr(tables, name))
+    return _file(COLUMNS[name], [csv_lines(name, b) for b in tables.blocks])
+
+
+def _file(columns: list[str], chunks: list[bytes]) -> bytes:
+    header = ",".join(columns) + "\r\n"  # plain names: nothing to quote or neutralise
+    return b"\xef\xbb\xbf" + header.encode("utf-8") + b"".join(chunks)
+
+
+def _lines(columns: list[str], rows: list[dict]) -> bytes:
+    """RFC 4180 lines (CRLF, quotes only where needed) of ``rows``' ``columns``, formula cells neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    guarded = [c not in NUMERIC for c in columns]
+    writer.writerows(
+        [neutralise(str(r[c])) if g else r[c] for c, g in zip(columns, guarded, strict=True)] for r in rows
+    )
+    return buffer.getvalue().encode("utf-8")
 
 
 def safe_file_name(article_id: str) -> str:
@@ -47,9 +72,9 @@ def safe_file_name(article_id: str) -> str:
 def export(tables: Tables, out: Path) -> list[Path]:
     """Write every table as ``out/<name>.csv``; returns the paths written."""
     written = []
-    for name, df in tables.items():
+    for name in COLUMNS:
         path = out / f"{name}.csv"
-        write_atomic(path, csv_bytes(df))
+        write_if_changed(path, table_bytes(name, tables))
         written.append(path)
     return written
 

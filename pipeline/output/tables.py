@@ -1,26 +1,22 @@
-"""Tables stage: plain records in, the contract's DataFrames out (spec/outputs.md)."""
+"""Tables stage: plain records in, the contract's DataFrames out (spec/outputs.md).
+
+Every table is sorted by ``article_id`` first and numbers its ids within each article, so a table is its
+articles' *blocks* (one article's rows of every table: sorted, numbered, linked) laid end to end in
+article-id order. A run builds one block per article; a long-lived ``watch`` keeps the blocks of the
+articles that did not change, and the CSVs are written from the blocks (``export``). The DataFrames are
+made from the blocks when first asked for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
-from ..records import (
-    Agreement,
-    Amount,
-    Article,
-    ArticleFacts,
-    DateMention,
-    Entity,
-    Event,
-    Extraction,
-    Removal,
-    Sentence,
-)
+from ..records import Article, ArticleFacts, Extraction
+from .rows import SEP, article_rows, extraction_rows
 
-SEP = " | "
+__all__ = ["COLUMNS", "NUMERIC", "SEP", "Block", "TableBuilder", "Tables", "block"]
 
 COLUMNS: dict[str, list[str]] = {
     "articles": [
@@ -155,9 +151,86 @@ SORT_KEYS: dict[str, list[str]] = {
 }
 
 
-@dataclass
+IDS = {"agreements": ("agreement_id", "a", 4), "amounts": ("amount_id", "q", 4), "events": ("event_id", "e", 3)}
+
+
+class Block:
+    """One article's rows of every table, in table order, numbered and linked; ``csv`` holds the CSV lines
+    ``export`` made of them (kept with the block, so an unchanged article is formatted once)."""
+
+    __slots__ = ("article_id", "csv", "rows")
+
+    def __init__(self, article_id: str, rows: dict[str, list[dict]]) -> None:
+        self.article_id = article_id
+        self.rows = rows
+        self.csv: dict[str, bytes] = {}
+
+    def sizes(self) -> dict[str, int]:
+        return {name: len(rows) for name, rows in self.rows.items()}
+
+
+def block(article: Article, facts: ArticleFacts | None, ex: Extraction | None) -> Block:
+    """The article's block: its own row (unless ``facts`` is None) and the rows of its extraction, if any."""
+    rows: dict[str, list[dict]] = {}
+    if facts is not None:
+        rows |= article_rows(article, facts)
+    if ex is not None:
+        rows |= extraction_rows(article, ex)
+    return _finished(article.article_id, rows)
+
+
+def _finished(aid: str, rows: dict[str, list[dict]]) -> Block:
+    """Rows typed as the tables type them, sorted by the tables' keys, numbered, and joined."""
+    done = {}
+    for name in COLUMNS:
+        cols = _columns(name)
+        numeric = NUMERIC.union(HIDDEN.get(name, ()))
+        typed = [{c: _typed(r.get(c), c in numeric) for c in cols} for r in rows.get(name, ())]
+        keys = SORT_KEYS[name][1:]  # the article id is the same in every row of a block
+        typed.sort(key=lambda r: tuple(r[k] for k in keys))
+        if name in IDS:
+            col, prefix, width = IDS[name]
+            for n, r in enumerate(typed, 1):
+                r[col] = f"{prefix}{n:0{width}d}"
+        done[name] = typed
+    _link(done["agreements"], done["events"])
+    return Block(aid, done)
+
+
+def _typed(value: object, numeric: bool) -> object:
+    """As the tables hold it: an integer, or a string (None and NaN are empty)."""
+    if numeric:
+        return int(value)  # type: ignore[call-overload]
+    return "" if value is None or value != value else str(value)
+
+
+def _link(agreements: list[dict], events: list[dict]) -> None:
+    """Agreements' ``event_id`` and ``repeat_of``, from the offsets they were joined by (in place)."""
+    event_id = {e["start"]: e["event_id"] for e in events}
+    agreement_id = {a["at"]: a["agreement_id"] for a in agreements}
+    for a in agreements:
+        a["event_id"] = event_id.get(a["event_at"], "")
+        a["repeat_of"] = agreement_id.get(a["repeat_at"], "")
+
+
+class TableBuilder:
+    """Collects rows article by article, then makes the tables (for a few articles; a run makes blocks)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, dict[str, list[dict]]] = {}
+
+    def add_article(self, article: Article, facts: ArticleFacts) -> None:
+        self._rows.setdefault(article.article_id, {}).update(article_rows(article, facts))
+
+    def add_extraction(self, article: Article, ex: Extraction) -> None:
+        self._rows.setdefault(article.article_id, {}).update(extraction_rows(article, ex))
+
+    def build(self) -> Tables:
+        return Tables.of([_finished(aid, rows) for aid, rows in self._rows.items()])
+
+
 class Tables:
-    """The eight tables of the output contract, as DataFrames."""
+    """The nine tables of the output contract, as DataFrames (each made from the blocks when first read)."""
 
     articles: pd.DataFrame
     mentions: pd.DataFrame
@@ -169,230 +242,53 @@ class Tables:
     duplicates: pd.DataFrame
     amounts: pd.DataFrame
 
-    def items(self) -> Iterable[tuple[str, pd.DataFrame]]:
-        return ((f.name, getattr(self, f.name)) for f in fields(self))
+    def __init__(self, **frames: pd.DataFrame) -> None:
+        if set(frames) != set(COLUMNS):
+            raise TypeError(f"Tables needs every table: {sorted(set(COLUMNS) ^ set(frames))}")
+        self.__dict__.update(frames)
+        self.blocks: list[Block] = []
+
+    @classmethod
+    def of(cls, blocks: Iterable[Block]) -> Tables:
+        """The tables of these blocks, in article-id order (whatever order they come in)."""
+        tables = cls.__new__(cls)
+        tables.blocks = sorted(blocks, key=lambda b: b.article_id)
+        return tables
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name not in COLUMNS:
+            raise AttributeError(name)
+        frame = _frame(name, [r for b in self.blocks for r in b.rows[name]])
+        self.__dict__[name] = frame
+        return frame
+
+    def items(self) -> Iterator[tuple[str, pd.DataFrame]]:
+        return ((name, getattr(self, name)) for name in COLUMNS)
+
+    def rows(self, name: str) -> Iterator[dict]:
+        """Table ``name``'s rows as dicts (from the blocks, without making the DataFrame)."""
+        if not self.blocks:
+            return iter(getattr(self, name).to_dict("records"))
+        return (r for b in self.blocks for r in b.rows[name])
+
+    def sizes(self) -> dict[str, int]:
+        """Rows per table (from the blocks, without making the DataFrames)."""
+        if not self.blocks:
+            return {name: len(getattr(self, name)) for name in COLUMNS}
+        return {name: sum(len(b.rows[name]) for b in self.blocks) for name in COLUMNS}
 
 
-class TableBuilder:
-    """Collects rows article by article (so parsed docs never pile up), then makes DataFrames."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, list[dict]] = {name: [] for name in COLUMNS}
-
-    def add_article(self, article: Article, facts: ArticleFacts) -> None:
-        self.rows["articles"].append(_article_row(article, facts))
-        self.rows["duplicates"] += [_removal_row(article.article_id, r) for r in article.removals]
-
-    def add_extraction(self, article: Article, ex: Extraction) -> None:
-        aid, text, sents = article.article_id, article.text, article.sentences
-        sentence_text = lambda i: _sentence(text, sents, i)
-        self.rows["mentions"] += _mention_rows(aid, ex, {s.index: s.section for s in sents})
-        self.rows["people"] += [_person_row(aid, e, sentence_text) for e in ex.people]
-        self.rows["organizations"] += [_organization_row(aid, e, sentence_text) for e in ex.organizations]
-        self.rows["dates"] += [_date_row(aid, d, sentence_text) for d in ex.dates]
-        event_at = {at: e.start for e in ex.events for at in e.agreements}
-        self.rows["agreements"] += [_agreement_row(aid, a, event_at.get(a.start, -1)) for a in ex.agreements]
-        self.rows["events"] += [_event_row(aid, e, sentence_text) for e in ex.events]
-        self.rows["amounts"] += [_amount_row(aid, q, sentence_text) for q in ex.amounts]
-
-    def build(self) -> Tables:
-        frames = {name: _frame(name, rows) for name, rows in self.rows.items()}
-        frames["agreements"]["agreement_id"] = _ids(frames["agreements"], "a")
-        frames["amounts"]["amount_id"] = _ids(frames["amounts"], "q")
-        frames["events"]["event_id"] = _ids(frames["events"], "e", width=3)
-        _link(frames["agreements"], frames["events"])
-        return Tables(**{name: df[COLUMNS[name]].reset_index(drop=True) for name, df in frames.items()})
-
-
-def _article_row(article: Article, facts: ArticleFacts) -> dict:
-    return {
-        "article_id": article.article_id,
-        "path": article.path,
-        "sha256": article.sha256,
-        "encoding": article.encoding,
-        "title": facts.title,
-        "source": facts.source,
-        "published": facts.published,
-        "published_from": facts.published_from,
-        "chars_raw": len(article.raw),
-        "chars_clean": len(article.text),
-        "chars_removed": sum(r.chars for r in article.removals),
-        "duplicate_of": article.duplicate_of,
-        "status": "error" if article.error or article.meta_error else "ok",
-        "error": article.error or (f"{article.meta_error} (text processed without it)" if article.meta_error else ""),
-        "format": article.format,
-        "pages": article.pages if article.format == "pdf" else "",
-        "warnings": article.warnings,
-    }
-
-
-def _removal_row(aid: str, r: Removal) -> dict:
-    return {
-        "article_id": aid,
-        "start": r.start,
-        "end": r.end,
-        "chars": r.chars,
-        "kind": r.kind,
-        "duplicate_of": r.duplicate_of,
-    }
-
-
-def _mention_rows(aid: str, ex: Extraction, section: dict[int, str]) -> list[dict]:
-    """Every person, organisation and date mention, in text order, numbered within the article."""
-    mentions = sorted(
-        [(m.start, m.end, m.label, m.text, m.sentence_index, m.canonical, m.rule) for m in ex.mentions]
-        + [(d.start, d.end, "DATE", d.text, d.sentence_index, d.value, d.rule) for d in ex.dates]
-    )
-    return [
-        {
-            "article_id": aid,
-            "mention_id": f"m{n:04d}",
-            "label": label,
-            "text": surface,
-            "start": start,
-            "end": end,
-            "sentence_index": si,
-            "section": section.get(si, "body"),
-            "canonical": canonical,
-            "rule": rule,
-        }
-        for n, (start, end, label, surface, si, canonical, rule) in enumerate(mentions, 1)
-    ]
-
-
-def _person_row(aid: str, e: Entity, sentence_text: Callable[[int], str]) -> dict:
-    return {
-        "article_id": aid,
-        "person": e.name,
-        "title": e.title,
-        "country": e.country,
-        **_entity_common(e, sentence_text),
-    }
-
-
-def _organization_row(aid: str, e: Entity, sentence_text: Callable[[int], str]) -> dict:
-    return {
-        "article_id": aid,
-        "organization": e.name,
-        "abbreviation": e.abbreviation,
-        "kind": e.kind,
-        "country": e.country,
-        **_entity_common(e, sentence_text),
-    }
-
-
-def _date_row(aid: str, d: DateMention, sentence_text: Callable[[int], str]) -> dict:
-    return {
-        "article_id": aid,
-        "start": d.start,
-        "end": d.end,
-        "text": d.text,
-        "value": d.value,
-        "kind": d.kind,
-        "anchor": d.anchor,
-        "sentence": sentence_text(d.sentence_index),
-        "rule": d.rule,
-    }
-
-
-def _agreement_row(aid: str, a: Agreement, event_at: int) -> dict:
-    return {
-        "article_id": aid,
-        "at": a.start,
-        "date": a.date,
-        "event": a.event,
-        "parties": SEP.join(a.parties),
-        "predicate": a.predicate,
-        "status": a.status,
-        "instrument": a.instrument,
-        "content": a.content,
-        "sentence": a.sentence,
-        "rule": a.rule,
-        "party_people": SEP.join(a.party_people),
-        "party_organizations": SEP.join(a.party_organizations),
-        "party_countries": SEP.join(a.party_countries),
-        "date_from": a.date_from,
-        "start": a.span_start if a.span_start >= 0 else a.start,
-        "end": a.end or a.start,
-        "sentence_index": a.sentence_index,
-        "event_at": event_at,
-        "repeat_at": a.repeat_of,
-    }
-
-
-def _event_row(aid: str, e: Event, sentence_text: Callable[[int], str]) -> dict:
-    return {
-        "article_id": aid,
-        "event": e.event,
-        "canonical": e.canonical,
-        "event_key": e.key,
-        "date": e.date,
-        "place": e.place,
-        "participants": SEP.join(e.participants),
-        "countries": SEP.join(e.countries),
-        "kind": e.kind,
-        "agreements": len(e.agreements),
-        "sentence": sentence_text(e.sentence_index),
-        "start": e.start,
-        "end": e.end,
-        "rule": e.rule,
-    }
-
-
-def _link(agreements: pd.DataFrame, events: pd.DataFrame) -> None:
-    """Agreements' ``event_id`` and ``repeat_of``, from the offsets they were joined by (in place)."""
-    event_id = dict(zip(zip(events["article_id"], events["start"]), events["event_id"]))
-    agreement_id = dict(zip(zip(agreements["article_id"], agreements["at"]), agreements["agreement_id"]))
-    keys = list(zip(agreements["article_id"], agreements["event_at"], agreements["repeat_at"]))
-    agreements["event_id"] = [event_id.get((a, e), "") for a, e, _ in keys]
-    agreements["repeat_of"] = [agreement_id.get((a, r), "") for a, _, r in keys]
-
-
-def _amount_row(aid: str, q: Amount, sentence_text: Callable[[int], str]) -> dict:
-    return {
-        "article_id": aid,
-        "text": q.text,
-        "value": q.value,
-        "unit": q.unit,
-        "kind": q.kind,
-        "approx": "true" if q.approx else "false",
-        "sentence_index": q.sentence_index,
-        "start": q.start,
-        "end": q.end,
-        "sentence": sentence_text(q.sentence_index),
-        "rule": q.rule,
-    }
-
-
-def _sentence(text: str, sentences: list[Sentence], index: int) -> str:
-    """Sentence ``index`` (the cleaner numbers sentences in order, so it is ``sentences[index]``)."""
-    s = sentences[index] if 0 <= index < len(sentences) else None
-    return text[s.start : s.end] if s else ""
-
-
-def _entity_common(e: Entity, sentence_text) -> dict:
-    first = e.first
-    return {
-        "surfaces": SEP.join(e.surfaces),
-        "mentions": len(e.mentions),
-        "first_sentence": sentence_text(first.sentence_index),
-        "rule": e.rule,
-        "first_start": first.start,
-    }
+def _columns(name: str) -> list[str]:
+    return list(dict.fromkeys(COLUMNS[name] + SORT_KEYS[name] + HIDDEN.get(name, [])))
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    cols = list(dict.fromkeys(COLUMNS[name] + SORT_KEYS[name] + HIDDEN.get(name, [])))
+    """The table's DataFrame: the contract's columns, integers as int64, the rest as strings."""
+    cols = _columns(name)
     df = pd.DataFrame(rows, columns=cols)
     for col in cols:
         if col in NUMERIC or col in HIDDEN.get(name, []):
             df[col] = pd.to_numeric(df[col]).astype("int64")
         else:
             df[col] = df[col].astype(object).fillna("").astype(str)
-    return df.sort_values(SORT_KEYS[name], kind="stable").reset_index(drop=True)
-
-
-def _ids(df: pd.DataFrame, prefix: str, width: int = 4) -> pd.Series:
-    """Ids numbered within each article, in sorted order (stable across runs)."""
-    numbers = df.groupby("article_id").cumcount() + 1
-    return pd.Series([f"{prefix}{n:0{width}d}" for n in numbers], index=df.index, dtype=object)
+    return df[COLUMNS[name]].reset_index(drop=True)
