@@ -252,7 +252,7 @@ class Extraction:
     agreements: list[Agreement] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    key: str = ""  # the cache keys of the family results it was assembled from ("" when not from the caches)
+    key: str = ""  # its article's key and its results' digests ("" when not from the caches): equal keys, equal results
 
 
 @dataclass

@@ -6,7 +6,8 @@ hour on the same corpus, so it keeps, from one refresh to the next:
 
 - the cache entries it read or wrote (prepared articles, family results, memos) in memory, in
   front of the same disk caches (``MemoryStore``: an entry is content-addressed, so a copy in
-  memory can never be stale; the disk still gets every new entry, so a later ``make run`` is warm);
+  memory can never be stale; the disk still gets every new entry, from a writer thread while the refresh
+  goes on, so a later ``make run`` is warm);
 - each article's title, source and published date (``facts``), by the article's bytes and the code
   and rules they come from;
 - no parsed documents: those stay in the parse cache (memory stays flat however many refreshes).
@@ -18,10 +19,12 @@ and share the process's memory copy-on-write. A refresh with little work runs it
 
 from __future__ import annotations
 
+import os
 import signal
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,12 +43,18 @@ FACTS_RULES = ("sources", "dates")
 
 
 class MemoryStore(DiskCache):
-    """A ``DiskCache`` with its entries also kept in memory, up to ``budget`` bytes (least recently used out)."""
+    """A ``DiskCache`` with its entries also kept in memory, up to ``budget`` bytes (least recently used out).
+
+    New entries reach the disk from a writer thread, while the refresh goes on (a rule edit carries or
+    makes hundreds of entries, and each file costs a create, a write and a rename); ``flush`` waits for
+    them. The thread belongs to the process that started it: a forked child starts its own."""
 
     def __init__(self, disk: DiskCache, budget: int = MEMORY_BUDGET) -> None:
         super().__init__(disk.root, disk.suffix)
         self.disk, self.budget, self.size = disk, budget, 0
         self._kept: OrderedDict[str, bytes] = OrderedDict()
+        self._writer: tuple[int, ThreadPoolExecutor] | None = None  # (pid, executor)
+        self._writing: list[Future] = []
 
     def get(self, key: str) -> bytes | None:
         payload = self._kept.get(key)
@@ -58,8 +67,16 @@ class MemoryStore(DiskCache):
         return payload
 
     def put(self, key: str, payload: bytes) -> None:
-        self.disk.put(key, payload)
         self._keep(key, payload)
+        if self._writer is None or self._writer[0] != os.getpid():
+            self._writer, self._writing = (os.getpid(), ThreadPoolExecutor(1, "cache-writer")), []
+        self._writing.append(self._writer[1].submit(self.disk.put, key, payload))
+
+    def flush(self) -> None:
+        """Wait until every entry put so far is on disk (a write that failed is raised here)."""
+        writing, self._writing = self._writing, []
+        for future in writing:
+            future.result()
 
     def has(self, key: str) -> bool:
         return key in self._kept or self.disk.has(key)
@@ -119,6 +136,11 @@ class Session:
         ids = {b.article_id for b in blocks}
         self._blocks = {aid: kept for aid, kept in self._blocks.items() if aid in ids}
 
+    def flush(self) -> None:
+        """Every cache entry of the refreshes so far on disk (a later ``make run`` finds them)."""
+        for store in self.stores.values():
+            store.flush()
+
     def pool(self, progress: Callable[[int], None] | None) -> ForkPool:
         return ForkPool(self, progress)
 
@@ -171,6 +193,7 @@ def _forked(session: Session, jobs: list[Job]) -> list[Outcome]:
     import multiprocessing
 
     global _CHILD
+    session.flush()  # no write of this process's in flight while it forks
     _CHILD = _local_worker(session)
     n = min(session.jobs, len(jobs))
     shares = [jobs[i::n] for i in range(n)]
@@ -196,4 +219,7 @@ def _quiet() -> None:
 
 def _run_share(share: list[Job]) -> list[Outcome]:
     assert _CHILD is not None
-    return [_CHILD.run(job) for job in share]
+    done = [_CHILD.run(job) for job in share]
+    assert isinstance(_CHILD.results, MemoryStore)
+    _CHILD.results.flush()  # the child's entries are on disk before it reports (and exits)
+    return done

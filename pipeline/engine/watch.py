@@ -176,6 +176,8 @@ class Watcher:
         for error in stats.export_errors:
             o.say(f"error: {error}")
         self.blocks = new
+        if self.session is not None:
+            self.session.flush()  # the cache entries written behind the refresh, before the next one
 
     def _extras(self, tables: Any) -> None:
         """The workbook, Parquet files and report of the refreshed tables, after the diff is on screen."""
@@ -324,6 +326,9 @@ def watch(opts: Options, stop: Any = None) -> int:
         except KeyboardInterrupt:  # Ctrl-C while a batch was being handled: its refresh may be half written
             opts.say(f"watch stopped during a refresh: the next run or watch in {opts.out}/ completes the tables")
             return 130
+        finally:
+            if watcher.session is not None:
+                watcher.session.flush()  # the last refresh's cache entries, for the next run
         opts.say(f"watch stopped after {watcher.refreshes} refreshes; the tables in {opts.out}/ are complete")
         return 0
     finally:

@@ -41,11 +41,6 @@ def family_fingerprint(family: Family) -> str:
     return fingerprint(modules, family.rule_files + tuple(r for f in used for r in f.rule_files), family.packages)
 
 
-def read_by_others() -> set[str]:
-    """The families whose results another family takes as input (only their results are digested)."""
-    return {name for family in families() for name in family.reads}
-
-
 def extract(parsed: ParsedArticle) -> Extraction:
     """Every family in run order on one parsed article; no cache."""
     return _assemble(parsed.article_id, run_all(parsed))
@@ -75,11 +70,9 @@ def extract_cached(
     Returns the extraction and the names of the families that ran.
     """
     article_key = cache_key(parse_key, parsed.text, repr(parsed.sentences), parsed.published or "")
-    read = read_by_others()
     found: dict[str, Any] = {}
     digests: dict[str, str] = {}
     ran: list[str] = []
-    keys: list[str] = []
     for family in families():
         key = cache_key(family.name, article_key, family_fingerprint(family), *(digests[n] for n in family.reads))
         entry = _load(store, key)
@@ -91,12 +84,12 @@ def extract_cached(
                     raise NeedsParse(parsed.article_id, ran)
                 parsed = replace(parsed, docs=load_docs())
             value = _run(family, parsed, found, store, parse_key)
-            entry = (_digest(value) if family.name in read else "", value)
+            entry = (_digest(value), value)
             store.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
             ran.append(family.name)
         digests[family.name], found[family.name] = entry
-        keys.append(key)
-    return _assemble(parsed.article_id, found, cache_key(*keys)), ran
+    # By content: an edit that leaves an article's results as they were leaves its extraction's key too.
+    return _assemble(parsed.article_id, found, cache_key(article_key, *digests.values())), ran
 
 
 def _carried(
@@ -149,7 +142,8 @@ def _memo_key(family: Family, parse_key: str) -> str:
 
 
 def _digest(value: Any) -> str:
-    """What the families reading this result are keyed by; cached with it, so a hit does not recompute it.
+    """What the families reading this result are keyed by, and the extraction's key; cached with it, so a hit
+    does not recompute it.
 
     By content, not by pickle bytes: equal results give equal keys downstream however they were built.
     """
