@@ -303,9 +303,10 @@ def _tables(
         facts = info.get(article.article_id, ArticleFacts()) if article.ok else ArticleFacts()
         blocks.append(session.block(article, facts, ex) if session else _block(article, facts, ex))
         if out is not None and article.ok:
-            written.append(export.export_clean_text(article.article_id, article.text, out))
+            write = session.write_if_changed if session else None
+            written.append(export.export_clean_text(article.article_id, article.text, out, write))
             if article.format == "pdf":
-                written.append(export.export_raw_text(article.article_id, article.raw, out))
+                written.append(export.export_raw_text(article.article_id, article.raw, out, write))
     tables = Tables.of(blocks)
     if session is not None:
         session.keep_blocks(tables.blocks)  # an article gone from the corpus is forgotten

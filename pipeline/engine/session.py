@@ -19,6 +19,7 @@ and share the process's memory copy-on-write. A refresh with little work runs it
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import warnings
@@ -31,6 +32,7 @@ from typing import Any
 
 from ..cache import DiskCache, cache_key, fingerprint
 from ..extract.extraction import Carry
+from ..output.export import write_if_changed
 from ..output.rows import article_rows
 from ..output.tables import Block, block
 from ..records import Article, ArticleFacts, Extraction
@@ -107,6 +109,7 @@ class Session:
     forking: bool = True  # runs use ``ForkPool`` (False: the run's own parser server and workers)
     _facts: dict[str, tuple[str, ArticleFacts]] = field(default_factory=dict)  # article id → (key, facts)
     _blocks: dict[str, tuple[str, Block]] = field(default_factory=dict)  # article id → (what it was made of, block)
+    _files: dict[Path, tuple[int, int, bytes]] = field(default_factory=dict)  # path → (size, mtime, digest) written
 
     def store(self, name: str, disk: DiskCache) -> MemoryStore:
         """The in-memory layer over the stage cache ``name`` (``prepare``, ``extract``)."""
@@ -130,6 +133,21 @@ class Session:
         if kept is None or kept[0] != made_of or (ex is not None and not ex.key):
             kept = self._blocks[article.article_id] = (made_of, block(article, facts, ex))
         return kept[1]
+
+    def write_if_changed(self, path: Path, data: bytes) -> Path:
+        """``export.write_if_changed`` without reading the file back when it is as this session left it
+        (same size and time, and the bytes it was written with are these)."""
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        try:
+            st = path.stat()
+            unchanged = self._files.get(path) == (st.st_size, st.st_mtime_ns, digest)
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            write_if_changed(path, data)
+            st = path.stat()
+            self._files[path] = (st.st_size, st.st_mtime_ns, digest)
+        return path
 
     def keep_blocks(self, blocks: list[Block]) -> None:
         """Forget the blocks of articles that are not among these (deleted or renamed)."""

@@ -108,6 +108,7 @@ class Watcher:
             return False
         self.rules = _rules_now()
         self.rules_current = True
+        _compile_rules()
         if screening is not None and self.session is not None:
             self.session.carry = screening.carry()
         return True
@@ -271,9 +272,9 @@ WARM_UP = "2030年4月1日、甲国の山田外相は乙国の国務長官と会
 
 def _warm_up(nlp: Any) -> None:
     """Every rule family once on a short text of our own, so that the first refresh does not compile the rules
-    or import what a new article needs;
-    then everything made so far (the model, the compiled rules) is left out of the garbage collector's full
-    passes, which otherwise walk those millions of objects again in the middle of a refresh."""
+    or import what a new article needs; then everything made so far (the model, the compiled rules) is left
+    out of the garbage collector's full passes, which otherwise walk those millions of objects again in the
+    middle of a refresh."""
     import gc
 
     from ..component import prepare_text
@@ -282,9 +283,20 @@ def _warm_up(nlp: Any) -> None:
 
     article = prepare_text(WARM_UP, "warm-up")
     dedup.signature(article.text)  # a new article's near-duplicate check imports datasketch (and SciPy)
-    extraction.extract(ginza.parse_article("warm-up", article.text, article.sentences, nlp))
+    _WARM.append(ginza.parse_article("warm-up", article.text, article.sentences, nlp))
+    _compile_rules()
     gc.collect()
     gc.freeze()
+
+
+def _compile_rules() -> None:
+    """Compile what an edit made the families forget, here: the workers forked for the refresh inherit it,
+    and the refreshes run in this process (a new article) find it ready."""
+    if _WARM:
+        extraction.extract(_WARM[0])
+
+
+_WARM: list[Any] = []  # the warm-up text, parsed once
 
 
 def _wait_until_stable(paths: list[Path]) -> None:

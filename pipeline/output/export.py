@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from .tables import COLUMNS, NUMERIC, Block, Tables
 
 # OWASP CSV injection: a cell starting with one of these may run as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+Writer = Callable[[Path, bytes], Path]  # writes a file unless it already holds the bytes; returns its path
 SAFE_NAME = re.compile(r"[^0-9A-Za-z_.\-\u3040-\u30ff\u3400-\u9fff]")
 
 
@@ -79,15 +81,15 @@ def export(tables: Tables, out: Path) -> list[Path]:
     return written
 
 
-def export_clean_text(article_id: str, text: str, out: Path) -> Path:
+def export_clean_text(article_id: str, text: str, out: Path, write: Writer | None = None) -> Path:
     """Write the article's clean text (offsets in the tables point into it), unless it is already there."""
-    return write_if_changed(out / "clean" / f"{safe_file_name(article_id)}.txt", text.encode("utf-8"))
+    return (write or write_if_changed)(out / "clean" / f"{safe_file_name(article_id)}.txt", text.encode("utf-8"))
 
 
-def export_raw_text(article_id: str, text: str, out: Path) -> Path:
+def export_raw_text(article_id: str, text: str, out: Path, write: Writer | None = None) -> Path:
     """Write the text a PDF's text layer gave (``outputs/raw/<id>.txt``), so the clean text can be checked
     against what was extracted."""
-    return write_if_changed(out / "raw" / f"{safe_file_name(article_id)}.txt", text.encode("utf-8"))
+    return (write or write_if_changed)(out / "raw" / f"{safe_file_name(article_id)}.txt", text.encode("utf-8"))
 
 
 def remove_stale_texts(out: Path, written: list[Path]) -> None:
