@@ -152,11 +152,17 @@ def _frame_heads(doc: Doc, left: int, end: int, frames: Frames) -> Iterator[int]
     acting = lambda i: (
         doc[i].lemma_ in meeting and (doc[i].pos_ == "VERB" or any(c.dep_ == "aux" for c in doc[i].children))
     )
+    day_parts = set(config().s["day_parts"])
     for k in (i for i in range(left, end) if i in frames.parties or i in frames.setting or acting(i)):
         while (
             k < doc[k].head.i < end
             and doc[k].dep_ in ("nmod", "compound", "nummod")
-            and (doc[k].head.i in frames.setting or doc[k].head.i in frames.parties)
+            and (
+                doc[k].head.i in frames.setting
+                or doc[k].head.i in frames.parties
+                # 14日未明、: the part of the day the date heads is the date's phrase
+                or (k in frames.setting and doc[k].head.text in day_parts)
+            )
         ):
             k = doc[k].head.i
         while k + 1 < end and (k + 1 in frames.parties or doc[k + 1].head.i == k and doc[k + 1].dep_ == "compound"):

@@ -25,7 +25,7 @@ DAY = re.compile(r"\d{4}-\d\d-\d\d")
 def _date_from_paragraph(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMention]) -> None:
     """A concluded statement with no date of its own, after a sentence of its paragraph that names the day
     (青葉市と…大学は20日、…協定を締結した。…締結式には…が出席し、協定書に署名した。): that day, the
-    nearest before it — not the publication's."""
+    nearest before it — not the publication's; with none in its paragraph, the story's last dated statement."""
     by_sentence: dict[int, list[str]] = {}
     for d in dates:
         if d.kind == "date" and DAY.fullmatch(d.value) and d.anchor != "unresolved":
@@ -33,14 +33,35 @@ def _date_from_paragraph(kept: list[Cand], parsed: ParsedArticle, dates: list[Da
     for c in kept:
         if c.date and c.date_from != "published" or c.status != "concluded" or _is_headline(c, parsed):
             continue  # a date the statement's sentence or meeting gives beats its paragraph's
-        paragraph = parsed.sentences[c.index].paragraph
-        for j in range(c.index - 1, -1, -1):
-            if parsed.sentences[j].paragraph != paragraph:
-                break
-            days = [v for v in by_sentence.get(j, []) if not parsed.published or v <= parsed.published]
-            if days:
-                c.date, c.date_from = days[-1], "context"
-                break
+        day = _paragraph_day(c, parsed, by_sentence)
+        if day:
+            c.date, c.date_from = day, "context"
+        else:
+            _date_from_story_event(c, kept, parsed)
+
+
+def _paragraph_day(c: Cand, parsed: ParsedArticle, by_sentence: dict[int, list[str]]) -> str:
+    """The day named by the nearest sentence before c in its paragraph (not after the publication), or ""."""
+    paragraph = parsed.sentences[c.index].paragraph
+    for j in range(c.index - 1, -1, -1):
+        if parsed.sentences[j].paragraph != paragraph:
+            return ""
+        days = [v for v in by_sentence.get(j, []) if not parsed.published or v <= parsed.published]
+        if days:
+            return days[-1]
+    return ""
+
+
+def _date_from_story_event(c: Cand, kept: list[Cand], parsed: ParsedArticle) -> None:
+    """Across paragraphs (a news story gives each sentence its own), the day of the nearest statement before
+    it that its own sentence dates (日比両政府は1日、…に署名した。…両氏は…で一致した。 → the 1st)."""
+    before = [
+        o
+        for o in kept
+        if o.index < c.index and o.date_from == "sentence" and DAY.fullmatch(o.date) and not _is_headline(o, parsed)
+    ]
+    if before and (not parsed.published or before[-1].date <= parsed.published):
+        c.date, c.date_from = before[-1].date, "context"
 
 
 def _is_headline(c: Cand, parsed: ParsedArticle) -> bool:
