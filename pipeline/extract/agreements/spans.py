@@ -214,6 +214,8 @@ def _chunk_end(doc: Doc, k: int, end: int, markers: tuple[str, ...]) -> int | No
         after += 1
     if after >= end or doc[after].text not in markers:
         return None
+    if doc[after].text == "に" and after + 1 < end and doc[after + 1].lemma_ in config().s["aim_particles"]:
+        return None  # 外相会談に向けて、/ 来月に向け: the word is part of what is stated (not 会談において)
     while (
         after < end and k <= doc[after].head.i < after and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT")
     ):
