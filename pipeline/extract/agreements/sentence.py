@@ -12,7 +12,7 @@ from .events import SentInfo, _topic_dates
 from .matching import _matches
 from .parties import PartySpan, _marker, _subject, pair_of
 from .rulefile import config
-from .spans import Frames, _antecedent, _content_span, _own_clause
+from .spans import Frames, _antecedent, _content_span, _own_clause, _talks_topic
 from .syntax import _background, _chain_end, _leftmost, _scope
 
 
@@ -48,7 +48,7 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     info = ctx.article.info[c.index]
     c.content = info.text[c.span[0] : c.span[1]] if c.span else ""
     if not c.content.strip() and c.mode != "headline":
-        c.content = _antecedent(parsed, c.index)
+        c.content = _antecedent(parsed, c.index) or _talks_topic(c)
     _fill_parties(c, info, ctx)
     if not c.parties:
         _take_leading_subject(c, info, ctx)

@@ -294,6 +294,15 @@ def _antecedent(parsed: ParsedArticle, index: int) -> str:
     return parsed.text[same[-1].start : same[-1].end].rstrip("。") if same else ""
 
 
+def _talks_topic(c: Cand) -> str:
+    """With nothing before it to point back to, the talks the statement came out of when they name their
+    subject (両政府は14日、関税協議で合意した → 関税協議): what was agreed on, as far as the text says."""
+    for t in c.pred.children:
+        if t.dep_ == "obl" and t.lemma_ in config().s["talks_nouns"] and any(ch.dep_ == "compound" for ch in t.children):
+            return t.doc[_leftmost(t) : t.i + 1].text
+    return ""
+
+
 def _own_clause(c: Cand, cands: list[Cand]) -> set[int]:
     """The predicate's clause without its content, other predicates' clauses and background."""
     ids = {t.i for t in c.anchor.subtree} | {t.i for t in c.pred.subtree}
