@@ -127,6 +127,16 @@ def _marker(text: str, span: PartySpan) -> str:
     return mark
 
 
+def coordinated(spans: list[PartySpan], text: str, last: PartySpan) -> list[PartySpan]:
+    """``last`` and the parties coordinated before it (山田知事と田村市長が: both)."""
+    group = [last]
+    for s in reversed([s for s in spans if s.end <= last.start]):
+        if not re.fullmatch(config().s["parties"]["coordination_regex"], text[s.end : group[0].start]):
+            break
+        group.insert(0, s)
+    return group
+
+
 def _subject(
     spans: list[PartySpan],
     text: str,
@@ -153,12 +163,7 @@ def _subject(
     # …から marks the speaker of a one-sided statement (岩屋大臣から、…再会を歓迎する).
     marked = [s for s in inside if _marker(text, s) in ("は", "が", "も", "で", "から")]
     topics = [s for s in marked if _marker(text, s) in ("は", "も")]  # a topic beats an embedded が
-    group = [(topics or marked)[-1]] if marked else []
-    for s in reversed([s for s in inside if group and s.end <= group[0].start]):
-        if re.fullmatch(config().s["parties"]["coordination_regex"], text[s.end : group[0].start]):
-            group.insert(0, s)
-        else:
-            break
+    group = coordinated(inside, text, (topics or marked)[-1]) if marked else []
     partners = [
         s
         for s in inside

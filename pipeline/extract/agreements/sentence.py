@@ -10,7 +10,7 @@ from .context import Context
 from .decisions import _absorb, _apply_pattern_excludes, _exclude_inside_content, _section_rule, _status, _tense
 from .events import SentInfo, _topic_dates
 from .matching import _matches
-from .parties import PartySpan, _marker, _subject, pair_of
+from .parties import PartySpan, _marker, _subject, coordinated, pair_of
 from .rulefile import config
 from .spans import Frames, _antecedent, _content_span, _own_clause, _talks_topic
 from .syntax import _background, _chain_end, _leftmost, _scope
@@ -103,7 +103,7 @@ def _own_subject(c: Cand, info: SentInfo) -> list[PartySpan]:
             if child.dep_ == "nsubj" and any(t.text == "が" and t.dep_ == "case" for t in child.children):
                 spans = [p for p in info.parties if p.start <= child.idx < p.end]
                 if spans and (not c.span or spans[0].end <= c.span[0]):
-                    return spans[:1]
+                    return coordinated(info.parties, info.text, spans[0])
     return []
 
 

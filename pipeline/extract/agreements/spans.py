@@ -297,8 +297,9 @@ def _antecedent(parsed: ParsedArticle, index: int) -> str:
 def _talks_topic(c: Cand) -> str:
     """With nothing before it to point back to, the talks the statement came out of when they name their
     subject (両政府は14日、関税協議で合意した → 関税協議): what was agreed on, as far as the text says."""
+    talks = config().s["talks_nouns"]
     for t in c.pred.children:
-        if t.dep_ == "obl" and t.lemma_ in config().s["talks_nouns"] and any(ch.dep_ == "compound" for ch in t.children):
+        if t.dep_ == "obl" and t.lemma_ in talks and any(ch.dep_ == "compound" for ch in t.children):
             return t.doc[_leftmost(t) : t.i + 1].text
     return ""
 
