@@ -129,6 +129,11 @@ def res_range_start(c: Candidate, ctx: Context) -> Resolved:
     return (res_bare_day if c.day is not None else res_bare_date)(c, ctx)
 
 
+def res_both_days(c: Candidate, ctx: Context) -> Resolved:
+    """The first day of `10月3、4両日` (a month and a day) or of `3、4両日` (a day)."""
+    return (res_bare_date if c.month is not None else res_bare_day)(c, ctx)
+
+
 def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
     n = y * 12 + (m - 1) + k
     return n // 12, n % 12 + 1
@@ -259,6 +264,7 @@ RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved]] = {
     "bare_date": res_bare_date,
     "bare_day": res_bare_day,
     "range_start": res_range_start,
+    "both_days": res_both_days,
     "relative": res_relative,
     "backref": res_backref,
     "time": res_time,
