@@ -277,13 +277,10 @@ def _warm_up(nlp: Any) -> None:
     middle of a refresh."""
     import gc
 
-    from ..component import prepare_text
-    from ..parse import ginza
     from ..prepare import dedup
 
-    article = prepare_text(WARM_UP, "warm-up")
-    dedup.signature(article.text)  # a new article's near-duplicate check imports datasketch (and SciPy)
-    _WARM.append(ginza.parse_article("warm-up", article.text, article.sentences, nlp))
+    dedup.signature(WARM_UP)  # a new article's near-duplicate check imports datasketch (and SciPy)
+    _WARM.append(examples.parse_example(WARM_UP, nlp))
     _compile_rules()
     gc.collect()
     gc.freeze()
