@@ -65,6 +65,49 @@ def test_synthetic_identical_on_a_local_cluster_and_cached_there(synthetic, tmp_
     assert outputs(tmp_path / "again") == expected
 
 
+@pytest.mark.parametrize("inputs", ["auto", "data"])
+def test_workers_read_a_corpus_they_see_else_get_its_text(inputs, synthetic, client, tmp_path, monkeypatch):
+    """A corpus the workers read at the client's paths (a LocalCluster shares this machine's disk) is read,
+    cleaned and de-duplicated by them — the client prepares nothing; with ``data`` the client prepares and
+    sends the text. The tables are the same either way."""
+    from pipeline.engine.cluster import pool
+
+    corpus, expected = synthetic
+    monkeypatch.setenv(pool.INPUTS_ENV, inputs)
+    if inputs == "auto":
+
+        def refuse(*_args, **_kwargs):
+            raise AssertionError("the client prepared a file the workers can read")
+
+        monkeypatch.setattr(pool, "prepare", refuse)
+    _, stats = run_with_stats(corpus, tmp_path / "out", cache_dir=tmp_path / "cache", scheduler=client, **QUICK)
+    assert stats.inputs == ("shared" if inputs == "auto" else "data")
+    assert outputs(tmp_path / "out") == expected
+
+
+def test_inputs_mode_names_the_workers_that_do_not_see_the_corpus(tmp_path, monkeypatch):
+    """``auto`` falls back to task data when a worker does not read the files at the client's paths;
+    ``shared`` then fails the run naming it; anything else is refused."""
+    from pipeline.engine.cluster import ClusterError, pool
+    from pipeline.prepare import reading
+
+    synth_corpus(tmp_path / "corpus", 3, seed_paragraphs(ROOT / "corpus"))
+    files = reading.discover(tmp_path / "corpus")
+
+    class Cluster:  # what ``client.run`` answers: one worker sees the files, the other does not
+        def run(self, check, paths, sizes):
+            return {"tcp://10.0.0.1:1": check(paths, sizes), "tcp://10.0.0.2:1": check(paths, [n + 1 for n in sizes])}
+
+    monkeypatch.setenv(pool.INPUTS_ENV, "auto")
+    assert pool.inputs_mode(Cluster(), files) == "data"
+    monkeypatch.setenv(pool.INPUTS_ENV, "shared")
+    with pytest.raises(ClusterError, match=r"do not read the corpus at .*: tcp://10\.0\.0\.2:1$"):
+        pool.inputs_mode(Cluster(), files)
+    monkeypatch.setenv(pool.INPUTS_ENV, "nfs")
+    with pytest.raises(ClusterError, match="expected auto, shared or data"):
+        pool.inputs_mode(Cluster(), files)
+
+
 def test_a_worker_killed_mid_run_loses_nothing(synthetic, client, tmp_path, monkeypatch):
     corpus, expected = synthetic
     monkeypatch.setenv("PIPELINE_CLUSTER_BATCH", "1")  # many small tasks: the run is still going at the kill

@@ -11,7 +11,7 @@ import copy
 import os
 import warnings
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,7 @@ class RunStats:
     up_to_date: bool = False  # nothing changed since the last run into the same folder: nothing was done
     near_duplicates: int = 0  # articles that repeat an earlier one (only their new blocks were parsed)
     export_errors: list[str] = field(default_factory=list)  # the workbook or Parquet files not written, and why
+    inputs: str = ""  # on a cluster: shared (the workers read the corpus) or data (sent to them); else empty
 
     def summary(self) -> str:
         if self.up_to_date:
@@ -225,10 +226,9 @@ def _extract_all(
     bar.stage("reading", len(files))
     with _pool(cache_root, jobs, fast, bar, scheduler, session) as pool:
         # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
-        for f in files:
+        for article in _prepared(files, prepared, pool):
             bar.advance()
             bar.describe("reading")
-            article = prepare(f, prepared, on_miss=pool.preload)
             articles.append(article)
             if not article.ok:
                 continue
@@ -275,6 +275,7 @@ def _extract_all(
             errors[o.article_id] = o.error
     for article in articles:
         article.error = errors.get(article.article_id, article.error)
+    stats.inputs = getattr(pool, "inputs", "")
     return articles, info, found
 
 
@@ -358,6 +359,14 @@ def writer(fmt: str, corpus: Path) -> Callable[[Tables, Path], list[Path]]:
     from ..output.parquet import export_parquet
 
     return export_parquet
+
+
+def _prepared(files: list[reading.InputFile], store: Any, pool: Any) -> Iterator[Article]:
+    """Each file read, cleaned and de-duplicated within itself, in order: here, or by the cluster's workers
+    when they read the corpus themselves (``ClusterPool.prepared``)."""
+    if hasattr(pool, "prepared"):
+        return pool.prepared(files, store, pool.preload)
+    return (prepare(f, store, on_miss=pool.preload) for f in files)
 
 
 def _facts(article: Article, session: Session | None) -> ArticleFacts:

@@ -10,20 +10,26 @@ pile up on the cluster or here.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import os
 import queue
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from distributed import Client, Future, LocalCluster, as_completed
 
+from ...cache import DiskCache
+from ...prepare.reading import InputFile
+from ...prepare.stage import prepare
+from ...records import Article
 from .. import pool as local_pool
 from ..workers import Job, Outcome
 from . import ClusterError, timeout
-from .plugin import PipelinePlugin, problems, run_batch
+from .plugin import PipelinePlugin, prepare_batch, problems, run_batch, sees
 from .versions import versions
 
 # Articles per task. A synthetic article (~1,900 chars) takes ~0.25 s to parse and extract on one core, Dask's
@@ -31,6 +37,12 @@ from .versions import versions
 # (measured: README, "Running on a cluster").
 BATCH = 4
 BATCH_ENV = "PIPELINE_CLUSTER_BATCH"
+# Where the workers get the articles' text: ``shared`` (they read the corpus at the client's paths, and
+# prepare each file themselves), ``data`` (the client prepares and sends the text), ``auto`` (shared when every
+# worker reads a sample of the corpus at the client's paths with the client's sizes; the default).
+INPUTS_ENV = "PIPELINE_CLUSTER_INPUTS"
+PREPARE_BATCH = 8  # files per prepare task (reading and cleaning one takes ~10 ms)
+PREPARE_AHEAD = 4  # prepare tasks in flight per worker: enough to keep them busy, few results waiting
 _IDLE = object()  # the feeder's queue had nothing new
 
 
@@ -57,6 +69,8 @@ class ClusterPool(local_pool.Fed):
         self._client: Client | None = None
         self._cluster: LocalCluster | None = None
         self._stop = threading.Event()
+        self._ready = threading.Event()  # the feeder has a client and the workers are set up (or it failed)
+        self.inputs = ""  # shared | data, once ``prepared`` has decided
 
     def __enter__(self) -> ClusterPool:
         if isinstance(self.scheduler, str) and not self.scheduler.startswith("local:"):
@@ -77,6 +91,46 @@ class ClusterPool(local_pool.Fed):
             self._batch = []
         self._collect(block=False)
 
+    def prepared(
+        self, files: list[InputFile], store: DiskCache, on_miss: Callable[[], None] | None
+    ) -> Iterator[Article]:
+        """Each file read, cleaned and its repeated blocks dropped, in the files' order: by the workers when
+        they read the corpus at this machine's paths (a shared filesystem: ``inputs`` is ``shared``), else
+        here, and the text reaches the workers as task data (``data``)."""
+        self._feed(load_model=False)
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._client is not None
+        self.inputs = inputs_mode(self._client, files)
+        if self.announce:
+            print(f"inputs: {INPUTS_SAID[self.inputs]}", file=sys.stderr)
+        if self.inputs == "data":
+            yield from (prepare(f, store, on_miss=on_miss) for f in files)
+        else:
+            yield from self._prepared_there(self._client, files, on_miss)
+
+    def _prepared_there(
+        self, client: Client, files: list[InputFile], on_miss: Callable[[], None] | None
+    ) -> Iterator[Article]:
+        """The workers' prepared articles in order, a few batches ahead (their results wait on the workers)."""
+        batches = iter([files[i : i + PREPARE_BATCH] for i in range(0, len(files), PREPARE_BATCH)])
+        pending: collections.deque[Future] = collections.deque()
+
+        def submit() -> None:
+            for batch in itertools.islice(batches, 1):
+                sizes = [_size(f) for f in batch]
+                pending.append(client.submit(prepare_batch, batch, sizes, pure=False, priority=1))
+
+        for _ in range(PREPARE_AHEAD * max(1, len(client.scheduler_info().get("workers", {})))):
+            submit()
+        while pending:
+            articles, missed = pending.popleft().result()
+            submit()
+            if missed and on_miss is not None:
+                on_miss()
+            yield from articles
+
     def _feeding(self, load_model: bool) -> None:
         """The feeder thread: connect, set the workers up, then submit batches and collect finished ones."""
         try:
@@ -84,6 +138,7 @@ class ClusterPool(local_pool.Fed):
             wait_for_workers(client)
             client.register_plugin(PipelinePlugin(str(self.cache_root), self.fast, versions(), load_model))
             check_workers(client)
+            self._ready.set()
             done = as_completed(loop=client.loop, with_results=True, raise_errors=False)
             chars: dict[Any, int] = {}
             while (batch := self._next_batch()) is not None:
@@ -97,6 +152,7 @@ class ClusterPool(local_pool.Fed):
         except BaseException as exc:  # noqa: BLE001 - raised again in the runner's thread
             self._error = exc
         finally:
+            self._ready.set()
             self._results.put(None)
 
     def _start(self) -> Client:
@@ -164,6 +220,36 @@ class ClusterPool(local_pool.Fed):
         closing = threading.Thread(target=lambda: (client.close(), cluster and cluster.close()), daemon=True)
         closing.start()
         local_pool._exiting.append(closing)  # joined by ``wait_for_exits``, while the tables are built
+
+
+INPUTS_SAID = {
+    "shared": "the workers read the corpus themselves (same paths on a shared filesystem)",
+    "data": "sent to the workers as task data (they do not see the corpus at this machine's paths)",
+}
+
+
+def inputs_mode(client: Client, files: list[InputFile]) -> str:
+    """``shared`` or ``data``: as ``PIPELINE_CLUSTER_INPUTS`` says, else (``auto``) shared when every worker
+    reads a sample of the files at the same paths with the same sizes."""
+    wanted = (os.environ.get(INPUTS_ENV) or "auto").strip().lower()
+    if wanted not in ("auto", "shared", "data"):
+        raise ClusterError(f"{INPUTS_ENV}={wanted!r}: expected auto, shared or data")
+    if wanted == "data" or not files:
+        return "data"
+    sample = files[:: max(1, len(files) // 3)][:3]
+    seen = client.run(sees, [str(f.path) for f in sample], [_size(f) for f in sample])
+    blind = sorted(addr for addr, ok in seen.items() if not ok)
+    if blind and wanted == "shared":
+        where = sample[0].corpus
+        raise ClusterError(f"{INPUTS_ENV}=shared, but workers do not read the corpus at {where}: {', '.join(blind)}")
+    return "data" if blind else "shared"
+
+
+def _size(f: InputFile) -> int:
+    try:
+        return f.path.stat().st_size
+    except OSError:
+        return -1  # the worker's read reports the file as the client's would
 
 
 def connect(address: str) -> Client:

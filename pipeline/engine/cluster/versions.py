@@ -13,12 +13,15 @@ from ...cache import fingerprint, secret
 from ...extract import extraction
 from ...extract.families import families
 from ...parse import ginza
+from ...prepare.stage import PREPARE_CODE, PREPARE_PACKAGES, PREPARE_RULES
 
 
 def versions() -> dict[str, str]:
     """Everything a result depends on, by name: each rule family's code and rules, the parser, the cache key."""
     found = {f"code and rules of the {f.name} family": extraction.family_fingerprint(f) for f in families()}
     found["code of the parse and worker stages"] = fingerprint(("parse", "engine.workers", "records"))
+    # the workers prepare the articles when they can read the corpus (``pool``: inputs shared)
+    found["code and rules of the prepare stage"] = fingerprint(PREPARE_CODE, PREPARE_RULES, PREPARE_PACKAGES)
     try:
         found["GiNZA model and parser packages"] = ginza.model_id()
     except Exception as exc:  # noqa: BLE001 - a missing ja_ginza (or Sudachi) is what the check is for
