@@ -65,23 +65,24 @@ def test_synthetic_identical_on_a_local_cluster_and_cached_there(synthetic, tmp_
     assert outputs(tmp_path / "again") == expected
 
 
-@pytest.mark.parametrize("inputs", ["auto", "data"])
+@pytest.mark.parametrize("inputs", ["shared", "data", "auto"])
 def test_workers_read_a_corpus_they_see_else_get_its_text(inputs, synthetic, client, tmp_path, monkeypatch):
-    """A corpus the workers read at the client's paths (a LocalCluster shares this machine's disk) is read,
-    cleaned and de-duplicated by them — the client prepares nothing; with ``data`` the client prepares and
-    sends the text. The tables are the same either way."""
+    """Workers that read the corpus at the client's paths (a LocalCluster shares this machine's disk) read,
+    clean and de-duplicate it themselves when asked (``shared``): the client prepares nothing. Otherwise, and by
+    default on a LocalCluster (its workers share this machine's cores), the client prepares and sends the text.
+    The tables are the same either way."""
     from pipeline.engine.cluster import pool
 
     corpus, expected = synthetic
     monkeypatch.setenv(pool.INPUTS_ENV, inputs)
-    if inputs == "auto":
+    if inputs == "shared":
 
         def refuse(*_args, **_kwargs):
-            raise AssertionError("the client prepared a file the workers can read")
+            raise AssertionError("the client prepared a file the workers read")
 
         monkeypatch.setattr(pool, "prepare", refuse)
     _, stats = run_with_stats(corpus, tmp_path / "out", cache_dir=tmp_path / "cache", scheduler=client, **QUICK)
-    assert stats.inputs == ("shared" if inputs == "auto" else "data")
+    assert stats.inputs == ("shared" if inputs == "shared" else "data")
     assert outputs(tmp_path / "out") == expected
 
 
@@ -98,14 +99,12 @@ def test_inputs_mode_names_the_workers_that_do_not_see_the_corpus(tmp_path, monk
         def run(self, check, paths, sizes):
             return {"tcp://10.0.0.1:1": check(paths, sizes), "tcp://10.0.0.2:1": check(paths, [n + 1 for n in sizes])}
 
-    monkeypatch.setenv(pool.INPUTS_ENV, "auto")
-    assert pool.inputs_mode(Cluster(), files) == "data"
-    monkeypatch.setenv(pool.INPUTS_ENV, "shared")
+    assert pool.inputs_mode(Cluster(), files, "auto") == "data"
     with pytest.raises(ClusterError, match=r"do not read the corpus at .*: tcp://10\.0\.0\.2:1$"):
-        pool.inputs_mode(Cluster(), files)
+        pool.inputs_mode(Cluster(), files, "shared")
     monkeypatch.setenv(pool.INPUTS_ENV, "nfs")
     with pytest.raises(ClusterError, match="expected auto, shared or data"):
-        pool.inputs_mode(Cluster(), files)
+        pool.inputs_wanted()
 
 
 def test_a_worker_killed_mid_run_loses_nothing(synthetic, client, tmp_path, monkeypatch):

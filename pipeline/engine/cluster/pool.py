@@ -37,9 +37,10 @@ from .versions import versions
 # (measured: README, "Running on a cluster").
 BATCH = 4
 BATCH_ENV = "PIPELINE_CLUSTER_BATCH"
-# Where the workers get the articles' text: ``shared`` (they read the corpus at the client's paths, and
-# prepare each file themselves), ``data`` (the client prepares and sends the text), ``auto`` (shared when every
-# worker reads a sample of the corpus at the client's paths with the client's sizes; the default).
+# Where the workers get the articles' text: ``shared`` (they read the corpus at the client's paths and prepare
+# each file themselves), ``data`` (the client prepares it and sends the text), ``auto`` (the default: data on a
+# LocalCluster, whose workers share this machine's cores; elsewhere shared when every worker reads a sample
+# of the corpus at the client's paths with the client's sizes, else data).
 INPUTS_ENV = "PIPELINE_CLUSTER_INPUTS"
 PREPARE_BATCH = 8  # files per prepare task (reading and cleaning one takes ~10 ms)
 PREPARE_AHEAD = 4  # prepare tasks in flight per worker: enough to keep them busy, few results waiting
@@ -95,20 +96,32 @@ class ClusterPool(local_pool.Fed):
         self, files: list[InputFile], store: DiskCache, on_miss: Callable[[], None] | None
     ) -> Iterator[Article]:
         """Each file read, cleaned and its repeated blocks dropped, in the files' order: by the workers when
-        they read the corpus at this machine's paths (a shared filesystem: ``inputs`` is ``shared``), else
-        here, and the text reaches the workers as task data (``data``)."""
-        self._feed(load_model=False)
-        self._ready.wait()
-        if self._error is not None:
-            raise self._error
-        assert self._client is not None
-        self.inputs = inputs_mode(self._client, files)
+        they read the corpus at this machine's paths (``inputs`` is ``shared``), else here, the text then
+        reaching the workers as task data (``data``). See ``INPUTS_ENV`` for which is used when."""
+        wanted = inputs_wanted()
+        if wanted == "data" or wanted == "auto" and self._on_this_machine():
+            self.inputs = "data"
+        else:
+            self._feed(load_model=self.fast)
+            self._ready.wait()  # the workers' plugin is set up before any task of theirs runs
+            if self._error is not None:
+                raise self._error
+            assert self._client is not None
+            self.inputs = inputs_mode(self._client, files, wanted)
         if self.announce:
             print(f"inputs: {INPUTS_SAID[self.inputs]}", file=sys.stderr)
         if self.inputs == "data":
             yield from (prepare(f, store, on_miss=on_miss) for f in files)
         else:
+            assert self._client is not None
             yield from self._prepared_there(self._client, files, on_miss)
+
+    def _on_this_machine(self) -> bool:
+        """A ``LocalCluster`` (``local:N``, or the caller's): its workers share this machine's cores, and the
+        text is prepared here while they start (measured faster: README, "Running on a cluster")."""
+        if isinstance(self.scheduler, str):
+            return self.scheduler.startswith("local:")
+        return isinstance(getattr(self._client, "cluster", None), LocalCluster)
 
     def _prepared_there(
         self, client: Client, files: list[InputFile], on_miss: Callable[[], None] | None
@@ -228,12 +241,17 @@ INPUTS_SAID = {
 }
 
 
-def inputs_mode(client: Client, files: list[InputFile]) -> str:
-    """``shared`` or ``data``: as ``PIPELINE_CLUSTER_INPUTS`` says, else (``auto``) shared when every worker
-    reads a sample of the files at the same paths with the same sizes."""
+def inputs_wanted() -> str:
+    """``PIPELINE_CLUSTER_INPUTS``: auto (the default), shared or data."""
     wanted = (os.environ.get(INPUTS_ENV) or "auto").strip().lower()
     if wanted not in ("auto", "shared", "data"):
         raise ClusterError(f"{INPUTS_ENV}={wanted!r}: expected auto, shared or data")
+    return wanted
+
+
+def inputs_mode(client: Client, files: list[InputFile], wanted: str) -> str:
+    """``shared`` when every worker reads a sample of the files at the same paths with the same sizes, else
+    ``data`` — or, when ``shared`` is wanted, a ``ClusterError`` naming the workers that do not."""
     if wanted == "data" or not files:
         return "data"
     sample = files[:: max(1, len(files) // 3)][:3]
