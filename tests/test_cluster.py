@@ -68,21 +68,20 @@ def test_synthetic_identical_on_a_local_cluster_and_cached_there(synthetic, tmp_
 @pytest.mark.parametrize("inputs", ["shared", "data", "auto"])
 def test_workers_read_a_corpus_they_see_else_get_its_text(inputs, synthetic, client, tmp_path, monkeypatch):
     """Workers that read the corpus at the client's paths (a LocalCluster shares this machine's disk) read,
-    clean and de-duplicate it themselves when asked (``shared``): the client prepares nothing. Otherwise, and by
-    default on a LocalCluster (its workers share this machine's cores), the client prepares and sends the text.
-    The tables are the same either way."""
+    clean and de-duplicate it themselves (``shared``, and ``auto`` finds they can): the client prepares
+    nothing. With ``data`` the client prepares and sends the text. The tables are the same either way."""
     from pipeline.engine.cluster import pool
 
     corpus, expected = synthetic
     monkeypatch.setenv(pool.INPUTS_ENV, inputs)
-    if inputs == "shared":
+    if inputs != "data":
 
         def refuse(*_args, **_kwargs):
             raise AssertionError("the client prepared a file the workers read")
 
         monkeypatch.setattr(pool, "prepare", refuse)
     _, stats = run_with_stats(corpus, tmp_path / "out", cache_dir=tmp_path / "cache", scheduler=client, **QUICK)
-    assert stats.inputs == ("shared" if inputs == "shared" else "data")
+    assert stats.inputs == ("data" if inputs == "data" else "shared")
     assert outputs(tmp_path / "out") == expected
 
 

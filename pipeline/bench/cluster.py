@@ -76,16 +76,16 @@ def measure(n: int, batches: list[int]) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PIPELINE_SCHEDULER"}
     # Interleaved (local, 2 workers, one process, 1 worker, then the other batch sizes, then local again), so
     # that a change in the machine's load shows as a difference between the two local runs, not as Dask's cost.
-    # The default inputs on a LocalCluster: the client prepares the text and sends it (``auto`` → data); one run
-    # has the workers read the corpus from the disk themselves, as they would from a cluster's shared filesystem.
-    auto, shared = {INPUTS_ENV: "auto"}, {INPUTS_ENV: "shared"}
+    # The default inputs: the workers read the corpus themselves (it is on this machine's disk, ``auto`` → shared);
+    # one run has the client prepare it and send the text, as for a corpus only the client can read.
+    auto, data = {INPUTS_ENV: "auto"}, {INPUTS_ENV: "data"}
     plan: list[tuple[str, list[str], int, int, dict[str, str]]] = [
         (LOCAL, [], 0, 0, {}),
         ("local --jobs 1", ["--jobs", "1"], 0, 0, {}),
     ]
     plan[1:1] = [(_name(2, batches[0], batches), ["--scheduler", "local:2"], 2, batches[0], auto)]
     plan.append((_name(1, batches[0], batches), ["--scheduler", "local:1"], 1, batches[0], auto))
-    plan.append((_name(2, batches[0], batches) + ", workers read", ["--scheduler", "local:2"], 2, batches[0], shared))
+    plan.append((_name(2, batches[0], batches) + ", text as data", ["--scheduler", "local:2"], 2, batches[0], data))
     plan += [(_name(2, b, batches), ["--scheduler", "local:2"], 2, b, auto) for b in batches[1:]]
     plan.append(("local, again", [], 0, 0, {}))
     runs = {}
@@ -113,7 +113,7 @@ def targets(result: dict) -> list[tuple[bool, str]]:
     out = []
     for workers, floor in ((2, 0.90), (1, 0.45)):
         for name, r in result["runs"].items():
-            if r.get("workers") == workers and r["batch"] == result["batch"] and not name.endswith("workers read"):
+            if r.get("workers") == workers and r["batch"] == result["batch"] and not name.endswith("as data"):
                 out.append((r["of_local"] >= floor, f"{name} ≥ {floor:.0%} of the local engine: {r['of_local']:.0%}"))
     out.append((all(r["identical"] for r in result["runs"].values()), "every CSV identical to the local engine's"))
     return out

@@ -38,9 +38,8 @@ from .versions import versions
 BATCH = 4
 BATCH_ENV = "PIPELINE_CLUSTER_BATCH"
 # Where the workers get the articles' text: ``shared`` (they read the corpus at the client's paths and prepare
-# each file themselves), ``data`` (the client prepares it and sends the text), ``auto`` (the default: data on a
-# LocalCluster, whose workers share this machine's cores; elsewhere shared when every worker reads a sample
-# of the corpus at the client's paths with the client's sizes, else data).
+# each file themselves), ``data`` (the client prepares it and sends the text), ``auto`` (the default: shared
+# when every worker reads a sample of the corpus at the client's paths with the client's sizes, else data).
 INPUTS_ENV = "PIPELINE_CLUSTER_INPUTS"
 PREPARE_BATCH = 8  # files per prepare task (reading and cleaning one takes ~10 ms)
 PREPARE_AHEAD = 4  # prepare tasks in flight per worker: enough to keep them busy, few results waiting
@@ -99,7 +98,7 @@ class ClusterPool(local_pool.Fed):
         they read the corpus at this machine's paths (``inputs`` is ``shared``), else here, the text then
         reaching the workers as task data (``data``). See ``INPUTS_ENV`` for which is used when."""
         wanted = inputs_wanted()
-        if wanted == "data" or wanted == "auto" and self._on_this_machine():
+        if wanted == "data":
             self.inputs = "data"
         else:
             self._feed(load_model=self.fast)
@@ -115,13 +114,6 @@ class ClusterPool(local_pool.Fed):
         else:
             assert self._client is not None
             yield from self._prepared_there(self._client, files, on_miss)
-
-    def _on_this_machine(self) -> bool:
-        """A ``LocalCluster`` (``local:N``, or the caller's): its workers share this machine's cores, and the
-        text is prepared here while they start (measured faster: README, "Running on a cluster")."""
-        if isinstance(self.scheduler, str):
-            return self.scheduler.startswith("local:")
-        return isinstance(getattr(self._client, "cluster", None), LocalCluster)
 
     def _prepared_there(
         self, client: Client, files: list[InputFile], on_miss: Callable[[], None] | None
