@@ -24,6 +24,7 @@ DICT, COORD, FORCE, HQ, PARENT, ABBR, GINZA = (
 )
 SUFFIX_RULES = (
     "org.suffix_ministry",
+    "org.suffix_court",
     "org.suffix_bureau",
     "org.suffix_committee",
     "org.suffix_media",
