@@ -63,6 +63,21 @@ def test_seed_dates_match_gold(article_id):
     assert [d.start for d in mentions] == sorted(d.start for d in mentions)
 
 
+@pytest.mark.parametrize(
+    "header, want",
+    [
+        ("2026年5月3日 20時12分 (最終更新 2026年5月4日 8時00分)", ("2026-05-03", "date.published_dateline")),
+        ("配信 2026年5月3日 20:12\n更新 2026年5月4日 8:00", ("2026-05-03", "date.published_label")),
+        ("最終更新日時:2026/05/04 08:00", ("2026-05-04", "date.published_label")),  # an update is all it says
+    ],
+)
+def test_an_update_date_is_the_articles_only_when_nothing_else_dates_it(header, want):
+    """The article was published before it was updated: a date labelled as an update (dates.yaml
+    ``update_label``) is taken only when no published rule finds another date."""
+    text = f"日加、防衛協力で一致\n{header}\n両政府は3日、防衛協力の強化で合意した。"
+    assert dates.find_published(text) == want
+
+
 def test_seed_published_rule_ids():
     ids = {}
     for a in SEEDS:

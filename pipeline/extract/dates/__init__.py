@@ -93,7 +93,7 @@ def example(rule_id: str, text: str, nlp: Any, published: str | None) -> list[di
     rules = {r.id: r for r in load_rules()[0]}
     rule = rules[rule_id]
     if rule.stage == "published":
-        return [{"text": t, "value": v, "kind": "published"} for v, t in _published_matches(rule, text)]
+        return [{"text": t, "value": v, "kind": "published"} for v, t, _update in _published_matches(rule, text)]
     found = extract_dates(text, segment(text), str(published) if published else None)
     return [{"text": d.text, "value": d.value, "kind": d.kind, "anchor": d.anchor} for d in found if d.rule == rule_id]
 
