@@ -50,8 +50,7 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     if not c.content.strip() and c.mode != "headline":
         c.content = _antecedent(parsed, c.index) or _talks_topic(c)
     _fill_parties(c, info, ctx)
-    if not c.parties:
-        _take_leading_subject(c, info, ctx)
+    _take_leading_subject(c, info, ctx)
     _take_leading_partner(c, info, ctx)
     if not c.excluded_by and not _joint_enough(c, info, ctx):
         c.excluded_by = config().s["unilateral_rule"]
@@ -62,16 +61,21 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
 
 
 def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
-    """With no subject of its own, a が-marked party opening the content is the statement's subject
-    (日米両政府が新協定を結ぶことで合意したことが分かった), not part of what was agreed."""
+    """A が-marked party opening the content is the statement's subject, not part of what was agreed: with
+    no subject of its own, the statement's parties (日米両政府が新協定を結ぶことで合意したことが分かった); with
+    one, a joint name restating it (会談では、両首脳が、…連携していくことで一致した) — another party's が
+    (…北朝鮮が…を放棄することを求める) stays in the content."""
     if not c.span or c.cls not in config().s["coordinate_classes"]:
         return
     lead = next((p for p in info.parties if p.start == c.span[0] and _marker(info.text, p) == "が"), None)
-    if lead is None:
+    if lead is None or c.parties and lead.kind not in ("joint", "joint_countries"):
         return
-    c.parties, c.joint = ctx.resolve([lead])
-    c.explicit = True
+    if not c.parties:
+        c.parties, c.joint = ctx.resolve([lead])
+        c.explicit = True
     start = info.text.index("が", lead.end) + 1
+    while start < c.span[1] and info.text[start] in "、, 　":
+        start += 1
     c.span = (start, c.span[1])
     c.content = info.text[start : c.span[1]]
 
