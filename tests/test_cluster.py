@@ -106,6 +106,37 @@ def test_inputs_mode_names_the_workers_that_do_not_see_the_corpus(tmp_path, monk
         pool.inputs_wanted()
 
 
+def mixed_corpus(folder: Path) -> Path:
+    """A held-out-style corpus: the seeds in other encodings and as an HTML page, a repost with a paragraph of
+    its own, a PDF press release, and a file that is not text."""
+    folder.mkdir(parents=True)
+    seeds = sorted((ROOT / "corpus").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in seeds]
+    (folder / "a_sjis.txt").write_bytes(texts[0].encode("shift_jis", errors="replace"))
+    (folder / "b_eucjp.txt").write_bytes(texts[1].encode("euc_jp", errors="replace"))
+    paragraphs = "".join(f"<p>{line}</p>\n" for line in texts[2].splitlines() if line.strip())
+    (folder / "c_page.html").write_text(f"<html><head><title>日米</title></head><body>{paragraphs}</body></html>")
+    (folder / "d_seed.txt").write_text(texts[3], encoding="utf-8")
+    (folder / "e_repost.txt").write_text(texts[3] + "\n両国は、協議を続けることで一致した。\n", encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "fixtures" / "press_release.pdf", folder / "f_release.pdf")
+    (folder / "g_binary.txt").write_bytes(bytes(range(256)) * 8)
+    return folder
+
+
+@pytest.mark.parametrize("inputs", ["shared", "data"])
+def test_a_mixed_corpus_identical_on_the_cluster(inputs, client, tmp_path, monkeypatch):
+    """Encodings, HTML, a PDF, a repost and a bad file: the cluster writes the local engine's tables and clean
+    texts, byte for byte, whichever way the text reaches the workers."""
+    from pipeline.engine.cluster import pool
+
+    corpus = mixed_corpus(tmp_path / "corpus")
+    run_with_stats(corpus, tmp_path / "local", jobs=2, cache_dir=tmp_path / "cache-local", **QUICK)
+    monkeypatch.setenv(pool.INPUTS_ENV, inputs)
+    _, stats = run_with_stats(corpus, tmp_path / "out", cache_dir=tmp_path / "cache", scheduler=client, **QUICK)
+    assert stats.inputs == inputs and stats.failed == 1 and stats.near_duplicates == 1
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "local")
+
+
 def test_a_worker_killed_mid_run_loses_nothing(synthetic, client, tmp_path, monkeypatch):
     corpus, expected = synthetic
     monkeypatch.setenv("PIPELINE_CLUSTER_BATCH", "1")  # many small tasks: the run is still going at the kill
