@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ... import rulebook
 from ...records import Sentence
 from .rulefile import config
+from .spans import HEADLINE_GAP
 from .syntax import _chain_end, _is_renyo, _is_sentence_final, _scope
 
 if TYPE_CHECKING:
@@ -118,18 +119,28 @@ def _tense(tok: Token) -> str:
 
 
 def _governors(tok: Token) -> Iterator[Token]:
-    """Ancestors of the token inside its quote, then the few words right after it."""
+    """Ancestors of the token inside its quote, then the few words right after it — within its phrase, in a
+    headline (…で一致　懸案解決へ協議継続: the へ is the next phrase's)."""
     lo, hi = _scope(tok)
     head = tok
     while head.head.i != head.i:
         head = head.head
-        if not lo <= head.idx < hi:
+        if not lo <= head.idx < hi or _phrase_gap(tok, head):
             break
         yield head
     for t in tok.doc[tok.i + 1 : tok.i + 1 + int(config().s["status_window"])]:
-        if t.text in "。」』、" or not lo <= t.idx < hi:
+        if t.text in "。」』、" or not lo <= t.idx < hi or _phrase_gap(tok, t):
             break
         yield t
+
+
+def _phrase_gap(a: Token, b: Token) -> bool:
+    """A headline's space between two phrases (no 。 in the line) lies between the two words."""
+    text = a.doc.text
+    if "。" in text:
+        return False
+    lo, hi = sorted((a.idx, b.idx))
+    return bool(HEADLINE_GAP.search(text, lo, hi + 1))
 
 
 def _status(c: Cand, found: dict[str, list[dict]], published: str | None) -> tuple[str, str]:
@@ -145,7 +156,10 @@ def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str
     anchor = c.host or c.anchor
     if check == "governor":  # a hedge/plan governing the predicate within its quote, or right after it
         lo, hi = _scope(anchor)
-        if any(m["pred"].i == anchor.i and all(lo <= t.idx < hi for t in m.values()) for m in hits):
+        if any(
+            m["pred"].i == anchor.i and all(lo <= t.idx < hi and not _phrase_gap(anchor, t) for t in m.values())
+            for m in hits
+        ):
             return True
         lemmas = set(rule.get("lemmas"))
         return any(t.lemma_ in lemmas or t.text in lemmas for t in _governors(anchor))
@@ -171,4 +185,4 @@ def _reported(rule: rulebook.Rule, c: Cand) -> bool:
 
 def _meeting_before_publication(c: Cand, published: str | None) -> bool:
     """A non-past about a meeting that had already happened when the article came out."""
-    return bool(published and re.fullmatch(r"\d{4}-\d\d-\d\d", c.date or "") and c.date <= published)
+    return bool(published and re.fullmatch(r"\d{4}-\d\d-\d\d", c.date or "") and c.date < published)

@@ -67,7 +67,19 @@ def _clause_span(c: Cand, koto: Token, frames: Frames) -> tuple[int, int]:
         left = _after_topic(doc, koto.i)
     left = min([left] + [_leftmost(a) for a in c.absorbed])
     left = _skip_setting(doc, _extend(c, doc, left, frames, clause=True), koto.i, frames)
-    return _trim(doc, left, koto.i)
+    return _trim(doc, _after_concession(doc, left, koto.i), koto.i)
+
+
+CONCESSIVE = ("が", "けれど", "けれども", "ものの", "のに")
+
+
+def _after_concession(doc: Doc, left: int, end: int) -> int:
+    """Past a clause conceding something else (溝は埋まらなかったが、…ことは確認した): what was agreed
+    follows the last concessive conjunction and its comma."""
+    for i in range(end - 2, left - 1, -1):
+        if doc[i].pos_ == "SCONJ" and doc[i].text in CONCESSIVE and doc[i + 1].text in ("、", ","):
+            return i + 2
+    return left
 
 
 def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
