@@ -139,9 +139,10 @@ def _specificity(value: str) -> int:
 
 
 def _opening(dt: Token) -> bool:
-    """A date that opens the statement: before any verb and set off by a comma (…は5日、 / 2015年、)."""
+    """A date that opens the statement: before any verb (a compound particle's, 報道によると、, is none) and
+    set off by a comma (…は5日、 / 2015年、)."""
     doc = dt.doc
-    if any(t.pos_ == "VERB" for t in doc[: dt.i]):
+    if any(t.pos_ == "VERB" and t.dep_ != "fixed" for t in doc[: dt.i]):
         return False
     if _opens_relative_clause(dt):  # 2015年に両政府が合意した指針: the date of a clause modifying a noun
         return False
