@@ -101,7 +101,8 @@ class ClusterPool(local_pool.Fed):
         if wanted == "data":
             self.inputs = "data"
         else:
-            self._feed(load_model=self.fast)
+            # GiNZA is loaded by a worker's first parse, not at set-up: a warm run prepares and parses nothing
+            self._feed(load_model=False)
             self._ready.wait()  # the workers' plugin is set up before any task of theirs runs
             if self._error is not None:
                 raise self._error
