@@ -165,15 +165,10 @@ class Block:
         self.rows = rows
         self.csv: dict[str, bytes] = {}
 
-    def sizes(self) -> dict[str, int]:
-        return {name: len(rows) for name, rows in self.rows.items()}
 
-
-def block(article: Article, facts: ArticleFacts | None, ex: Extraction | None) -> Block:
-    """The article's block: its own row (unless ``facts`` is None) and the rows of its extraction, if any."""
-    rows: dict[str, list[dict]] = {}
-    if facts is not None:
-        rows |= article_rows(article, facts)
+def block(article: Article, facts: ArticleFacts, ex: Extraction | None) -> Block:
+    """The article's block: its own row and the rows of its extraction, if any."""
+    rows = article_rows(article, facts)
     if ex is not None:
         rows |= extraction_rows(article, ex)
     return _finished(article.article_id, rows)

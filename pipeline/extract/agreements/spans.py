@@ -70,14 +70,12 @@ def _clause_span(c: Cand, koto: Token, frames: Frames) -> tuple[int, int]:
     return _trim(doc, _after_concession(doc, left, koto.i), koto.i)
 
 
-CONCESSIVE = ("が", "けれど", "けれども", "ものの", "のに")
-
-
 def _after_concession(doc: Doc, left: int, end: int) -> int:
     """Past a clause conceding something else (溝は埋まらなかったが、…ことは確認した): what was agreed
     follows the last concessive conjunction and its comma."""
+    concessive = config().s["concessive"]
     for i in range(end - 2, left - 1, -1):
-        if doc[i].pos_ == "SCONJ" and doc[i].text in CONCESSIVE and doc[i + 1].text in ("、", ","):
+        if doc[i].pos_ == "SCONJ" and doc[i].text in concessive and doc[i + 1].text in ("、", ","):
             return i + 2
     return left
 

@@ -51,7 +51,7 @@ def kanji_token_ok(s: Sent, tok) -> bool:
     if is_person_tag(s, a, b):
         return True
     # GiNZA's Person entity vouches for a place-like proper noun (上川 is 地名 to Sudachi), not for
-    # an organisation name it swallowed (バイデン民主党: 民主党 is 固有名詞-一般).
+    # an organisation name it swallowed (グリーン民主党: 民主党 is 固有名詞-一般).
     return tag_has(tok, "固有名詞") and tok.tag_ != "名詞-固有名詞-一般" and in_person_ent(s, a, b)
 
 

@@ -179,7 +179,7 @@ def _token_parts(s: Sent, start: int, end: int) -> tuple[str, ...]:
 
 
 def glued_blocker(s: Sent, end: int) -> bool:
-    """The name is glued to a government/programme word (バイデン政権) or a programme title (…フェロー)."""
+    """The name is glued to a government/programme word (グリーン政権) or a programme title (…フェロー)."""
     if macro_re("(?:{NOT_AFTER_NAME})").match(s.text, end):
         return True
     m = macro_re("(?:{OFFICE})").match(s.text, end)
