@@ -137,20 +137,28 @@ def test_a_code_change_is_said_once_and_not_reloaded(workspace):
         assert w.stop() == 0
 
 
+IN_PROCESS = {"progress": False, "xlsx": False, "report": False}
+
+
+def meetings_corpus(corpus: Path, n: int) -> None:
+    """``n`` short articles of our own, distinct enough that no one is a near-duplicate of another."""
+    corpus.mkdir()
+    who = ["山田外相", "佐藤防衛相", "鈴木首相", "高橋経産相", "田中官房長官"]
+    whom = ["ブラウン国務長官", "グリーン国防長官", "ホワイト大統領", "ブラック商務長官", "グレー補佐官"]
+    what = ["サイバー分野の協力を強化すること", "共同訓練を拡大すること", "装備品を共同で開発すること"]
+    for i in range(n):
+        text = f"{who[i % 5]}は{i + 1}日、{whom[(i * 2) % 5]}と会談し、{what[i % 3]}で一致した。\n"
+        text += f"両氏はまた、{what[(i + 1) % 3]}を確認した。会談は{i + 10}分間行われた。\n"
+        (corpus / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+
+
 def test_a_refresh_forks_workers_and_writes_what_one_process_writes(tmp_path, monkeypatch):
     """With many articles to re-extract, a watch refresh forks its workers from itself: same tables."""
     from pipeline.engine import runner, session
 
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    who = ["山田外相", "佐藤防衛相", "鈴木首相", "高橋経産相", "田中官房長官"]
-    whom = ["ブラウン国務長官", "グリーン国防長官", "ホワイト大統領", "ブラック商務長官", "グレー補佐官"]
-    what = ["サイバー分野の協力を強化すること", "共同訓練を拡大すること", "装備品を共同で開発すること"]
-    for i in range(session.FORK_FROM + 2):  # distinct articles: no one is a near-duplicate of another
-        text = f"{who[i % 5]}は{i + 1}日、{whom[(i * 2) % 5]}と会談し、{what[i % 3]}で一致した。\n"
-        text += f"両氏はまた、{what[(i + 1) % 3]}を確認した。会談は{i + 10}分間行われた。\n"
-        (corpus / f"{i:02d}.txt").write_text(text, encoding="utf-8")
-    cache, quick = tmp_path / "cache", {"progress": False, "xlsx": False, "report": False}
+    meetings_corpus(corpus, session.FORK_FROM + 2)
+    cache, quick = tmp_path / "cache", IN_PROCESS
     runner.run_with_stats(corpus, tmp_path / "one", 1, cache, **quick)
     shutil.rmtree(cache / "extract")  # every family runs again, on the cached parses
     forks, real = [], session._forked
@@ -158,6 +166,33 @@ def test_a_refresh_forks_workers_and_writes_what_one_process_writes(tmp_path, mo
     runner.run_with_stats(corpus, tmp_path / "forked", 1, cache, session=session.Session(cache, jobs=2), **quick)
     assert forks == [session.FORK_FROM + 2]
     assert tables(tmp_path / "forked") == tables(tmp_path / "one") and tables(tmp_path / "one")
+
+
+def test_a_refresh_extracts_from_the_docs_the_session_holds(tmp_path):
+    """Between refreshes the session holds the corpus' parsed docs: a refresh's forked workers extract from
+    them (with the parse cache gone, nothing is parsed again) and write a cold run's tables; the docs of an
+    article removed are let go."""
+    from pipeline.cache import Caches
+    from pipeline.engine import runner, session
+
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    meetings_corpus(corpus, session.FORK_FROM + 2)
+    runner.run_with_stats(corpus, tmp_path / "first", 1, cache, **IN_PROCESS)
+    s = session.Session(cache, jobs=2)
+    runner.run_with_stats(corpus, tmp_path / "watched", 1, cache, session=s, **IN_PROCESS)
+    s.keep_docs()
+    assert sorted(s.docs) == sorted(job.parse_key for job in s.seen.values()) and len(s.docs) == len(s.seen) == 10
+    shutil.rmtree(Caches(cache).parse)
+    shutil.rmtree(Caches(cache).extract.root)
+    s.stores.clear()  # every family runs again
+    (corpus / "03.txt").unlink()
+    s.seen.clear()  # as watch does before each refresh
+    _, stats = runner.run_with_stats(corpus, tmp_path / "watched", 1, cache, session=s, **IN_PROCESS)
+    assert stats.parsed_chars == 0 and stats.extracted == 9
+    runner.run_with_stats(corpus, tmp_path / "cold", 1, tmp_path / "cold-cache", **IN_PROCESS)
+    assert tables(tmp_path / "watched") == tables(tmp_path / "cold")
+    s.keep_docs()
+    assert len(s.docs) == 9
 
 
 def remove_item(path: Path, key: str, value: str) -> None:

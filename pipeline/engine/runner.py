@@ -241,7 +241,7 @@ def _extract_all(
                     continue  # a repost: nothing of its own to parse
             job = _job(article, info[article.article_id].published)
             if session is not None:
-                session.seen[article.article_id] = (job.text, job.parse_key)
+                session.seen[article.article_id] = job
             # What the caches answer without a parse is done here; the rest goes to the workers.
             try:
                 bar.describe("extracting")

@@ -125,8 +125,8 @@ class Watcher:
 
         store = self.session.store("extract", Caches(self.session.cache_root).extract)
         articles = [
-            screens.ScreenArticle(aid, text, extraction.lemmas_of(store, key))
-            for aid, (text, key) in self.session.seen.items()
+            screens.ScreenArticle(aid, job.text, extraction.lemmas_of(store, job.parse_key))
+            for aid, job in self.session.seen.items()
         ]
         try:
             return screens.Screening(names, articles)
@@ -179,6 +179,7 @@ class Watcher:
         self.blocks = new
         if self.session is not None:
             self.session.flush()  # the cache entries written behind the refresh, before the next one
+            self.session.keep_docs()  # for the next refresh, while the rule author reads this one
 
     def _extras(self, tables: Any) -> None:
         """The workbook, Parquet files and report of the refreshed tables, after the diff is on screen."""

@@ -4,7 +4,8 @@ A worker takes one article and runs the rule families that miss their cache
 (``extraction.extract_cached``); the parse is loaded from the parse cache, or
 made with GiNZA and cached, only when a family that reads it has to run. It
 returns the article's extraction (rows, not parsed documents), so the parent
-never holds a parse and memory stays flat however large the corpus. GiNZA is
+never holds a parse in a run and memory stays flat however large the corpus
+(``watch`` holds its corpus' parses on purpose: ``session.Session.keep_docs``). GiNZA is
 loaded lazily: a run after a rule change extracts from cached parses without it.
 """
 
@@ -63,6 +64,7 @@ class Worker:
         self.fast = fast
         self.nlp = None
         self.carry: extraction.Carry | None = None  # results a rule edit cannot change (``watch``)
+        self.kept_docs: dict[str, list] = {}  # parse key → docs the process holds decoded (``watch``)
 
     def load_model(self):
         if self.nlp is None:
@@ -72,6 +74,9 @@ class Worker:
 
     def docs(self, job: Job) -> tuple[list, int]:
         """The article's docs from the parse cache, else parsed now and cached; and the characters parsed."""
+        kept = self.kept_docs.get(job.parse_key)
+        if kept is not None:
+            return kept, 0
         texts = job.texts()
         if self.parses.has(job.parse_key):  # the vocabulary for cached docs is built only when there is one
             docs = self.parses.load(job.parse_key, texts, ginza.japanese_vocab(), user_data=False)
