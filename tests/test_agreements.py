@@ -213,6 +213,16 @@ def test_2plus2_held_and_coordinated_statements(parse_text):
     assert _one(found, "確認", "協議を継続").content == "取組の実施に向けて協議を継続する"
 
 
+def test_the_date_the_predicate_governs_beats_one_inside_another_phrase(parse_text):
+    text = (
+        "甲国の山田外相は3日、乙国の外相と会談した。両外相が会うのは5月の会合以来で、同年2月には共同声明を発表している。\n"
+        "両国は10日、2035年までに排出を半減させることで合意した。\n"
+    )
+    found = _extract(parse_text, text, "2031-06-12")
+    assert _one(found, "発表", "共同声明").date == "2031-02"
+    assert _one(found, "合意", "排出を半減").date == "2031-06-10"  # not the 2035 inside what was agreed
+
+
 @pytest.mark.parametrize(
     "text",
     [

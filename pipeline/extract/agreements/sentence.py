@@ -182,7 +182,9 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         c.event = ctx.article.event_name(event[2], event[3], c.index)
     elif ctx.topic:
         c.event = ctx.topic[1]
-    own_dates = [d.value for d, t in info.dates if t.i in own]
+    # 7月の会談以来で、同年4月には…を発表した: a date the predicate governs comes before one inside another phrase
+    heads = {c.pred.i, c.anchor.i} | ({c.host.i} if c.host is not None else set())
+    own_dates = [d.value for d, t in sorted(info.dates, key=lambda dt: dt[1].head.i not in heads) if t.i in own]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
     published = ctx.article.parsed.published or ""
     reported_past = _tense(c.host or c.anchor) != "nonpast"
