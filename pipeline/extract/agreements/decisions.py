@@ -168,7 +168,10 @@ def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str
     if check == "tense":
         if any(m["pred"].i == _chain_end(anchor).i for m in hits):
             return True
-        return _tense(anchor) in rule.get("tenses") or _meeting_before_publication(c, published)
+        tense = _tense(anchor)
+        if tense == "nominal" and _after_publication(c.date, published):
+            return False  # 来月にも正式署名: a headline about what is still to come
+        return tense in rule.get("tenses") or _meeting_before_publication(c, published)
     return True  # the fallback rule
 
 
@@ -181,6 +184,13 @@ def _reported(rule: rulebook.Rule, c: Cand) -> bool:
         if re.match(rule.get("quote_verbs"), after):
             return True
     return bool(rule.regex.search(text))
+
+
+def _after_publication(date: str, published: str | None) -> bool:
+    """The date (a day, month or year) lies wholly after the publication's."""
+    if not published or not re.fullmatch(r"\d{4}(?:-\d\d){0,2}", date or ""):
+        return False
+    return date > published[: len(date)]
 
 
 def _meeting_before_publication(c: Cand, published: str | None) -> bool:

@@ -98,16 +98,25 @@ def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
     """A noun-final headline: the words before the predicate back to a space, 、, ] or a date; with none
     (日米、重要鉱物で新協定　来月署名へ), the headline's previous phrase is what is signed."""
     doc = pred.doc
-    start, end = _phrase_before(doc, pred.i, frames), pred.i
-    while end > start and doc[end - 1].text in PARTICLES:
-        end -= 1
+    start, end = _bare(doc, _phrase_before(doc, pred.i, frames), pred.i)
     if end == start:
         k = start - 1
         while k >= 0 and (k in frames.other or doc[k].text.isspace()):
             k -= 1
-        if 0 <= k < start - 1 and (doc[k].whitespace_ or any(t.text.isspace() for t in doc[k + 1 : start])):
-            start, end = _phrase_before(doc, k, frames), k + 1
+        if 0 <= k < start - 1 and any(t.whitespace_ or t.text.isspace() for t in doc[k:start]):
+            start, end = _bare(doc, _phrase_before(doc, k, frames), k + 1)
     return _trim(doc, start, end)
+
+
+def _bare(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A headline phrase without the particles at its ends, the words saying how far it was agreed and a
+    predicate ending it (来月にも正式署名: nothing is left after the date; …で大筋合意 → what was agreed)."""
+    ends = {*config().s["degree_words"], *config().s["classes"]}
+    while end > start and (doc[end - 1].text in PARTICLES or doc[end - 1].lemma_ in ends):
+        end -= 1
+    while start < end and doc[start].text in PARTICLES:
+        start += 1
+    return start, end
 
 
 def _phrase_before(doc: Doc, i: int, frames: Frames) -> int:
