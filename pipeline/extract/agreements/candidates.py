@@ -56,13 +56,16 @@ def _class_of(rule: rulebook.Rule, tok: Token) -> str:
     return rule.get("predicate") or config().s["classes"].get(tok.lemma_, tok.lemma_)
 
 
-def _predicate_candidates(index: int, doc: Doc, found: dict[str, list[dict]]) -> list[Cand]:
-    """The first predicate rule (file order) that matches a token claims it."""
+def _predicate_candidates(
+    index: int, doc: Doc, found: dict[str, list[dict]], dated: frozenset[int] = frozenset()
+) -> list[Cand]:
+    """The first predicate rule (file order) that matches a token claims it. ``dated``: the tokens ending a
+    date mention, which are never what was agreed (来月上旬にも…署名する: the match with another content wins)."""
     claimed: dict[int, Cand] = {}
     for rule in config().predicates:
         for m in sorted(found.get(rule.id, []), key=lambda m: -m.get("content", m["pred"]).i):
             pred = m["pred"]
-            if pred.i in claimed or not _rule_accepts(rule, m):
+            if pred.i in claimed or not _rule_accepts(rule, m) or m.get("content", pred).i in dated:
                 continue
             claimed[pred.i] = Cand(
                 index,

@@ -20,7 +20,7 @@ def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[C
     s, info = parsed.sentences[i], ctx.article.info[i]
     doc = info.doc
     found = _matches(doc, i, ctx.article.memo)
-    cands = _predicate_candidates(i, doc, found)
+    cands = _predicate_candidates(i, doc, found, frozenset(t.i for _d, t in info.dates))
     section = _section_rule(s, info.text)
     for c in cands:
         c.excluded_by = section
