@@ -102,10 +102,15 @@ def _country_for(rule: rulebook.Rule, text: str, country: str | None) -> str:
     return country if country is not None else str(rule.get("default_country") or "")
 
 
+def _company_words() -> str:
+    """The company words (…電機, …化学) as the rule's second pattern lists them: one regex group."""
+    return _rule("org.company_suffix").pattern[1][-1]["TEXT"]["REGEX"].strip("^$")
+
+
 def _company_org(text: str) -> Org | None:
     stops = _rule("org.company_suffix").get("stop_words", [])
     name = text[:-1] if text.endswith("社") else text
-    base = re.sub(r"(?:重工業|重工|電機|製作所|造船|商事)$", "", name)
+    base = re.sub(_company_words() + "$", "", name)
     if not (text.endswith("社") or base != name) or len(base) < 2 or base in stops or name in stops:
         return None
     alias = lookup(name)
