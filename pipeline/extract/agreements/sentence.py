@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
 from .candidates import Cand, _predicate_candidates
@@ -14,6 +15,9 @@ from .parties import PartySpan, _marker, _subject, coordinated, pair_of
 from .rulefile import config
 from .spans import Frames, _antecedent, _content_span, _own_clause, _talks_topic
 from .syntax import _background, _chain_end, _leftmost, _scope
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 
 def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[Cand], list[PartySpan]]:
@@ -131,16 +135,21 @@ def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
         return
     stated = _parsed_subject(c)
     if stated:
-        c.parties, c.explicit = (stated,), True
+        c.parties, c.joint, c.explicit = stated, len(stated) >= 2, True
     elif ctx.last_parties:
         c.parties, c.joint, c.inherited = ctx.last_parties
     elif ctx.topic and len(ctx.meeting_people) >= 2:  # no agent stated, inside a meeting's report
         c.parties, c.joint = ctx.meeting_people, True
 
 
-def _parsed_subject(c: Cand) -> str:
-    """A は/が-marked subject of the predicate that is no known party (防衛省は, 在日米軍が)."""
-    for head in (c.pred, c.anchor, _chain_end(c.anchor)):
+def _parsed_subject(c: Cand) -> tuple[str, ...]:
+    """A は/が-marked subject of the predicate that is no known party (防衛省は, 在日米軍が); with none, that of
+    the verb reporting it (東西電鉄と南北バスは…で合意したと発表した: who announced is who agreed)."""
+    end = _chain_end(c.anchor)
+    heads = [c.pred, c.anchor, end]
+    if end.dep_ in ("advcl", "ccomp") and any(t.dep_ == "case" and t.text == "と" for t in end.children):
+        heads.append(end.head)
+    for head in heads:
         for child in head.children:
             cases = {t.text for t in child.children if t.dep_ == "case"}
             if (
@@ -149,8 +158,19 @@ def _parsed_subject(c: Cand) -> str:
                 and child.i not in c.ids
                 and (c.node is None or child.i != c.node.i)
             ):  # a passive's subject is its content
-                return "".join(t.text_with_ws for t in child.doc[_leftmost(child) : child.i + 1]).strip()
-    return ""
+                return _coordinated_names(child.doc[_leftmost(child) : child.i + 1])
+    return ()
+
+
+def _coordinated_names(phrase: Span) -> tuple[str, ...]:
+    """The names of a subject phrase, split at a coordinating と (東西電鉄と南北バス: two parties)."""
+    names, start = [], phrase.start
+    for t in phrase:
+        if t.text == "と" and t.dep_ == "case" and t.i > start:
+            names.append(phrase.doc[start : t.i].text.strip())
+            start = t.i + 1
+    names.append(phrase.doc[start : phrase.end].text.strip())
+    return tuple(n for n in names if n)
 
 
 JOINT_LEVELS = ("none", "loose", "strict")
