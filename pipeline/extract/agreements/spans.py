@@ -308,8 +308,11 @@ def _antecedent(parsed: ParsedArticle, index: int) -> str:
         m = lede.search(parsed.text[s.start : s.end])
         if m:
             return m.group("content").strip("、 ")
-    # else the sentence before, in the same paragraph: a new bullet or paragraph does not point back
+    # else the sentence before, in the same paragraph (a new bullet or paragraph does not point back),
+    # passing over a line that only names the source (複数の関係者が明らかにした。)
+    source = re.compile(config().s["antecedent_skip"])
     same = [s for s in back if s.paragraph == parsed.sentences[index].paragraph]
+    same = [s for s in same if not source.match(parsed.text[s.start : s.end].strip())]
     return parsed.text[same[-1].start : same[-1].end].rstrip("。") if same else ""
 
 
