@@ -100,8 +100,12 @@ def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
     doc = pred.doc
     start, end = _bare(doc, _phrase_before(doc, pred.i, frames), pred.i)
     if end == start:
-        k = start - 1
-        while k >= 0 and (k in frames.other or doc[k].text.isspace()):
+        k, framing = start - 1, set(frames.other)
+        # back over the frame and the words compounded into it (国防相|会談で合意: the whole meeting)
+        while k >= 0 and (
+            k in framing or doc[k].text.isspace() or (doc[k].dep_ == "compound" and doc[k].head.i in framing)
+        ):
+            framing.add(k)
             k -= 1
         if 0 <= k < start - 1 and any(t.whitespace_ or t.text.isspace() for t in doc[k:start]):
             start, end = _bare(doc, _phrase_before(doc, k, frames), k + 1)
