@@ -36,8 +36,11 @@ def _party_regexes() -> dict[str, re.Pattern]:
     return {
         "joint": re.compile(f"(?:{joint})"),
         "joint_countries": re.compile(f"(?<![一-龥])(?:{joint_c})"),
-        # 両社, 労使; and a forum's members by their role (G7外相, ASEAN首脳, NATO国防相): joint, named as written
-        "group": re.compile(f"(?<![一-龥])(?:{groups})|(?<![A-Za-z0-9])(?:{p['forum_regex']})(?:{roles})"),
+        # 両社, 労使, 各国の外相; and a forum's members by their role (G7外相, ASEAN首脳, NATO国防相): joint, named
+        # as written
+        "group": re.compile(
+            f"(?<![一-龥])(?:{groups})(?:の(?:{roles}))?|(?<![A-Za-z0-9])(?:{p['forum_regex']})(?:{roles})"
+        ),
         "pair": re.compile(
             f"(?<![一-龥])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?(?=[はがもで、と]|両)"
         ),
