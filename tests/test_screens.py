@@ -54,3 +54,29 @@ def test_a_date_rule_touches_only_articles_where_it_finds_a_mention():
     assert FAMILY.touches is not None
     assert FAMILY.touches(frozenset({"date.western_ymd"}), screens.ScreenArticle("a", "2025年3月30日に会談した"))
     assert not FAMILY.touches(frozenset({"date.western_ymd"}), screens.ScreenArticle("b", "令和7年3月30日に会談した"))
+
+
+def test_a_token_pattern_whose_words_are_there_but_which_matches_nowhere_touches_nothing(parse_text):
+    """署名 written as a noun: the words of agreement.shomei are there, its pattern (a verb) matches nowhere.
+    The memo of the last run says so, and so does matching the docs when no memo holds the pattern."""
+    from pipeline.extract import agreements
+    from pipeline.extract.agreements.matching import touches
+    from pipeline.extract.families import run_all
+
+    rule = frozenset({"agreement.shomei"})
+    noun = parse_text("両国は協定の署名について協議した。")
+    lemmas = frozenset(t.lemma_ for doc in noun.docs for t in doc)
+    assert touches(rule, screens.ScreenArticle("a", noun.text, lemmas))  # by its words alone: may match
+    memo = agreements.Memo()
+    found = run_all(noun, upto="agreements")
+    agreements.extract(noun, found["people"][1], found["organizations"][1], found["dates"], memo)
+    remembered = screens.ScreenArticle("a", noun.text, lemmas, memo_of={"agreements": memo}.get)
+    assert not touches(rule, remembered)
+    assert not touches(rule, screens.ScreenArticle("a", noun.text, lemmas, docs=noun.docs))
+    verb = parse_text("両国は協定に署名した。")
+    verb_lemmas = frozenset(t.lemma_ for doc in verb.docs for t in doc)
+    assert touches(rule, screens.ScreenArticle("b", verb.text, verb_lemmas, docs=verb.docs))
+    verb_memo = agreements.Memo()
+    found = run_all(verb, upto="agreements")
+    agreements.extract(verb, found["people"][1], found["organizations"][1], found["dates"], verb_memo)
+    assert touches(rule, screens.ScreenArticle("b", verb.text, verb_lemmas, memo_of={"agreements": verb_memo}.get))

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,9 +125,16 @@ class Watcher:
         from ..cache import Caches
 
         store = self.session.store("extract", Caches(self.session.cache_root).extract)
+        session = self.session
         articles = [
-            screens.ScreenArticle(aid, job.text, extraction.lemmas_of(store, job.parse_key))
-            for aid, job in self.session.seen.items()
+            screens.ScreenArticle(
+                aid,
+                job.text,
+                extraction.lemmas_of(store, job.parse_key),
+                partial(extraction.memo_of, store, parse_key=job.parse_key),
+                session.docs.get(job.parse_key),
+            )
+            for aid, job in session.seen.items()
         ]
         try:
             return screens.Screening(names, articles)

@@ -135,6 +135,14 @@ def _run(family: Family, parsed: ParsedArticle, found: dict[str, Any], store: Di
     return value
 
 
+def memo_of(store: DiskCache, name: str, parse_key: str) -> Any:
+    """The memo family ``name`` keeps of a parse (None: it keeps none, or none yet) — for ``screens``."""
+    family = next((f for f in families() if f.name == name), None)
+    if family is None or family.memo is None:
+        return None
+    return _load(store, _memo_key(family, parse_key))
+
+
 def _memo_key(family: Family, parse_key: str) -> str:
     """By the parse alone: what a memo holds must not depend on the rules (``Memo.FORMAT``: its layout)."""
     assert family.memo is not None

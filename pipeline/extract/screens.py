@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from .. import rulebook
 from .extraction import Carry, family_fingerprint
@@ -41,15 +42,30 @@ def flat(text: str) -> str:
 
 @dataclass(frozen=True)
 class ScreenArticle:
-    """What a screen looks at: the article's clean text and, when known, the lemmas of its parse."""
+    """What a screen looks at: the article's clean text and, when known, the lemmas of its parse, the memos
+    the families kept of it (``memo_of``: family name → memo, loaded when a screen asks) and its docs."""
 
     article_id: str
     text: str
     lemmas: frozenset[str] | None = None
+    memo_of: Callable[[str], Any] | None = None
+    docs: list | None = None
 
     @cached_property
     def flat(self) -> str:
         return flat(self.text)
+
+    @cached_property
+    def _memos(self) -> dict[str, Any]:
+        return {}
+
+    def memo(self, family: str) -> Any:
+        """The family's memo of the article's parse, or None."""
+        if self.memo_of is None:
+            return None
+        if family not in self._memos:
+            self._memos[family] = self.memo_of(family)
+        return self._memos[family]
 
 
 @dataclass(frozen=True)

@@ -172,12 +172,32 @@ def _forget_other_patterns(memo: Memo) -> None:
 
 def touches(rule_ids: frozenset[str], article: Any) -> bool:
     """Whether one of these rules' token patterns may match in the article (``screens``): each of a pattern's
-    required words must be written in the text (ORTH) or be a lemma of its parse (LEMMA, when known). A rule
-    without token patterns may do anything."""
+    required words must be written in the text (ORTH) or be a lemma of its parse (LEMMA, when known), and
+    the article's matches, where known, must hold one. A rule without token patterns may do anything."""
     table = [p for p in _pattern_table() if p.rule_id in rule_ids]
     if rule_ids - {p.rule_id for p in table}:
         return True
-    return any(_may_match(p.needs, article.text, article.lemmas) for p in table)
+    return any(_may_match(p.needs, article.text, article.lemmas) and not _matches_none(p, article) for p in table)
+
+
+def _matches_none(p: _Pattern, article: Any) -> bool:
+    """Whether the pattern is known to match nowhere in the article: by the memo of its parse (a pattern there
+    was tried on every sentence it could match in, or, for an exclude or status pattern, every sentence with
+    a predicate), else by matching it on the article's docs when the caller holds them."""
+    memo = article.memo("agreements")
+    if memo is not None and p.digest in memo:
+        return not any(memo[p.digest].values())
+    if article.docs is None:
+        return False
+    return not any(_matched(p, doc) for doc in article.docs)
+
+
+def _matched(p: _Pattern, doc: Doc) -> bool:
+    """Whether the pattern matches in the sentence (its screen first: most sentences lack its words)."""
+    present = {attr: {getattr(t, attr.lower() + "_") if attr != "ORTH" else t.text for t in doc} for attr, _ in p.needs}
+    if any(values.isdisjoint(present[attr]) for attr, values in p.needs):
+        return False
+    return bool(_matcher(doc.vocab, (p.key,))(doc))
 
 
 def _may_match(needs: tuple[tuple[str, frozenset[str]], ...], text: str, lemmas: frozenset[str] | None) -> bool:
