@@ -9,7 +9,7 @@ from ... import rulebook
 from .events import _event_spans
 from .parties import _dictionary_parties
 from .rulefile import config
-from .syntax import _is_sentence_final
+from .syntax import _is_sentence_final, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -85,7 +85,7 @@ def _rule_accepts(rule: rulebook.Rule, m: dict) -> bool:
     if rule.get("content") == "headline" and not (_is_sentence_final(pred) and _is_argument(m["arg"])):
         return False
     if node is not None and rule.get("content_not_event"):
-        text = node.doc.text
+        text = _text(node.doc)
         if _event_at(text, node) or _party_at(text, node):
             return False
     return True

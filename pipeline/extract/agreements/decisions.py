@@ -10,7 +10,7 @@ from ... import rulebook
 from ...records import Sentence
 from .rulefile import config
 from .spans import HEADLINE_GAP
-from .syntax import _chain_end, _is_renyo, _is_sentence_final, _scope
+from .syntax import _chain_end, _is_renyo, _is_sentence_final, _scope, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -80,8 +80,8 @@ def _clause_end(pred: Token) -> int:
         and pred.doc[end].pos_ in ("AUX", "PUNCT", "SCONJ")
     ):
         end += 1
-    at = pred.doc[end].idx if end < len(pred.doc) else len(pred.doc.text)
-    joint = re.match(r"(?:と(?:とも|共)に)?[、,，\s]*", pred.doc.text[at:])  # …するとともに、 (matches empty too)
+    at = pred.doc[end].idx if end < len(pred.doc) else len(_text(pred.doc))
+    joint = re.match(r"(?:と(?:とも|共)に)?[、,，\s]*", _text(pred.doc)[at:])  # …するとともに、 (matches empty too)
     return at + (joint.end() if joint else 0)
 
 
@@ -99,7 +99,7 @@ def _section_rule(sentence: Sentence, text: str) -> str:
 
 def _tense(tok: Token) -> str:
     """past | state | nominal | nonpast, for the verb at the end of the predicate's chain."""
-    if tok.whitespace_ and "。" not in tok.doc.text:
+    if tok.whitespace_ and "。" not in _text(tok.doc):
         return "nominal"  # a headline's phrase ending at a space (…同盟強化を確認 ワシントンで会談)
     own = {g.lemma_ for t in tok.children if t.i > tok.i for g in (t, *t.children)}
     if own & {"いる", "おる"} and "て" in own:  # 署名しており、…となる: the clause states its own result
@@ -136,7 +136,7 @@ def _governors(tok: Token) -> Iterator[Token]:
 
 def _phrase_gap(a: Token, b: Token) -> bool:
     """A headline's space between two phrases (no 。 in the line) lies between the two words."""
-    text = a.doc.text
+    text = _text(a.doc)
     if "。" in text:
         return False
     lo, hi = sorted((a.idx, b.idx))
@@ -177,7 +177,7 @@ def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str
 
 def _reported(rule: rulebook.Rule, c: Cand) -> bool:
     """Inside a quote followed by と + a reporting verb, or a sentence attributed to a source."""
-    text = c.pred.doc.text
+    text = _text(c.pred.doc)
     lo, hi = _scope(c.anchor)
     if hi < len(text) or lo > 0:
         after = text[hi : hi + 12]

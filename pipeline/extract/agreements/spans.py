@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
 from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
-from .syntax import _background, _leftmost, _opens_relative_clause, _root
+from .syntax import _background, _leftmost, _opens_relative_clause, _root, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -39,12 +39,12 @@ def _content_span(c: Cand, frames: Frames) -> tuple[int, int] | None:
     if c.mode == "headline":
         return _headline_span(c.pred, frames)
     if c.node is None and c.mode == "self":
-        return _last_phrase(c.pred.doc.text, _subtree_span(c, c.pred, frames))
+        return _last_phrase(_text(c.pred.doc), _subtree_span(c, c.pred, frames))
     if c.node is None:
         return None
     if c.node.lemma_ in config().s["complements"]:
         return _clause_span(c, c.node, frames)
-    return _last_phrase(c.node.doc.text, _subtree_span(c, c.node, frames))
+    return _last_phrase(_text(c.node.doc), _subtree_span(c, c.node, frames))
 
 
 HEADLINE_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff「])")
@@ -299,7 +299,7 @@ def _trim(doc: Doc, left: int, end: int) -> tuple[int, int]:
     while left < end and (doc[left].pos_ in ("PUNCT", "SYM", "CCONJ") and doc[left].text not in OPEN_QUOTES + "("):
         left += 1
     if left >= end:
-        return (doc[end].idx, doc[end].idx) if end < len(doc) else (len(doc.text), len(doc.text))
+        return (doc[end].idx, doc[end].idx) if end < len(doc) else (len(_text(doc)), len(_text(doc)))
     return doc[left].idx, doc[end - 1].idx + len(doc[end - 1].text)
 
 

@@ -25,9 +25,9 @@ def _root(tok: Token) -> Token:
 def _is_sentence_final(tok: Token) -> bool:
     """Nothing but punctuation or a trailing へ/。 after the token (a headline or 体言止め), nor a bracketed
     date closing a title line (…署名へ(2026年1月11日))."""
-    tail = tok.doc.text[tok.idx + len(tok.text) :]
+    tail = _text(tok.doc)[tok.idx + len(tok.text) :]
     tail = TRAILING_BRACKET.sub("", tail)
-    headline = "。" not in tok.doc.text
+    headline = "。" not in _text(tok.doc)
     if headline and tok.whitespace_:
         return True  # 日米首脳、同盟強化を確認 ワシントンで会談: a space ends a headline's phrase
     rest = []
@@ -97,7 +97,7 @@ def _scope(tok: Token) -> tuple[int, int]:
     return _quote_of(_quotes(text), tok.idx) or (0, len(text))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _text(doc: Doc) -> str:
     """``doc.text``, which spaCy joins anew on every call (the cache holds the doc: no id is reused)."""
     return doc.text
