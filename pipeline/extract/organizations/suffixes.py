@@ -99,11 +99,13 @@ def _trim_start(doc: Any, start: int, end: int) -> int:
 
 
 def _after_person(sent: Sent, start: int, end: int, known: list[Cand]) -> int:
-    """A person's name glued before a known body (山田花子外務省経済局審議官) is not part of the body's name."""
+    """A person's name glued before a known body (山田花子外務省経済局審議官), or before a unit whose chief they
+    are (フリードマン編成本部長), is not part of the body's name."""
     doc, i = sent.doc, start
-    while i < end - 1 and ("人名-姓" in doc[i].tag_ or "人名-名" in doc[i].tag_):
+    while i < end - 1 and "人名" in doc[i].tag_:
         i += 1
-    if i > start and any(c.start == sent.offset + doc[i].idx for c in known):
+    chief = doc[end - 1].text.endswith("長") or (end < len(doc) and doc[end].text.startswith("長"))
+    if i > start and (chief or any(c.start == sent.offset + doc[i].idx for c in known)):
         return i
     return start
 
