@@ -95,6 +95,16 @@ def _other_clock() -> re.Pattern:
     return re.compile(str(load_rules()[1].get("other_clock") or "(?!)"))
 
 
+@lru_cache(maxsize=4)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def _clause(settings: dict, name: str) -> re.Pattern | None:
+    """A clause regex of dates.yaml's settings (None when the file has none)."""
+    return _compiled(str(settings[name])) if settings.get(name) else None
+
+
 def mask(text: str) -> str:
     """URLs, domain paths, e-mail addresses and tags blanked out (same length)."""
     return MASK_RE.sub(lambda m: MASK_CHAR * len(m.group(0)), text)
@@ -154,7 +164,9 @@ def _extract(
 ) -> list[DateMention]:
     sentences = sorted(sentences or [], key=lambda s: s.start)
     starts = [s.start for s in sentences]
-    ctx = Context(text, parse_iso(published))
+    settings = load_rules()[1]
+    past, future = _clause(settings, "past_clause"), _clause(settings, "future_clause")
+    ctx = Context(text, parse_iso(published), past_clause=past, future_clause=future)
     other_clock = _other_clock()
     for c in select(candidates(text, only)):
         resolved = RESOLVERS[c.rule.resolve](c, ctx)

@@ -37,6 +37,16 @@ class Context:
     # Starts of mentions that no later date may lean on: they stand in meta lines (related-article
     # lists, credits), which date other articles, not this one's events.
     not_anchors: set[int] = field(default_factory=set)
+    past_clause: re.Pattern | None = None  # dates.yaml: a clause that cannot lie after the article's date
+    future_clause: re.Pattern | None = None  # … and one that cannot lie before it
+
+    def tense_after(self, end: int) -> str:
+        """past | future | '' for the clause after a mention ending at ``end``."""
+        if self.past_clause is not None and self.past_clause.match(self.text, end):
+            return "past"
+        if self.future_clause is not None and self.future_clause.match(self.text, end):
+            return "future"
+        return ""
 
     @property
     def has_published(self) -> bool:
@@ -104,6 +114,19 @@ def _year_for_month(m: int, pub: tuple) -> int:
     return py
 
 
+def _by_tense(y: int, m: int, pub: tuple, tense: str) -> int:
+    """The year moved to the side of the article's month its clause's tense allows (1月に署名した, seen from
+    November: this January, not the next)."""
+    py, pm, _ = pub
+    if pm is None:
+        return y
+    if tense == "past" and (y, m) > (py, pm):
+        return y - 1
+    if tense == "future" and (y, m) < (py, pm):
+        return y + 1
+    return y
+
+
 def _recurring(c: Candidate, ctx: Context) -> bool:
     return bool(RECURRING_RE.search(ctx.text, 0, c.start))
 
@@ -118,7 +141,7 @@ def res_bare_date(c: Candidate, ctx: Context) -> Resolved:
             return _iso(py, c.month, c.day), "context"
     if ctx.has_published:
         assert c.month is not None  # every bare-date pattern has a month group
-        y = _year_for_month(c.month, ctx.published)
+        y = _by_tense(_year_for_month(c.month, ctx.published), c.month, ctx.published, ctx.tense_after(c.end))
         if _valid(y, c.month, c.day):
             return _iso(y, c.month, c.day), "published"
     return _iso(None, c.month, c.day), "unresolved"
