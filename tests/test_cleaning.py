@@ -147,6 +147,20 @@ def test_cut_off_image_tag_and_bare_image_url_are_removed():
     assert "example" not in aligned.text and len(removals) == 1
 
 
+def test_link_icon_labels_saved_with_a_page_are_removed_as_markup():
+    """A link icon's alt text (別ウィンドウで開く) with the file type beside it is image markup, not text; the words
+    alone in a sentence are not a label."""
+    raw = "会合後、共同声明(仮訳(PDF)別ウィンドウで開く英語(PDF形式:120KB)新しいウィンドウで開きます)が発出された。"
+    aligned, removals = cleaning.clean(raw)
+    assert aligned.text == "会合後、共同声明(仮訳英語)が発出された。"
+    assert [(r.kind, raw[r.start : r.end]) for r in removals] == [
+        ("markup", "(PDF)別ウィンドウで開く"),
+        ("markup", "(PDF形式:120KB)新しいウィンドウで開きます"),
+    ]
+    check_alignment(raw)
+    assert cleaned("別のウィンドウを開いて確認した。") == "別のウィンドウを開いて確認した。"
+
+
 def test_html_page():
     page = (
         "<!DOCTYPE html><html><head><title>題</title><style>p{}</style>"

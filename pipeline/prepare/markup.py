@@ -1,4 +1,5 @@
-"""Markup removal: HTML tags, comments, entities and image URLs, with the raw offset of every kept character.
+"""Markup removal: HTML tags, comments, entities, image URLs and link-icon labels (別ウィンドウで開く), with the
+raw offset of every kept character.
 
 - Markup is scanned here, not with ``html.parser`` (which would report offsets
   through ``getpos()``): most inputs are plain text with stray fragments, where
@@ -87,6 +88,14 @@ class _Builder:
     def result(self) -> tuple[str, list[int], list[Removal]]:
         removals = [Removal(s, e, "markup") for s, e in self.removed]
         return "".join(self.parts), self.origin, removals
+
+
+# The alt text of a link icon, saved with a page's text (共同声明(仮訳(PDF)別ウィンドウで開く)): image markup
+# too, with the file type shown beside it.
+_ICON_LABEL = re.compile(
+    r"(?:[(（](?:PDF|Word|Excel|PowerPoint)(?:形式)?(?:[:：][^()（）\n]{0,16})?[)）])?"
+    r"(?:別ウィンドウ|別ウインドウ|新しいウィンドウ|新しいウインドウ|新規ウィンドウ|外部サイト)で開(?:く|きます)"
+)
 
 
 @dataclass
@@ -227,8 +236,10 @@ class _Markup:
 
 
 def _specials(raw: str, start: int, end: int, spaces: bool) -> Iterator[tuple[str, re.Match]]:
-    """Image URLs, entities and (``spaces``: collapsible) whitespace runs in a text run, in order."""
+    """Image URLs and link-icon labels, entities and (``spaces``: collapsible) whitespace runs in a text run,
+    in order."""
     found = [("image", m) for m in _IMAGE_URL.finditer(raw, start, end)]
+    found += [("image", m) for m in _ICON_LABEL.finditer(raw, start, end)]
     found += [("entity", m) for m in _ENTITY.finditer(raw, start, end)]
     if spaces:
         found += [("ws", m) for m in _HTML_WS.finditer(raw, start, end)]
