@@ -39,7 +39,8 @@ def _party_regexes() -> dict[str, re.Pattern]:
         # 両社, 労使, 各国の外相; and a forum's members by their role (G7外相, ASEAN首脳, NATO国防相): joint, named
         # as written
         "group": re.compile(
-            f"(?<![一-龥])(?:{groups})(?:の(?:{roles}))?|(?<![A-Za-z0-9])(?:{p['forum_regex']})(?:{roles})"
+            f"(?<![一-龥])(?:{groups})(?:の(?:{roles}))?|(?:{p['count_regex']})(?:の?(?:{roles}))?"
+            f"|(?<![A-Za-z0-9])(?:{p['forum_regex']})(?:{roles})"
         ),
         "pair": re.compile(
             f"(?<![一-龥])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?(?=[はがもで、と]|両)"
