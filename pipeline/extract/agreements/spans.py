@@ -317,7 +317,11 @@ def _antecedent(parsed: ParsedArticle, index: int) -> str:
     source = re.compile(config().s["antecedent_skip"])
     same = [s for s in back if s.paragraph == parsed.sentences[index].paragraph]
     same = [s for s in same if not source.match(parsed.text[s.start : s.end].strip())]
-    return parsed.text[same[-1].start : same[-1].end].rstrip("。") if same else ""
+    if not same:
+        return ""
+    before = parsed.text[same[-1].start : same[-1].end].rstrip("。")
+    label = SPEAKER_LABEL.match(before)  # 答:昨日、…: a transcript's speaker is no content
+    return before[label.end() :] if label else before
 
 
 def _talks_topic(c: Cand) -> str:
