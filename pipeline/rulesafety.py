@@ -74,6 +74,7 @@ RULE_KEYS: dict[str, set[str]] = {
         "proper_heads",
         "reject",
         "role_words",
+        "short_heads",
         "stop_modifiers",
         "stop_words",
         "us_if",

@@ -1,11 +1,12 @@
-"""org.abbrev_defined: definitions NAME(ABBR) [English] learnt, and every later use of what was learnt."""
+"""org.abbrev_defined: definitions NAME(ABBR) [English] learnt, and every later use of what was learnt;
+org.short_form: the short form of a full name the article uses (東都大学 → 東都大)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from .lexicon import ABBR, Org, _rule, country_of, display, norm
+from .lexicon import ABBR, SHORT, Org, _rule, country_of, display, norm
 from .sentence import Cand, Sent
 
 ENGLISH_RE = re.compile(r"^[A-Z][A-Za-z]+(?:[ \-](?:[A-Z][A-Za-z]+|of|and|for|the|on|in))+$")
@@ -128,4 +129,25 @@ def learnt_mentions(sents: list[Sent], learnt: dict[str, Org]) -> list[Cand]:
             for m in regex.finditer(sent.text):
                 kind = "abbr" if " " not in form or form.isupper() else "english"
                 out.append(sent.cand(m.start(), m.end(), org, ABBR, kind, _rule(ABBR).get("priority", 6)))
+    return out
+
+
+def short_forms(chosen: list[Cand]) -> dict[str, Org]:
+    """The short form of each full name of the article (``short_heads``: 大学 → 大), to the same organisation."""
+    heads: dict = _rule(SHORT).get("short_heads") or {}
+    out: dict[str, Org] = {}
+    for c in chosen:
+        for full, short in heads.items():
+            if c.org.name.endswith(full) and len(c.org.name) - len(full) >= 2:
+                out.setdefault(c.org.name[: -len(full)] + short, c.org)
+    return out
+
+
+def short_mentions(sents: list[Sent], forms: dict[str, Org]) -> list[Cand]:
+    """Every use of a short form not followed by more of a name (東都大の, not 東都大学 or 東都大学院)."""
+    out = []
+    for form, org in forms.items():
+        regex = re.compile(rf"(?<![一-龥ァ-ヺー]){re.escape(form)}(?![一-龥ァ-ヺー])")
+        for sent in sents:
+            out += [sent.cand(m.start(), m.end(), org, SHORT, "abbr", 6) for m in regex.finditer(sent.text)]
     return out

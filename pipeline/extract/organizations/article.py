@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...records import ParsedArticle
-from .abbreviations import learn_abbreviations, learnt_mentions
+from .abbreviations import learn_abbreviations, learnt_mentions, short_forms, short_mentions
 from .companies import company_cands
 from .credits import credit_cands
 from .ginza_signal import ginza_cands
@@ -74,6 +74,7 @@ def candidates(parsed: ParsedArticle) -> list[Cand]:
     defined, learnt = learn_abbreviations(sents, chosen)
     chosen = _merge_in(chosen, defined, replace_inside=True)
     chosen = _merge_in(chosen, learnt_mentions(sents, learnt), replace_inside=False)
+    chosen = _merge_in(chosen, short_mentions(sents, short_forms(chosen)), replace_inside=False)
     chosen = _merge_in(chosen, ginza_cands(sents), replace_inside=False)
     chosen = _drop_unsupported(chosen, learnt)
     riders = [r for c in chosen for r in c.riders]

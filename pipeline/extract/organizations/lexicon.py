@@ -13,13 +13,14 @@ from ... import rulebook
 
 RULE_FILE = "organizations"
 DICTIONARY_FILE = "institutions"
-DICT, COORD, FORCE, HQ, PARENT, ABBR, GINZA = (
+DICT, COORD, FORCE, HQ, PARENT, ABBR, SHORT, GINZA = (
     "org.dictionary",
     "org.coordinated_services",
     "org.country_qualified_force",
     "org.hq_merge",
     "org.parent_subunit",
     "org.abbrev_defined",
+    "org.short_form",
     "org.ginza_signal",
 )
 SUFFIX_RULES = (
