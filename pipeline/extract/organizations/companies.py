@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .lexicon import Org, _rule, _setting, country_of, display, lookup, norm
+from .lexicon import Org, _country_prefix, _rule, _setting, country_of, display, lookup, norm
 from .sentence import Cand, Sent
 
 LEGAL, WORD, CONTEXT, PARTY = "org.company_legal_form", "org.company_word", "org.company_context", "org.party_suffix"
@@ -19,9 +19,16 @@ def _nounish(tok: Any) -> bool:
 
 
 def _org_for(name: str, kind: str) -> Org:
-    """The dictionary's body when it knows the name (三菱重工業), else a new one named as written."""
+    """The dictionary's body when it knows the name (三菱重工業), else a new one named as written — without a
+    one-letter country before a foreign name (米マサチューセッツ工科大学: マサチューセッツ工科大学, US)."""
     alias = lookup(name)
-    return alias.org if alias else Org(f"pat:{norm(name)}", display(name), kind, country_of(name, ""))
+    if alias:
+        return alias.org
+    country = country_of(name, "")
+    prefix = _country_prefix(name)
+    if len(prefix) == 1 and re.match(r"[ァ-ヺA-Za-z]", name[1:2]):
+        name = name[1:]
+    return Org(f"pat:{norm(name)}", display(name), kind, country)
 
 
 def _name_ok(name: str, country_ok: bool = False) -> bool:
