@@ -174,7 +174,12 @@ def res_bare_day(c: Candidate, ctx: Context) -> Resolved:
     py, pm, pd = ctx.published
     if py is not None and pm is not None:
         order = [0, -1, 1]
-        if pd is not None:
+        tense = ctx.tense_after(c.end)
+        if pd is not None and tense == "future":  # 30日に署名する, seen from the 2nd: this month's 30th
+            order = [0, 1] if c.day >= pd else [1, 0]
+        elif pd is not None and tense == "past":  # 30日に署名した, seen from the 2nd: last month's
+            order = [0, -1] if c.day <= pd else [-1, 0]
+        elif pd is not None:
             if c.day - pd > 10:
                 order = [-1, 0, 1]
             elif c.day - pd < -25:
