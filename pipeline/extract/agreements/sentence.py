@@ -24,7 +24,9 @@ def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[C
     s, info = parsed.sentences[i], ctx.article.info[i]
     doc = info.doc
     found = _matches(doc, i, ctx.article.memo)
-    cands = _predicate_candidates(i, doc, found, frozenset(t.i for _d, t in info.dates))
+    frames = set(config().s["time_frames"])  # a date mention's last word or a time frame is never what was agreed
+    when = frozenset([t.i for _d, t in info.dates] + [t.i for t in doc if t.lemma_ in frames])
+    cands = _predicate_candidates(i, doc, found, when)
     section = _section_rule(s, info.text)
     for c in cands:
         c.excluded_by = section
