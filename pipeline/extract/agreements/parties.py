@@ -124,8 +124,9 @@ def _marker(text: str, span: PartySpan) -> str:
     if not m:
         return ""
     mark = m.group("mark") or ""
-    if m.group("mark2"):  # 日米、…で合意へ: a headline opening with its parties
-        return "は" if not text[: span.start].strip(" 　[]【】「") else ""
+    if m.group("mark2"):  # 日米、…で合意へ, …訓練 陸自と米海兵隊、…を確認: a headline phrase opening with its parties
+        phrase = re.split(r"[ \u3000]", text[: span.start])[-1].lstrip("[]【】「")
+        return "は" if not phrase or re.fullmatch(config().s["parties"]["coordination_regex"] + "+", phrase) else ""
     if mark == "で" and span.kind not in ("pair", "joint", "joint_countries", "group"):
         return ""  # 米国で is a place; 日米両政府で is who does it
     return mark

@@ -282,9 +282,13 @@ def _is_frame(tok: Token, frames: Frames) -> bool:
 
 
 def _topic_end(doc: Doc, before: int, frames: Frames) -> int:
-    """Index of the は/も closing the last party topic before the content (−1 if none)."""
+    """Index of the は/も closing the last party topic before the content, or of the 、 after a headline's
+    parties (陸自と米海兵隊、離島防衛を確認) (−1 if none)."""
+    headline = "。" not in _text(doc)
     for t in reversed(doc[:before]):
         if t.dep_ == "case" and t.text in ("は", "も") and t.head.i in frames.parties:
+            return t.i
+        if headline and t.text == "、" and t.i > 0 and t.i - 1 in frames.parties:
             return t.i
     return -1
 
