@@ -58,7 +58,10 @@ def _date_from_story_event(c: Cand, kept: list[Cand], parsed: ParsedArticle) -> 
     before = [
         o
         for o in kept
-        if o.index < c.index and o.date_from == "sentence" and DAY.fullmatch(o.date) and not _is_headline(o, parsed)
+        if o.index < c.index
+        and o.date_from in ("sentence", "context")
+        and DAY.fullmatch(o.date)
+        and not _is_headline(o, parsed)
     ]
     if before and (not parsed.published or before[-1].date <= parsed.published):
         c.date, c.date_from = before[-1].date, "context"
