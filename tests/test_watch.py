@@ -229,3 +229,22 @@ def test_screened_refreshes_write_what_a_full_run_writes(tmp_path):
     finally:
         assert w.stop() == 0
     assert min(extracted) < total and all(n <= total for n in extracted), extracted
+
+
+def test_the_session_store_keeps_the_newest_copy_of_an_entry_rewritten_under_its_key(tmp_path):
+    """A memo is not content-addressed: its key stays while its matches grow. The in-memory copy follows a
+    rewrite in this process, and ``reload`` takes the copy a forked worker wrote to disk."""
+    from pipeline.cache import DiskCache
+    from pipeline.engine.session import MemoryStore
+
+    disk = DiskCache(tmp_path / "extract", ".pickle")
+    store = MemoryStore(disk)
+    store.put("memo", b"one pattern")
+    store.put("memo", b"one pattern, then two")
+    store.flush()
+    assert store.get("memo") == b"one pattern, then two" and disk.get("memo") == b"one pattern, then two"
+    disk.put("memo", b"what a worker wrote")  # another process, straight to disk
+    assert store.get("memo") == b"one pattern, then two"
+    store.reload("memo")
+    assert store.get("memo") == b"what a worker wrote"
+    assert store.size == len(b"what a worker wrote")

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import DiskCache, cache_key, fingerprint
+from ..extract import extraction
 from ..extract.extraction import Carry
 from ..output.export import write_if_changed
 from ..output.rows import article_rows
@@ -90,10 +91,18 @@ class MemoryStore(DiskCache):
         self.size -= len(self._kept.pop(key, b""))
         self.disk.discard(key)
 
+    def reload(self, key: str) -> None:
+        """Keep the disk's copy of an entry that is not content-addressed (a memo a forked worker rewrote)."""
+        payload = self.disk.get(key)
+        if payload is not None:
+            self._keep(key, payload)
+
     def _keep(self, key: str, payload: bytes) -> None:
         if key in self._kept:
             self._kept.move_to_end(key)
-            return
+            if self._kept[key] == payload:
+                return
+            self.size -= len(self._kept[key])  # a memo's key stays, its matches grow
         self._kept[key] = payload
         self.size += len(payload)
         while self.size > self.budget and self._kept:
@@ -173,6 +182,11 @@ class Session:
                 docs = parses.load(key, job.texts(), ginza.japanese_vocab(), user_data=False)
                 if docs is not None:
                     self.docs[key] = docs
+        memos = self.stores.get("extract")
+        if memos is not None:  # the memos as the refresh's workers left them, for the next refresh's workers
+            for key in wanted:
+                for memo_key in extraction.memo_keys(key):
+                    memos.reload(memo_key)
 
     def flush(self) -> None:
         """Every cache entry of the refreshes so far on disk (a later ``make run`` finds them)."""

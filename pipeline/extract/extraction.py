@@ -143,6 +143,11 @@ def memo_of(store: DiskCache, name: str, parse_key: str) -> Any:
     return _load(store, _memo_key(family, parse_key))
 
 
+def memo_keys(parse_key: str) -> list[str]:
+    """Where the families that keep memos keep this parse's."""
+    return [_memo_key(f, parse_key) for f in families() if f.memo is not None]
+
+
 def _memo_key(family: Family, parse_key: str) -> str:
     """By the parse alone: what a memo holds must not depend on the rules (``Memo.FORMAT``: its layout)."""
     assert family.memo is not None
