@@ -48,6 +48,9 @@ def _pattern_org(rule_id: str, text: str, country: str | None = None) -> Org | N
         return _company_org(text)
     if not _name_ok(text, _head_of(text, rule_id)):
         return None
+    ordinal = r"第?[0-9０-９一二三四五六七八九十]+"
+    if rule_id == "org.suffix_bureau" and re.fullmatch(ordinal + _head_of(text, rule_id), text):
+        return None  # 第5局 is a game or a round, not a bureau
     rule = _rule(rule_id)
     if rule_id == "org.suffix_unit":
         hq = _strip_hq(text)
