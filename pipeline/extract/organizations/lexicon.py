@@ -26,6 +26,7 @@ DICT, COORD, FORCE, HQ, PARENT, ABBR, SHORT, GINZA = (
 SUFFIX_RULES = (
     "org.suffix_ministry",
     "org.suffix_court",
+    "org.suffix_police",
     "org.suffix_bureau",
     "org.suffix_committee",
     "org.suffix_media",
