@@ -143,14 +143,16 @@ def _phrase_gap(a: Token, b: Token) -> bool:
     return bool(HEADLINE_GAP.search(text, lo, hi + 1))
 
 
-def _status(c: Cand, found: dict[str, list[dict]], published: str | None) -> tuple[str, str]:
+def _status(c: Cand, found: dict[str, list[dict]], published: str | None, next_text: str = "") -> tuple[str, str]:
+    """The first status rule that fires; ``next_text``: the sentence after the statement's, which may name
+    its source (…ことが分かった。政府関係者が明らかにした。)."""
     for rule in config().statuses:
-        if _status_fires(rule, c, found.get(rule.id, []), published):
+        if _status_fires(rule, c, found.get(rule.id, []), published, next_text):
             return rule.get("status"), rule.id
     return "concluded", ""
 
 
-def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str | None) -> bool:
+def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str | None, next_text: str = "") -> bool:
     """``hits``: the rule's pattern matches in the sentence (node ``pred`` = a governed predicate)."""
     check = rule.get("check")
     anchor = c.host or c.anchor
@@ -164,7 +166,7 @@ def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str
         lemmas = set(rule.get("lemmas"))
         return any(t.lemma_ in lemmas or t.text in lemmas for t in _governors(anchor))
     if check == "source":
-        return _reported(rule, c)
+        return _reported(rule, c) or _sourced_scoop(rule, c, next_text)
     if check == "tense":
         if any(m["pred"].i == _chain_end(anchor).i for m in hits):
             return True
@@ -184,6 +186,13 @@ def _reported(rule: rulebook.Rule, c: Cand) -> bool:
         if re.match(rule.get("quote_verbs"), after):
             return True
     return bool(rule.regex.search(text))
+
+
+def _sourced_scoop(rule: rulebook.Rule, c: Cand, next_text: str) -> bool:
+    """A news lede (…で合意していたことが分かった) whose next sentence names its source (関係者が明らかにした)."""
+    return bool(
+        next_text and re.search(config().s["antecedent_lede"], _text(c.pred.doc)) and rule.regex.search(next_text)
+    )
 
 
 def _after_publication(date: str, published: str | None) -> bool:

@@ -63,7 +63,9 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     own = _own_clause(c, cands)
     _fill_event_date(c, info, ctx, own, cands)
     c.instrument = _instrument(c.content)
-    c.status, c.status_rule = _status(c, found, parsed.published)
+    after = parsed.sentences[c.index + 1] if c.index + 1 < len(parsed.sentences) else None
+    next_text = parsed.text[after.start : after.end] if after is not None else ""
+    c.status, c.status_rule = _status(c, found, parsed.published, next_text)
 
 
 def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
