@@ -39,6 +39,7 @@ RULE_KEYS: dict[str, set[str]] = {
         "quote_verbs",
         "reach",
         "sections",
+        "shape",
         "status",
         "tenses",
     },

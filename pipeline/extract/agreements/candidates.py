@@ -110,3 +110,25 @@ def _event_at(text: str, tok: Token) -> bool:
 
 def _party_at(text: str, tok: Token) -> bool:
     return any(p.start <= tok.idx < p.end for p in _dictionary_parties(text))
+
+
+def _headline_phrase_matches(doc: Doc) -> dict[str, list[dict]]:
+    """Rules of ``shape: headline_phrase``: in a headline (no 。), a predicate noun of the rule's ``lemmas`` that ends
+    a phrase at a space before another phrase, after a particle or a noun — {pred, arg (the noun before)}."""
+    text = _text(doc)
+    if "。" in text:
+        return {}
+    out: dict[str, list[dict]] = {}
+    for rule in config().predicates:
+        if rule.get("shape") != "headline_phrase":
+            continue
+        lemmas = set(rule.get("lemmas") or ())
+        for tok in doc[1:-1]:
+            if tok.lemma_ not in lemmas or not (tok.whitespace_ or doc[tok.i + 1].text.isspace()):
+                continue
+            arg = doc[tok.i - 1]
+            if arg.pos_ == "ADP" and tok.i >= 2:
+                arg = doc[tok.i - 2]
+            if arg.pos_ in ("NOUN", "PROPN"):
+                out.setdefault(rule.id, []).append({"pred": tok, "arg": arg})
+    return out

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
-from .candidates import Cand, _predicate_candidates
+from .candidates import Cand, _headline_phrase_matches, _predicate_candidates
 from .context import Context
 from .decisions import _absorb, _apply_pattern_excludes, _exclude_inside_content, _section_rule, _status, _tense
 from .events import SentInfo, _topic_dates
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[Cand], list[PartySpan]]:
     s, info = parsed.sentences[i], ctx.article.info[i]
     doc = info.doc
-    found = _matches(doc, i, ctx.article.memo)
+    found = _matches(doc, i, ctx.article.memo) | _headline_phrase_matches(doc)
     frames = set(config().s["time_frames"])  # a date mention's last word or a time frame is never what was agreed
     when = frozenset([t.i for _d, t in info.dates] + [t.i for t in doc if t.lemma_ in frames])
     cands = _predicate_candidates(i, doc, found, when)
