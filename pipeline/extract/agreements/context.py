@@ -56,14 +56,17 @@ class Article:
                     return self.event_name(t, sf, i)
         return ""
 
-    def meeting_date(self, ty: str, at: int) -> str:
+    def meeting_date(self, ty: str, at: int, surface: str = "") -> str:
         """Date of the latest meeting line of this type at or before sentence ``at``, else of one in the
-        next few sentences (a headline, then 木原防衛大臣は5日、…と会談した)."""
+        next few sentences (a headline, then 山田防衛大臣は5日、…と会談した); a line naming the meeting as
+        the statement does wins (3日に外相会談を、5日に防衛相会談を開いた。…防衛相会談では…: the 5th)."""
         ahead = int(config().s["meeting_lookahead"])
-        for i in list(range(at, -1, -1)) + list(range(at + 1, min(at + 1 + ahead, len(self.info)))):
-            for t, _sf, value in self.info[i].meetings:
-                if t == ty:
-                    return value
+        order = list(range(at, -1, -1)) + list(range(at + 1, min(at + 1 + ahead, len(self.info))))
+        for same_name in (True, False) if surface else (False,):
+            for i in order:
+                for t, sf, value in self.info[i].meetings:
+                    if t == ty and (sf == surface or not same_name):
+                        return value
         return ""
 
 
@@ -163,7 +166,7 @@ def _next_topic(topic: Topic | None, article: Article, i: int, rows: list[Cand])
             continue  # a meeting mentioned in passing (昨年の「2+2」では…, 本年6月の首脳会合以来の…) leaves the
             # dated meeting being reported
         dated = dated or [d for d in [_lead_date(info)] if d]  # 10日(水)、…と会談を行い、…概要以下のとおり
-        date = dated[0] if dated else (topic[2] if topic and topic[0] == ty else article.meeting_date(ty, i))
+        date = dated[0] if dated else (topic[2] if topic and topic[0] == ty else article.meeting_date(ty, i, sf))
         topic = (ty, article.event_name(ty, sf, i), date)
     lead = _lead_date(info) if not (main or rows or topic and topic[2]) else ""
     if lead:  # 5月21日、…と懇談を実施したところ、概要は以下のとおり: the items after it carry its date

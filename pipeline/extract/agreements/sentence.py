@@ -218,7 +218,7 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         (_sentence_date(c, info, cands), "sentence"),
         (_inherited_date(c, ctx), "context"),
         # a meeting named but dated elsewhere: its dated line, else the report's date
-        (ctx.article.meeting_date(own_events[0][2], c.index) if own_events else "", "event"),
+        (ctx.article.meeting_date(own_events[0][2], c.index, own_events[0][3]) if own_events else "", "event"),
         (published if own_events and reported_past else "", "published"),
         # the meeting being reported, dated nowhere (a joint statement's 閣僚は…を誓った): the report's date
         (ctx.topic[2] if ctx.topic else "", "event"),
