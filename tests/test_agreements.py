@@ -224,7 +224,10 @@ def test_the_date_the_predicate_governs_beats_one_inside_another_phrase(parse_te
 
 
 def test_a_statement_takes_the_date_of_the_meeting_it_names_among_several(parse_text):
-    text = "両国は3日に外相会談を、5日に防衛相会談を開いた。外相会談では海洋協力の強化で一致し、防衛相会談では共同訓練の拡大を確認した。\n"
+    text = (
+        "両国は3日に外相会談を、5日に防衛相会談を開いた。"
+        "外相会談では海洋協力の強化で一致し、防衛相会談では共同訓練の拡大を確認した。\n"
+    )
     found = _extract(parse_text, text, "2034-01-18")
     assert _one(found, "一致", "海洋協力").date == "2034-01-03"
     assert _one(found, "確認", "共同訓練").date == "2034-01-05"  # the 防衛相会談's day, not the first 会談's
