@@ -27,7 +27,7 @@ import os
 import signal
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +123,7 @@ class Session:
     _facts: dict[str, tuple[str, ArticleFacts]] = field(default_factory=dict)  # article id → (key, facts)
     _blocks: dict[str, tuple[str, Block]] = field(default_factory=dict)  # article id → (what it was made of, block)
     _files: dict[Path, tuple[int, int, bytes]] = field(default_factory=dict)  # path → (size, mtime, digest) written
+    _rewritten: set[str] = field(default_factory=set)  # parse keys whose memos forked workers wrote to disk
 
     def store(self, name: str, disk: DiskCache) -> MemoryStore:
         """The in-memory layer over the stage cache ``name`` (``prepare``, ``extract``)."""
@@ -183,10 +184,15 @@ class Session:
                 if docs is not None:
                     self.docs[key] = docs
         memos = self.stores.get("extract")
-        if memos is not None:  # the memos as the refresh's workers left them, for the next refresh's workers
-            for key in wanted:
+        if memos is not None:  # the memos as the forked workers left them, for the next refresh's workers
+            for key in self._rewritten & wanted.keys():
                 for memo_key in extraction.memo_keys(key):
                     memos.reload(memo_key)
+        self._rewritten.clear()
+
+    def note_rewritten(self, parse_keys: Iterable[str]) -> None:
+        """These parses' memos are rewritten by forked workers, whose entries reach only the disk."""
+        self._rewritten.update(parse_keys)
 
     def flush(self) -> None:
         """Every cache entry of the refreshes so far on disk (a later ``make run`` finds them)."""
@@ -247,6 +253,7 @@ def _forked(session: Session, jobs: list[Job]) -> list[Outcome]:
 
     global _CHILD
     session.flush()  # no write of this process's in flight while it forks
+    session.note_rewritten(job.parse_key for job in jobs)
     _CHILD = _local_worker(session)
     n = min(session.jobs, len(jobs))
     shares = [jobs[i::n] for i in range(n)]

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..cache import DiskCache, cache_key, fingerprint
 from ..records import Extraction, ParsedArticle
-from .families import Family, families, run_all
+from .families import Family, by_name, families, run_all
 
 # Code every family's result depends on besides its own module.
 SHARED = ("records", "rulebook", "rulesafety", "extract.families", "extract.extraction")
@@ -137,10 +137,8 @@ def _run(family: Family, parsed: ParsedArticle, found: dict[str, Any], store: Di
 
 def memo_of(store: DiskCache, name: str, parse_key: str) -> Any:
     """The memo family ``name`` keeps of a parse (None: it keeps none, or none yet) — for ``screens``."""
-    family = next((f for f in families() if f.name == name), None)
-    if family is None or family.memo is None:
-        return None
-    return _load(store, _memo_key(family, parse_key))
+    family = by_name(name)
+    return _load(store, _memo_key(family, parse_key)) if family.memo is not None else None
 
 
 def memo_keys(parse_key: str) -> list[str]:

@@ -9,7 +9,7 @@ from ... import rulebook
 from .events import _event_spans
 from .parties import _dictionary_parties
 from .rulefile import config
-from .syntax import _is_sentence_final, _text
+from .syntax import _is_headline, _is_sentence_final, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -115,8 +115,7 @@ def _party_at(text: str, tok: Token) -> bool:
 def _headline_phrase_matches(doc: Doc) -> dict[str, list[dict]]:
     """Rules of ``shape: headline_phrase``: in a headline (no 。), a predicate noun of the rule's ``lemmas`` that ends
     a phrase at a space before another phrase, after a particle or a noun — {pred, arg (the noun before)}."""
-    text = _text(doc)
-    if "。" in text:
+    if not _is_headline(doc):
         return {}
     out: dict[str, list[dict]] = {}
     for rule in config().predicates:

@@ -10,7 +10,7 @@ from ... import rulebook
 from ...records import Sentence
 from .rulefile import config
 from .spans import HEADLINE_GAP
-from .syntax import _chain_end, _is_renyo, _is_sentence_final, _scope, _text
+from .syntax import _chain_end, _is_headline, _is_renyo, _is_sentence_final, _scope, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -99,7 +99,7 @@ def _section_rule(sentence: Sentence, text: str) -> str:
 
 def _tense(tok: Token) -> str:
     """past | state | nominal | nonpast, for the verb at the end of the predicate's chain."""
-    if tok.whitespace_ and "。" not in _text(tok.doc):
+    if tok.whitespace_ and _is_headline(tok.doc):
         return "nominal"  # a headline's phrase ending at a space (…同盟強化を確認 ワシントンで会談)
     own = {g.lemma_ for t in tok.children if t.i > tok.i for g in (t, *t.children)}
     if own & {"いる", "おる"} and "て" in own:  # 署名しており、…となる: the clause states its own result
@@ -136,11 +136,10 @@ def _governors(tok: Token) -> Iterator[Token]:
 
 def _phrase_gap(a: Token, b: Token) -> bool:
     """A headline's space between two phrases (no 。 in the line) lies between the two words."""
-    text = _text(a.doc)
-    if "。" in text:
+    if not _is_headline(a.doc):
         return False
     lo, hi = sorted((a.idx, b.idx))
-    return bool(HEADLINE_GAP.search(text, lo, hi + 1))
+    return bool(HEADLINE_GAP.search(_text(a.doc), lo, hi + 1))
 
 
 def _status(c: Cand, found: dict[str, list[dict]], published: str | None, next_text: str = "") -> tuple[str, str]:

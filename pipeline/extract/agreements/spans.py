@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
 from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
-from .syntax import _background, _leftmost, _opens_relative_clause, _root, _text
+from .syntax import _background, _is_headline, _leftmost, _opens_relative_clause, _root, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -284,7 +284,7 @@ def _is_frame(tok: Token, frames: Frames) -> bool:
 def _topic_end(doc: Doc, before: int, frames: Frames) -> int:
     """Index of the は/も closing the last party topic before the content, or of the 、 after a headline's
     parties (陸自と米海兵隊、離島防衛を確認) (−1 if none)."""
-    headline = "。" not in _text(doc)
+    headline = _is_headline(doc)
     for t in reversed(doc[:before]):
         if t.dep_ == "case" and t.text in ("は", "も") and t.head.i in frames.parties:
             return t.i

@@ -27,7 +27,7 @@ def _is_sentence_final(tok: Token) -> bool:
     date closing a title line (…署名へ(2026年1月11日))."""
     tail = _text(tok.doc)[tok.idx + len(tok.text) :]
     tail = TRAILING_BRACKET.sub("", tail)
-    headline = "。" not in _text(tok.doc)
+    headline = _is_headline(tok.doc)
     if headline and tok.whitespace_:
         return True  # 日米首脳、同盟強化を確認 ワシントンで会談: a space ends a headline's phrase
     rest = []
@@ -101,6 +101,11 @@ def _scope(tok: Token) -> tuple[int, int]:
 def _text(doc: Doc) -> str:
     """``doc.text``, which spaCy joins anew on every call (the cache holds the doc: no id is reused)."""
     return doc.text
+
+
+def _is_headline(doc: Doc) -> bool:
+    """A line without a full stop: a headline, whose phrases a space ends."""
+    return "。" not in _text(doc)
 
 
 @lru_cache(maxsize=256)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ...records import DateMention, Sentence
 from .guards import GUARDS
 from .resolvers import RESOLVERS, Context
-from .rules import DateRule, _eras, load_rules
+from .rules import DateRule, _eras, load_rules, setting_regex
 from .values import MONTH_NAMES, _valid, kind_of, parse_iso, to_int
 
 # Masked before matching: URLs, bare domain paths, e-mail addresses, markup tags.
@@ -89,22 +88,6 @@ def _parse_groups(rule: DateRule, m: re.Match) -> Candidate | None:
 # ------------------------------------------------------------------- extraction
 
 
-@lru_cache(maxsize=1)
-def _other_clock() -> re.Pattern:
-    """A bracket opening on another time zone's clock, right before a date (dates.yaml ``other_clock``)."""
-    return re.compile(str(load_rules()[1].get("other_clock") or "(?!)"))
-
-
-@lru_cache(maxsize=4)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
-
-
-def _clause(settings: dict, name: str) -> re.Pattern | None:
-    """A clause regex of dates.yaml's settings (None when the file has none)."""
-    return _compiled(str(settings[name])) if settings.get(name) else None
-
-
 def mask(text: str) -> str:
     """URLs, domain paths, e-mail addresses and tags blanked out (same length)."""
     return MASK_RE.sub(lambda m: MASK_CHAR * len(m.group(0)), text)
@@ -164,10 +147,9 @@ def _extract(
 ) -> list[DateMention]:
     sentences = sorted(sentences or [], key=lambda s: s.start)
     starts = [s.start for s in sentences]
-    settings = load_rules()[1]
-    past, future = _clause(settings, "past_clause"), _clause(settings, "future_clause")
+    past, future = setting_regex("past_clause"), setting_regex("future_clause")
     ctx = Context(text, parse_iso(published), past_clause=past, future_clause=future)
-    other_clock = _other_clock()
+    other_clock = setting_regex("other_clock")  # a bracket opening on another time zone's clock, before a date
     for c in select(candidates(text, only)):
         resolved = RESOLVERS[c.rule.resolve](c, ctx)
         if resolved is None:

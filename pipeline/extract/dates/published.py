@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from ...records import Sentence
 from .guards import CHECKS
 from .mentions import _extract, mask
-from .rules import DateRule, load_rules
+from .rules import DateRule, load_rules, setting_regex
 
 
 def _normalise_date_text(s: str) -> str | None:
@@ -22,7 +19,7 @@ def _normalise_date_text(s: str) -> str | None:
 def _published_matches(rule: DateRule, text: str) -> list[tuple[str, str, bool]]:
     """(value, matched date text, labelled as an update) for every match of one published rule."""
     masked = mask(text)
-    update = _update_label()
+    update = setting_regex("update_label")  # a label saying the date is an update
     out = []
     for m in rule.regex.finditer(masked):
         name, date_text = next(((k, v) for k, v in m.groupdict().items() if k.startswith("date") and v), ("", None))
@@ -36,12 +33,6 @@ def _published_matches(rule: DateRule, text: str) -> list[tuple[str, str, bool]]
             continue
         out.append((value, date_text, bool(update.search(masked, m.start(), m.start(name)))))
     return out
-
-
-@lru_cache(maxsize=1)
-def _update_label() -> re.Pattern:
-    """A label saying the date is an update (dates.yaml ``update_label``)."""
-    return re.compile(str(load_rules()[1].get("update_label") or "(?!)"))
 
 
 def _best(found: list[tuple[str, str, bool]]) -> tuple[str, str, bool]:

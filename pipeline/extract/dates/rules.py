@@ -53,6 +53,20 @@ def load_rules() -> tuple[tuple[DateRule, ...], dict]:
     return tuple(out), dict(rf.settings)
 
 
+NEVER = "(?!)"
+
+
+def setting_regex(name: str) -> re.Pattern:
+    """A regex of dates.yaml's settings (``other_clock``, ``update_label``, ``past_clause`` …), compiled once
+    per text; one that never matches when the file has none."""
+    return _compiled(str(load_rules()[1].get(name) or NEVER))
+
+
+@lru_cache(maxsize=16)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
 @lru_cache(maxsize=1)
 def _eras() -> dict[str, int]:
     return {str(k): int(v) for k, v in (load_rules()[1].get("eras") or {}).items()}
