@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 from ..output import manifest
-from . import watching
+from . import ceiling, watching
 from .corpora import repost_corpus, seed_paragraphs, synth_corpus
 from .memory import RssSampler
 
@@ -214,7 +214,12 @@ def targets(result: dict) -> list[tuple[bool, str]]:
         (
             result["same_texts"]["ratio"] >= RATIO_TARGET,
             f"(b)/(a) ≥ {RATIO_TARGET} on the {result['stock_size']}-article corpus: "
-            f"{result['same_texts']['ratio']:.1f}",
+            f"{result['same_texts']['ratio']:.1f}"
+            + (
+                f" (this machine's ceiling: {result['ceiling']['bound_ratio']:.1f})"
+                if "ceiling" in result
+                else ""
+            ),
         )
     ]
     out.append(
@@ -265,6 +270,7 @@ def report(result: dict) -> str:
         f"{a['chars_per_s']:.0f} chars/s",
         f"    pipeline, cold, whole run on the same texts: {result['same_texts']['chars_per_s']:.0f} chars/s "
         f"→ b/a = {result['same_texts']['ratio']:.1f}",
+        *ceiling_lines(result),
         "",
         f"{'articles':>8} {'chars':>9} {'(b) c/s':>9} {'b/a':>6} {'(c) warm':>9} {'caches':>7} "
         + " ".join(f"{'(d) ' + name[:6]:>10}" for name in EDITED_FILES)
@@ -300,6 +306,19 @@ def report(result: dict) -> str:
     lines += watching.report_lines(result["watch"]) if "watch" in result else []
     lines += ["", "targets:"] + [f"  {'met' if met else 'NOT met':<8} {what}" for met, what in targets(result)]
     return "\n".join(lines)
+
+
+def ceiling_lines(result: dict) -> list[str]:
+    """What the machine allows: the parser alone per core, and the fastest cold run it makes possible."""
+    c = result.get("ceiling")
+    if c is None:
+        return []
+    return [
+        f"    the pipeline's parser alone (its settings, one process, one BLAS thread, {c['chars']} chars): "
+        f"{c['chars_per_s']:.0f} chars/s; model loaded in {c['load_s']:.1f} s; {c['cores']} cores",
+        f"    ceiling here (load, then every core parsing; nothing read, extracted or written): "
+        f"{c['bound_s']:.1f} s for the same texts → b/a ≤ {c['bound_ratio']:.1f}",
+    ]
 
 
 def measure_watches(measured: list[dict], paragraphs: list[str]) -> dict:
@@ -342,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     synth_corpus(subset_dir, n_stock, paragraphs)  # the first articles of every synthetic corpus
     stock = run_stock(sorted(subset_dir.glob("*.txt")))
     stock["chars_per_s"] = stock["chars"] / stock["seconds"]
+    parser = ceiling.measure(sorted(subset_dir.glob("*.txt")), ROOT)
+    parser["bound_s"] = ceiling.bound(parser, stock["chars"])
+    parser["bound_ratio"] = stock["chars"] / parser["bound_s"] / stock["chars_per_s"]
 
     startup = measure_startup(paragraphs, env)
     measured = [measure_size(n, paragraphs, env, fresh_rules(), startup) for n in sizes]
@@ -357,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         "stock_size": args.stock_size,
         "stock_articles": n_stock,
         "same_texts": same,
+        "ceiling": parser,
         "jobs": os.cpu_count(),
         "python": sys.version.split()[0],
         "startup_s": startup,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...records import DateMention, Sentence
 from .guards import GUARDS
@@ -88,6 +89,7 @@ def _parse_groups(rule: DateRule, m: re.Match) -> Candidate | None:
 # ------------------------------------------------------------------- extraction
 
 
+@lru_cache(maxsize=4)  # one text is masked by the mention pass and by each published rule
 def mask(text: str) -> str:
     """URLs, domain paths, e-mail addresses and tags blanked out (same length)."""
     return MASK_RE.sub(lambda m: MASK_CHAR * len(m.group(0)), text)
