@@ -96,6 +96,7 @@ class RuleFile:
     rules: tuple[Rule, ...]
     entries: tuple[dict, ...]
     settings: dict = field(default_factory=dict, hash=False, compare=False)
+    raw: bytes = field(default=b"", repr=False, hash=False, compare=False)  # the file's bytes as parsed
 
     @cached_property
     def _by_id(self) -> dict[str, Rule]:
@@ -179,7 +180,9 @@ def _parse_rule(path: Path, family: str, raw: Any, index: int, macros: dict[str,
 def parse_rule_file(path: Path) -> RuleFile:
     """Parse and validate one rule or dictionary file."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+        raw = path.read_bytes()  # once: what is parsed and what ``files_fingerprint`` hashes are the same bytes
+        text = raw.decode("utf-8")
+        data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -191,7 +194,7 @@ def parse_rule_file(path: Path) -> RuleFile:
     if rulesafety.expanded_size(data) > rulesafety.MAX_EXPANDED:
         raise RuleError(path, "", f"YAML aliases expand to over {rulesafety.MAX_EXPANDED:,} values (an alias bomb?)")
     family = str(data["family"])
-    unknown = rulesafety.check_keys(path, family, data.get("rules") or [], path.read_text(encoding="utf-8"))
+    unknown = rulesafety.check_keys(path, family, data.get("rules") or [], text)
     if unknown:
         raise RuleError(path, "", unknown)
     # `macros` are {NAME}s the file defines; `external_macros` are filled in by its module at run time
@@ -208,7 +211,7 @@ def parse_rule_file(path: Path) -> RuleFile:
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise RuleError(path, "", "'entries' must be a list of mappings")
     settings = {k: v for k, v in data.items() if k not in {"family", "rules", "entries"}}
-    return RuleFile(family, path, rules, tuple(entries), settings)
+    return RuleFile(family, path, rules, tuple(entries), settings, raw)
 
 
 def file_macros(rule_file: RuleFile) -> dict[str, str]:
@@ -280,11 +283,15 @@ def check_unique_ids(ids: dict[str, list[str]], rules_dir: Path | None = None) -
 def files_fingerprint(names: tuple[str, ...]) -> str:
     """Hash of what the named rule files (``dates`` → ``dates.yaml``) tell the code to do: what a cached
     result was computed with. Comments, layout, descriptions, examples and counterexamples are left out —
-    they change no output — so a rule author adding an example or a note re-runs nothing."""
+    they change no output — so a rule author adding an example or a note re-runs nothing.
+
+    A file this process has loaded is hashed as loaded, not as the disk has it now: a long-lived process
+    (``watch``) asks for the fingerprint its results were made with after the file was edited."""
     digest = hashlib.sha256()
     for name in sorted(names):
         path = RULES_DIR / f"{name}.yaml"
-        raw = path.read_bytes() if path.is_file() else None
+        kept = _LOADED.get((name, RULES_DIR))
+        raw = kept.raw if kept is not None and kept.raw else path.read_bytes() if path.is_file() else None
         digest.update(path.name.encode() + b"\0" + (_meaning(raw) if raw is not None else b"<missing>"))
     return digest.hexdigest()
 

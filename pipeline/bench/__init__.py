@@ -215,11 +215,7 @@ def targets(result: dict) -> list[tuple[bool, str]]:
             result["same_texts"]["ratio"] >= RATIO_TARGET,
             f"(b)/(a) ≥ {RATIO_TARGET} on the {result['stock_size']}-article corpus: "
             f"{result['same_texts']['ratio']:.1f}"
-            + (
-                f" (this machine's ceiling: {result['ceiling']['bound_ratio']:.1f})"
-                if "ceiling" in result
-                else ""
-            ),
+            + (f" (this machine's ceiling: {result['ceiling']['bound_ratio']:.1f})" if "ceiling" in result else ""),
         )
     ]
     out.append(

@@ -30,7 +30,8 @@ def parse_rate(paths: list[Path]) -> dict:
     t0 = time.perf_counter()
     nlp = ginza.load_model(fast=True)
     load_s = time.perf_counter() - t0
-    texts = [t for p in paths for t in prepare(reading.InputFile(p.resolve(), p.name, reading.article_id_for(p.name))).sentence_texts()]
+    files = [reading.InputFile(p.resolve(), p.name, reading.article_id_for(p.name)) for p in paths]
+    texts = [t for f in files for t in prepare(f).sentence_texts()]
     ginza.parse_texts(nlp, texts[:20])  # warm: first calls allocate
     t0 = time.perf_counter()
     ginza.parse_texts(nlp, texts)
