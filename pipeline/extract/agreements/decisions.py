@@ -10,7 +10,7 @@ from ... import rulebook
 from ...records import Sentence
 from .rulefile import config
 from .spans import HEADLINE_GAP
-from .syntax import _chain_end, _is_headline, _is_renyo, _is_sentence_final, _scope, _text
+from .syntax import _chain_end, _is_headline, _is_renyo, _is_sentence_final, _scope, _stative, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -37,7 +37,7 @@ def _apply_pattern_excludes(cands: list[Cand], found: dict[str, list[dict]]) -> 
 def _exclude_applies(rule: rulebook.Rule, c: Cand, m: dict) -> bool:
     if rule.get("absorb"):  # a coordinated action before ことで一致 belongs to that content
         koto = m.get("koto")
-        return m["pred"].i == c.pred.i and koto is not None and c.pred.i < koto.i
+        return m["pred"].i == c.pred.i and koto is not None and c.pred.i < koto.i and not _stative(c.pred)
     return True
 
 
@@ -61,7 +61,7 @@ def _exclude_inside_content(cands: list[Cand], rule_id: str) -> None:
         for other in cands:
             if other is c or other.excluded_by or not other.span or c.pred.i not in other.ids:
                 continue
-            if c.cls in coordinate and c.span and _is_renyo(c.pred) and c.pred.i < other.pred.i:
+            if (c.cls in coordinate or _stative(c.pred)) and c.span and _is_renyo(c.pred) and c.pred.i < other.pred.i:
                 # its content may have lost a topic the parse hung on its predicate: it starts where the host's did
                 c.span = (min(c.span[0], other.span[0]), c.span[1])
                 other.span = (_clause_end(c.pred), other.span[1])

@@ -17,7 +17,7 @@ from .spans import Frames, _antecedent, _content_span, _own_clause, _talks_topic
 from .syntax import _background, _chain_end, _leftmost, _scope
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 
 def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[Cand], list[PartySpan]]:
@@ -190,11 +190,18 @@ def _joint_enough(c: Cand, info: SentInfo, ctx: Context) -> bool:
         return False
     covered = c.ids
     events_here = [e for e in info.events if e[4].i not in covered]
-    own = {t.i for t in c.pred.subtree} | {t.i for t in c.anchor.subtree}
+    own = {t.i for t in c.pred.subtree} | {t.i for t in c.anchor.subtree} | _shared_subject(c.anchor)
     if any(e[4].i in own for e in events_here):
         return True
     # A single stated party (日本政府は…を歓迎する) needs the meeting in its own clause.
     return level == "loose" and not c.explicit and bool(events_here or ctx.topic)
+
+
+def _shared_subject(tok: Token) -> set[int]:
+    """The subject a te-form clause shares with the clause it is chained to (会議は…を採択して閉幕した)."""
+    if tok.dep_ not in ("advcl", "conj") or any(t.dep_ in ("nsubj", "dislocated") for t in tok.children):
+        return set()
+    return {t.i for child in tok.head.children if child.dep_ in ("nsubj", "dislocated") for t in child.subtree}
 
 
 def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands: list[Cand]) -> None:

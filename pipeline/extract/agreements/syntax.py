@@ -53,6 +53,13 @@ def _chain_end(tok: Token) -> Token:
     return tok
 
 
+def _stative(tok: Token) -> bool:
+    """The clause tells a state reached before (…を設置しており、 / …を結んでいて): its own fact, not part of
+    the statement it is chained to."""
+    marks = [t for t in tok.children if t.i > tok.i and t.dep_ == "mark" and t.lemma_ in ("て", "で")]
+    return any(f.dep_ == "fixed" and f.lemma_ in ("おる", "いる") for m in marks for f in m.children)
+
+
 def _is_renyo(tok: Token) -> bool:
     """The predicate continues into the next clause (…し、 / …して / …するとともに、)."""
     if any(
