@@ -17,7 +17,7 @@ class PartySpan:
     start: int  # sentence-relative characters
     end: int
     names: tuple[str, ...]
-    kind: str  # person | org | pair | country | joint | joint_countries | group | title
+    kind: str  # person | org | pair | country | local | joint | joint_countries | group | title
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +49,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
             f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と]|から)"
         ),
         "title": re.compile(p["title_regex"]),
+        "local": re.compile(p["local_regex"]),
         "office": re.compile(f"(?<![一-龥ァ-ヴー・A-Za-z])(?:{offices})(?=[はがもとで、])"),
     }
 
@@ -78,6 +79,8 @@ def _dictionary_parties(text: str) -> list[PartySpan]:
             out.append(PartySpan(m.start(), m.end(), names, "pair"))
     for m in rx["country"].finditer(text):
         out.append(PartySpan(m.start(), m.end(), (p["countries"][m.group("country")],), "country"))
+    for m in rx["local"].finditer(text):
+        out.append(PartySpan(m.start(), m.end(), (m.group("local"),), "local"))
     return out
 
 

@@ -14,10 +14,10 @@ from .matching import _matches
 from .parties import PartySpan, _marker, _subject, coordinated, pair_of
 from .rulefile import config
 from .spans import Frames, _antecedent, _content_span, _own_clause, _talks_topic
-from .syntax import _background, _chain_end, _leftmost, _scope
+from .syntax import _background, _chain_end, _leftmost, _scope, _text
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 
 def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[Cand], list[PartySpan]]:
@@ -44,7 +44,7 @@ def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[C
 
 def _frames(info: SentInfo, cands: list[Cand], c: Cand) -> Frames:
     parties = {t.i for t in info.doc for p in info.parties if p.start <= t.idx < p.end}
-    setting = {t.i for _d, t in info.dates} | {e[4].i for e in info.events}
+    setting = {t.i for _d, t in info.dates} | {e[4].i for e in info.events} | _document_settings(info.doc)
     preds = {o.pred.i for o in cands if o is not c and o.pred.i not in {a.i for a in c.absorbed}}
     return Frames(frozenset(parties), frozenset(setting), frozenset(preds))
 
@@ -195,6 +195,16 @@ def _joint_enough(c: Cand, info: SentInfo, ctx: Context) -> bool:
         return True
     # A single stated party (日本政府は…を歓迎する) needs the meeting in its own clause.
     return level == "loose" and not c.explicit and bool(events_here or ctx.topic)
+
+
+def _document_settings(doc: Doc) -> set[int]:
+    """Joint documents named as where something is written (声明では、 / 共同文書において): the setting."""
+    documents = set(config().s["joint_documents"])
+    return {
+        t.i
+        for t in doc
+        if t.lemma_ in documents and (_text(doc)[t.idx + len(t) :].startswith(("では", "において", "には")))
+    }
 
 
 def _shared_subject(tok: Token) -> set[int]:
