@@ -121,6 +121,9 @@ def fugashi_name_before(s: Sent, end: int) -> int | None:
     return start
 
 
+JURISDICTIONS = tuple("都道府県市町村区郡")  # what a local office opens with, after its place (市長, 県知事)
+
+
 def name_before(s: Sent, end: int, office: Office) -> int | None:
     """Start of the name written directly before sentence-relative ``end`` (no space in between)."""
     window = max(0, end - 40)  # a bounded look-back keeps long sentences linear
@@ -134,7 +137,22 @@ def name_before(s: Sent, end: int, office: Office) -> int | None:
     mid = s.containing(end)
     if mid is not None:  # the office starts inside a token: only a 人名 token may carry it (…首相 in one token)
         return mid.idx if tag_has(mid, "人名") and KANJI_RE.search(s.text[mid.idx : end]) else None
-    return kanji_name_before(s, end)
+    start = kanji_name_before(s, end)
+    if start is not None and s.text[end : end + 1] in JURISDICTIONS and is_place(s, start, end):
+        return None  # 福島市長, 長野県知事: the place's mayor or governor, though GiNZA calls the place a Person
+    if start is None and macro_re("{MINISTER}").search(office.text):
+        return place_surname_before(s, end)
+    return start
+
+
+def place_surname_before(s: Sent, end: int) -> int | None:
+    """A place name of two or three kanji right before a minister's office, standing alone: a surname."""
+    toks = s.before(end)
+    if not toks or toks[-1].idx + len(toks[-1].text) != end or toks[-1].tag_ != "名詞-固有名詞-地名-一般":
+        return None
+    start = toks[-1].idx
+    alone = start == 0 or not KANJI_RE.match(s.text[start - 1])
+    return start if alone and re.fullmatch(r"[\u3400-\u9fff々]{2,3}", s.text[start:end]) else None
 
 
 def dotted_name_before(s: Sent, end: int) -> int | None:
