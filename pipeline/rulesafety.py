@@ -81,7 +81,7 @@ RULE_KEYS: dict[str, set[str]] = {
         "us_if",
     },
     "sections": {"effect"},
-    "events": {"before", "event_kind", "kind", "markers", "reject"},
+    "events": {"before", "event_kind", "kind", "markers", "reject", "place_words"},
 }
 EXAMPLE_KEYS = {"text", "expect", "not", "published"}
 MAX_EXPANDED = 200_000  # YAML nodes after aliases are expanded: the whole rule set is ~30,000

@@ -243,7 +243,14 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     ):
         if value:
             c.date, c.date_from = value, source
-            return
+            break
+    if event is None and ctx.topic and c.date_from == "sentence" and not _same_time(c.date, ctx.topic[2] or published):
+        c.event = ""  # dated in its own sentence to another time (昨年11月に…を設置しており): not the meeting told of
+
+
+def _same_time(a: str, b: str) -> bool:
+    """Two normalised dates that may name the same time (2027-07 and 2027-07-01; an unknown one matches all)."""
+    return not a or not b or a.startswith(b) or b.startswith(a)
 
 
 def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:

@@ -17,13 +17,14 @@ PHRASE_DEPS = ("obl", "nmod", "advcl", "nsubj", "compound")  # how a parse hangs
 def place_of(tok: Token, rules: tuple[rulebook.Rule, ...]) -> str:
     """The place the first ``place`` rule reads for the event whose last word is ``tok``, else ""."""
     for rule in rules:
-        found = _place(tok, tuple(rule.get("markers")), re.compile(rule.get("reject")))
+        reject, words = re.compile(rule.get("reject")), re.compile(rule.get("place_words"))
+        found = _place(tok, tuple(rule.get("markers")), reject, words)
         if found:
             return found
     return ""
 
 
-def _place(tok: Token, markers: tuple[str, ...], reject: re.Pattern) -> str:
+def _place(tok: Token, markers: tuple[str, ...], reject: re.Pattern, words: re.Pattern) -> str:
     heads = dict.fromkeys([tok, _verb_head(tok)])
     for head in heads:
         for child in head.children:
@@ -31,7 +32,8 @@ def _place(tok: Token, markers: tuple[str, ...], reject: re.Pattern) -> str:
                 continue
             phrase = _phrase(child)
             if phrase and not reject.search(phrase) and not any(ch.isdigit() for ch in phrase):
-                return phrase
+                if "固有名詞" in child.tag_ or words.search(phrase):
+                    return phrase
     return ""
 
 
