@@ -112,7 +112,7 @@ class Context:
                 joint = True
                 names += list(self.article.pair or s.names)
             else:
-                joint |= s.kind in ("pair", "group")  # 日米, 両社: two parties in one word
+                joint |= s.kind in ("pair", "group") or s.plural  # 日米, 両社: two parties in one word; 財務相ら
                 names += s.names
         names = list(dict.fromkeys(names))
         return tuple(names), joint or len(names) >= 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ...records import Entity, Sentence
@@ -18,6 +18,7 @@ class PartySpan:
     end: int
     names: tuple[str, ...]
     kind: str  # person | org | pair | country | local | joint | joint_countries | group | title
+    plural: bool = False  # …らは, …等が: it and others, acting together
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +51,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
         ),
         "title": re.compile(p["title_regex"]),
         "local": re.compile(p["local_regex"]),
-        "office": re.compile(f"(?<![一-龥ァ-ヴー・A-Za-z])(?:{offices})(?=[はがもとで、])"),
+        "office": re.compile(f"(?<![一-龥ァ-ヴー・A-Za-z])(?:{offices})(?=(?:ら|たち|等)?[はがもとで、])"),
     }
 
 
@@ -108,8 +109,11 @@ def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list
     out: list[PartySpan] = []
     for s in spans:
         if not any(o.start <= s.start and s.end <= o.end for o in out):
-            out.append(s)
+            out.append(replace(s, plural=True) if PLURAL.match(text, s.end) else s)
     return out
+
+
+PLURAL = re.compile(r"(?:ら|たち|等)(?=[はがもと、])")  # 財務相らは, 両国首脳等が
 
 
 def _marker(text: str, span: PartySpan) -> str:
