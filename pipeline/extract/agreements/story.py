@@ -80,13 +80,28 @@ def _next_dated(kept: list[Cand], c: Cand, reach: int) -> Cand | None:
 
 def _date_headlines(kept: list[Cand], parsed: ParsedArticle) -> None:
     """A headline states the story's agreement: undated, or dated only by its publication, it takes the
-    date of the same statement in the lead (…署名へ → the body's 来週17日に署名する見通し)."""
+    date of the same statement in the lead (…署名へ → the body's 来週17日に署名する見通し), else of the lead's
+    statement about the same thing in other words (…の共同開発で正式合意 → …を共同開発する協定に署名した);
+    a concluded one with neither is the news of the article's day."""
     for c in kept:
         if not _is_headline(c, parsed) or c.date not in ("", parsed.published or ""):
             continue
-        lead = _next_dated(kept, c, HEADLINE_REACH)
+        lead = _next_dated(kept, c, HEADLINE_REACH) or _next_same_thing(kept, c, HEADLINE_REACH)
         if lead is not None:
             c.date, c.date_from = lead.date, "context"
+        elif not c.date and c.status == "concluded" and parsed.published:
+            c.date, c.date_from = parsed.published, "published"
+
+
+WORD = re.compile(r"[一-龥々ァ-ヴー]{2,}")
+
+
+def _next_same_thing(kept: list[Cand], c: Cand, reach: int) -> Cand | None:
+    """The first statement dated within ``reach`` sentences after c whose content shares a word with c's."""
+    words = WORD.findall(c.content)
+    return next(
+        (o for o in kept if 0 < o.index - c.index <= reach and o.date and any(w in o.content for w in words)), None
+    )
 
 
 def _date_leads(kept: list[Cand], parsed: ParsedArticle) -> None:
