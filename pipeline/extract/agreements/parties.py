@@ -34,6 +34,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
     counts = "|".join(sorted(p["pair_counts"], key=len, reverse=True))
     roles = "|".join(sorted(p["pair_roles"], key=len, reverse=True))
     offices = "|".join(sorted(p["bare_offices"], key=len, reverse=True))
+    agents = "|".join(sorted(p["agents"], key=len, reverse=True))
     return {
         "joint": re.compile(f"(?:{joint})"),
         "joint_countries": re.compile(f"(?<![一-龥])(?:{joint_c})"),
@@ -44,11 +45,14 @@ def _party_regexes() -> dict[str, re.Pattern]:
             f"|(?<![A-Za-z0-9])(?:{p['forum_regex']})(?:{roles})"
         ),
         "pair": re.compile(
-            f"(?<![一-龥])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?(?=[はがもで、と]|両)"
+            f"(?<![一-龥])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?"
+            f"(?=[はがもで、と]|両|の[一-龥]{{0,4}}(?:{agents}))"
         ),
         "country": re.compile(
-            f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と]|から)"
+            f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と]|から|の[一-龥]{{0,4}}(?:{agents}))"
         ),
+        "marker": re.compile(p["marker_regex"].replace("{AGENTS}", agents)),
+        "agent": re.compile(f"の[一-龥]{{0,4}}(?:{agents})"),
         "title": re.compile(p["title_regex"]),
         "local": re.compile(p["local_regex"]),
         "office": re.compile(f"(?<![一-龥ァ-ヴー・A-Za-z])(?:{offices})(?=(?:ら|たち|等)?[はがもとで、])"),
@@ -110,7 +114,9 @@ def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list
     for s in spans:
         if not any(o.start <= s.start and s.end <= o.end for o in out):
             out.append(replace(s, plural=True) if PLURAL.match(text, s.end) else s)
-    return out
+    # 両国の経済閣僚が: the agent acting for a party (agents) is that party, not one of its own
+    agents = [(s.end, m.end()) for s in out if (m := _party_regexes()["agent"].match(text, s.end))]
+    return [s for s in out if not any(a < s.start and s.end <= b for a, b in agents)]
 
 
 PLURAL = re.compile(r"(?:ら|たち|等)(?=[はがもと、])")  # 財務相らは, 両国首脳等が
@@ -121,13 +127,14 @@ def _marker(text: str, span: PartySpan) -> str:
     after = text[span.end : span.end + 14]
     roles = tuple(config().s["parties"]["pair_roles"])
     role = span.kind == "group" and after.startswith(roles)  # 各国外相は: the group's people act for it
+    m = _party_regexes()["marker"].match(after)
     if (
         span.kind not in ("person", "title", "org")
         and after[:1] not in ("は", "が", "も", "で", "と", "、", "か")
         and not role
+        and not (after[:1] == "の" and m)  # 日本の防衛当局が: who acts for it
     ):
         return ""  # 首脳会談で is a meeting, not 首脳 acting
-    m = re.match(config().s["parties"]["marker_regex"], after)
     if not m:
         return ""
     mark = m.group("mark") or ""
@@ -156,10 +163,12 @@ def _subject(
     hi: int,
     avoid: tuple[int, int] | None,
     partners_alone: bool = False,
+    reported: bool = False,
 ) -> list[PartySpan]:
     """The subject group nearest before ``hi``: a marked party and the parties coordinated with it, and its
     partners (…と会談し); with ``partners_alone``, the partners even when no subject is written (a
-    transcript's ブラウン長官とは、…で一致しました).
+    transcript's ブラウン長官とは、…で一致しました). In a report (``reported``: 聯合ニュースは、韓国と日本の当局が
+    …で一致したと報じた) the が-subject after the topic is the statement's; the topic is who tells it.
 
     Parties quoted inside the scope (someone else's words) are not its subject."""
     lo = scope[0]
@@ -175,7 +184,8 @@ def _subject(
     # …から marks the speaker of a one-sided statement (岩屋大臣から、…再会を歓迎する).
     marked = [s for s in inside if _marker(text, s) in ("は", "が", "も", "で", "から")]
     topics = [s for s in marked if _marker(text, s) in ("は", "も")]  # a topic beats an embedded が
-    group = coordinated(inside, text, (topics or marked)[-1]) if marked else []
+    told = [s for s in marked if reported and topics and s.start > topics[-1].end and _marker(text, s) == "が"]
+    group = coordinated(inside, text, (told or topics or marked)[-1]) if marked else []
     partners = [
         s
         for s in inside

@@ -122,7 +122,9 @@ def _own_subject(c: Cand, info: SentInfo) -> list[PartySpan]:
 def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
     """The predicate's own が-subject; the subject before the predicate; else the pair of the meeting it
     names (日米2+2で確認し); else whoever the parse says is the subject (防衛省は…); else the last subject."""
-    spans = _own_subject(c, info) or _subject(info.parties, info.text, _scope(c.anchor), c.anchor.idx, c.span, True)
+    spans = _own_subject(c, info) or _subject(
+        info.parties, info.text, _scope(c.anchor), c.anchor.idx, c.span, True, reported=_told_by_report(c, info)
+    )
     if spans and all(_marker(info.text, s) == "と" for s in spans) and ctx.topic and ctx.meeting_people:
         names = tuple(dict.fromkeys(ctx.meeting_people + ctx.resolve(spans)[0]))  # the speaker's side too
         c.parties, c.joint, c.explicit = names, len(names) >= 2, True
@@ -225,7 +227,12 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         c.event = ctx.topic[1]
     # 7月の会談以来で、同年4月には…を発表した: a date the predicate governs comes before one inside another phrase
     heads = {c.pred.i, c.anchor.i} | ({c.host.i} if c.host is not None else set())
-    own_dates = [d.value for d, t in sorted(info.dates, key=lambda dt: dt[1].head.i not in heads) if t.i in own]
+    reports = _report_dates(c, info, ctx.article.parsed.sentences[c.index].start)
+    own_dates = [
+        d.value
+        for d, t in sorted(info.dates, key=lambda dt: dt[1].head.i not in heads)
+        if t.i in own and (d.start, d.end) not in reports
+    ]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
     published = ctx.article.parsed.published or ""
     reported_past = _tense(c.host or c.anchor) != "nonpast"
@@ -246,6 +253,28 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
             break
     if event is None and ctx.topic and c.date_from == "sentence" and not _same_time(c.date, ctx.topic[2] or published):
         c.event = ""  # dated in its own sentence to another time (昨年11月に…を設置しており): not the meeting told of
+
+
+def _report_dates(c: Cand, info: SentInfo, offset: int) -> set[tuple[int, int]]:
+    """Dates of the report, not of what it reports: set off after the reporter's topic (聯合ニュースは22日、
+    …が21日に…で一致したと報じた), when the statement is told by a reporting verb. ``offset``: where the
+    sentence starts in the article (date mentions count from there)."""
+    text = info.text
+    if len(info.dates) < 2 or not _told_by_report(c, info):
+        return set()
+    return {
+        (d.start, d.end)
+        for d, _t in info.dates
+        if re.search(r"は[、,]?$", text[: d.start - offset]) and text[d.end - offset :].startswith(("、", ","))
+    }
+
+
+def _told_by_report(c: Cand, info: SentInfo) -> bool:
+    """The statement is what a reporting verb tells (…で一致したと報じた / と明らかにした)."""
+    doc = info.doc
+    last = max([c.anchor.i] + [t.i for t in c.anchor.children if t.dep_ == "aux" and t.i > c.anchor.i])
+    after = info.text[doc[last].idx + len(doc[last].text) :]
+    return bool(re.match(config().by_id(config().s["reported_rule"]).get("quote_verbs"), after))
 
 
 def _same_time(a: str, b: str) -> bool:
