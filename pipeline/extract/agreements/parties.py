@@ -115,7 +115,8 @@ def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list
         if not any(o.start <= s.start and s.end <= o.end for o in out):
             out.append(replace(s, plural=True) if PLURAL.match(text, s.end) else s)
     # 両国の経済閣僚が: the agent acting for a party (agents) is that party, not one of its own
-    agents = [(s.end, m.end()) for s in out if (m := _party_regexes()["agent"].match(text, s.end))]
+    agent = _party_regexes()["agent"]
+    agents = [(s.end, found.end()) for s in out if (found := agent.match(text, s.end))]
     return [s for s in out if not any(a < s.start and s.end <= b for a, b in agents)]
 
 
