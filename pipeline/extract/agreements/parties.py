@@ -55,6 +55,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
         "agent": re.compile(f"の[一-龥]{{0,4}}(?:{agents})"),
         "title": re.compile(p["title_regex"]),
         "local": re.compile(p["local_regex"]),
+        "both": re.compile(p["both_regex"]),
         "office": re.compile(f"(?<![一-龥ァ-ヴー・A-Za-z])(?:{offices})(?=(?:ら|たち|等)?[はがもとで、])"),
     }
 
@@ -86,6 +87,8 @@ def _dictionary_parties(text: str) -> list[PartySpan]:
         out.append(PartySpan(m.start(), m.end(), (p["countries"][m.group("country")],), "country"))
     for m in rx["local"].finditer(text):
         out.append(PartySpan(m.start(), m.end(), (m.group("local"),), "local"))
+    for m in rx["both"].finditer(text):
+        out.append(PartySpan(m.start(), m.end(), (m.group("a"), m.group("b")), "group"))
     return out
 
 

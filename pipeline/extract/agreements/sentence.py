@@ -146,6 +146,8 @@ def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
         c.parties, c.joint, c.inherited = ctx.last_parties
     elif ctx.topic and len(ctx.meeting_people) >= 2:  # no agent stated, inside a meeting's report
         c.parties, c.joint = ctx.meeting_people, True
+    elif ctx.topic and pair_of(ctx.topic[1]):  # …日豪防衛相会談の成果は。…で一致しました: the meeting's pair
+        c.parties, c.joint = pair_of(ctx.topic[1]), True
 
 
 def _parsed_subject(c: Cand) -> tuple[str, ...]:
