@@ -55,6 +55,8 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     c.content = info.text[c.span[0] : c.span[1]] if c.span else ""
     if not c.content.strip() and c.mode != "headline":
         c.content = _antecedent(parsed, c.index) or _talks_topic(c)
+    if c.mode == "headline" and not c.content.strip() and _after_manner_word(c):
+        c.excluded_by = c.excluded_by or config().s["document_title_rule"]
     _fill_parties(c, info, ctx)
     _take_leading_subject(c, info, ctx)
     _take_leading_partner(c, info, ctx)
@@ -146,7 +148,7 @@ def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
         c.parties, c.joint, c.inherited = ctx.last_parties
     elif ctx.topic and len(ctx.meeting_people) >= 2:  # no agent stated, inside a meeting's report
         c.parties, c.joint = ctx.meeting_people, True
-    elif ctx.topic and pair_of(ctx.topic[1]):  # …日豪防衛相会談の成果は。…で一致しました: the meeting's pair
+    elif ctx.topic and pair_of(ctx.topic[1]) and c.mode != "headline":  # …日豪防衛相会談の成果は。…で一致しました
         c.parties, c.joint = pair_of(ctx.topic[1]), True
 
 
@@ -209,6 +211,11 @@ def _document_settings(doc: Doc) -> set[int]:
         for t in doc
         if t.lemma_ in documents and (_text(doc)[t.idx + len(t) :].startswith(("では", "において", "には")))
     }
+
+
+def _after_manner_word(c: Cand) -> bool:
+    """The predicate follows a word of how it was done (共同発表): with nothing before, a document's name."""
+    return c.pred.i > 0 and c.pred.doc[c.pred.i - 1].lemma_ in config().s["manner_words"]
 
 
 def _shared_subject(tok: Token) -> set[int]:

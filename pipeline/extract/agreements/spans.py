@@ -113,9 +113,9 @@ def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
 
 
 def _bare(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """A headline phrase without the particles at its ends, the words saying how far it was agreed and a
-    predicate ending it (来月にも正式署名: nothing is left after the date; …で大筋合意 → what was agreed)."""
-    ends = {*config().s["degree_words"], *config().s["classes"]}
+    """A headline phrase without the particles at its ends, the words saying how far or how it was agreed and
+    a predicate ending it (来月にも正式署名: nothing is left after the date; …で大筋合意 → what was agreed)."""
+    ends = {*config().s["degree_words"], *config().s["manner_words"], *config().s["classes"]}
     while end > start and (doc[end - 1].text in PARTICLES or doc[end - 1].lemma_ in ends):
         end -= 1
     while start < end and doc[start].text in PARTICLES:
