@@ -25,7 +25,7 @@ def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[C
     doc = info.doc
     found = _matches(doc, i, ctx.article.memo) | _headline_phrase_matches(doc)
     frames = set(config().s["time_frames"])  # a date mention's last word or a time frame is never what was agreed
-    when = frozenset([t.i for _d, t in info.dates] + [t.i for t in doc if t.lemma_ in frames])
+    when = frozenset([t.i for _d, t in info.dates] + [t.i for t in doc if t.lemma_ in frames or t.text in frames])
     cands = _predicate_candidates(i, doc, found, when)
     section = _section_rule(s, info.text)
     for c in cands:
@@ -44,7 +44,9 @@ def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[C
 
 def _frames(info: SentInfo, cands: list[Cand], c: Cand) -> Frames:
     parties = {t.i for t in info.doc for p in info.parties if p.start <= t.idx < p.end}
+    frames = set(config().s["time_frames"])  # 近く、…に署名する: when, like a date
     setting = {t.i for _d, t in info.dates} | {e[4].i for e in info.events} | _document_settings(info.doc)
+    setting |= {t.i for t in info.doc if t.lemma_ in frames or t.text in frames}
     preds = {o.pred.i for o in cands if o is not c and o.pred.i not in {a.i for a in c.absorbed}}
     return Frames(frozenset(parties), frozenset(setting), frozenset(preds))
 
