@@ -206,12 +206,18 @@ def _joint_enough(c: Cand, info: SentInfo, ctx: Context) -> bool:
 
 
 def _document_settings(doc: Doc) -> set[int]:
-    """Joint documents named as where something is written (声明では、 / 共同文書において): the setting."""
+    """Joint documents named as where something is written (声明では、 / 共同文書において) and the venues where
+    it was said (共同記者会見で、): the setting."""
     documents = set(config().s["joint_documents"])
+    venues = set(config().s["statement_venues"])
+    text = _text(doc)
     return {
         t.i
         for t in doc
-        if t.lemma_ in documents and (_text(doc)[t.idx + len(t) :].startswith(("では", "において", "には")))
+        if t.lemma_ in documents
+        and text[t.idx + len(t) :].startswith(("では", "において", "には"))
+        or t.lemma_ in venues
+        and text[t.idx + len(t) :].startswith(("で", "において"))
     }
 
 

@@ -121,6 +121,7 @@ def fugashi_name_before(s: Sent, end: int) -> int | None:
     return start
 
 
+COUNTED = re.compile(r"[両各同全他]国")
 JURISDICTIONS = tuple("都道府県市町村区郡")  # what a local office opens with, after its place (市長, 県知事)
 
 
@@ -140,6 +141,8 @@ def name_before(s: Sent, end: int, office: Office) -> int | None:
     start = kanji_name_before(s, end)
     if start is not None and s.text[end : end + 1] in JURISDICTIONS and is_place(s, start, end):
         return None  # 福島市長, 長野県知事: the place's mayor or governor, though GiNZA calls the place a Person
+    if start is not None and COUNTED.fullmatch(s.text[start:end]):
+        return None  # 両国外相, 各国首脳: countries counted, no one named
     if start is None and macro_re("{MINISTER}").search(office.text):
         return place_surname_before(s, end)
     return start
