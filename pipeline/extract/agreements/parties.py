@@ -45,7 +45,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
             f"|(?<![A-Za-z0-9])(?:{p['forum_regex']})(?:{roles})"
         ),
         "pair": re.compile(
-            f"(?<![一-龥])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?"
+            f"(?<![一-龥ァ-ヴー])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?"
             f"(?=[はがもで、と]|両|の[一-龥]{{0,4}}(?:{agents}))"
         ),
         "country": re.compile(

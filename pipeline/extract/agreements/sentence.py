@@ -62,6 +62,7 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     _fill_parties(c, info, ctx)
     _take_leading_subject(c, info, ctx)
     _take_leading_partner(c, info, ctx)
+    _take_action_partner(c, info, ctx)
     if not c.excluded_by and not _joint_enough(c, info, ctx):
         c.excluded_by = config().s["unilateral_rule"]
     own = _own_clause(c, cands)
@@ -109,6 +110,22 @@ def _take_leading_partner(c: Cand, info: SentInfo, ctx: Context) -> None:
     c.parties, c.joint = tuple(dict.fromkeys(c.parties + names)), True
     c.span = (start, c.span[1])
     c.content = info.text[start : c.span[1]]
+
+
+def _take_action_partner(c: Cand, info: SentInfo, ctx: Context) -> None:
+    """The partner of a joint action told inside the content (…はボルタリス社と電池の開発で提携すると発表した):
+    a party, as the one announcing is."""
+    if not (c.span and c.parties) or c.joint:
+        return
+    actions = tuple(config().s["joint_actions"])
+    lo, hi = c.span
+    for p in info.parties:
+        if lo <= p.start and p.end <= hi and _marker(info.text, p) == "と":
+            rest = info.text[p.end : hi]
+            if any(a in rest for a in actions):
+                names, _joint = ctx.resolve([p])
+                c.parties, c.joint = tuple(dict.fromkeys(c.parties + names)), True
+                return
 
 
 def _own_subject(c: Cand, info: SentInfo) -> list[PartySpan]:

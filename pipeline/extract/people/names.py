@@ -216,7 +216,8 @@ def country_before(s: Sent, start: int) -> str:
     """The country of 「<country…>の」 right before the name (ロシアのプーチン大統領, 米インド太平洋軍のパパロ
     司令官, 国務省で韓国の趙外相): the country word opens the phrase or follows kana or punctuation, not a kanji
     (欧米の, 訪米の name no one's country)."""
-    m = re.search(r"([^\s、。「」『』()（）の]{1,15})の$", s.text[max(0, start - 16) : start])
+    # not across a と: トンプソン米大統領とロシアのボルコフ大統領 is Russia's, not the US's
+    m = re.search(r"([^\s、。「」『』()（）のと]{1,15})の$", s.text[max(0, start - 16) : start])
     if not m:
         return ""
     phrase = m.group(1)
