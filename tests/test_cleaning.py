@@ -531,3 +531,16 @@ def test_a_wire_credit_opening_a_line_is_its_own_sentence():
         "日英が合意",
         "【関連記事】",
     ]
+
+
+def test_an_inline_list_item_is_a_sentence_of_its_own():
+    """Newspapers list a meeting's results inline (成果は次の通り。▽…で合意▽…を確認): each ▽ opens a sentence;
+    a ▽ opening a line, or inside a quote, opens nothing new."""
+    text = "成果は次の通り。▽漁業協定の改定で合意▽交流拡大を確認\n▽行頭の項目\n「引用の中の▽記号」と述べた。"
+    assert sentences(text) == [
+        "成果は次の通り。",
+        "▽漁業協定の改定で合意",
+        "▽交流拡大を確認",
+        "▽行頭の項目",
+        "「引用の中の▽記号」と述べた。",
+    ]

@@ -40,12 +40,17 @@ def _quoted_spans(line: str) -> list[tuple[int, int]]:
 _LEADING_LABEL = re.compile(r"^【[^】]{1,24}】(?=\S)")
 
 
+_INLINE_ITEM = re.compile(r"(?<=\S)▽")
+
+
 def _sentence_ends(line: str) -> list[int]:
     """Offsets (within the line) where a sentence ends: after a terminator outside quotes, and after a
     leading label, which is no part of the sentence after it (the parser would take 共同 into it)."""
     spans = _quoted_spans(line)
     label = _LEADING_LABEL.match(line)
     ends: list[int] = [label.end()] if label else []
+    # an inline list item (成果は次の通り。▽…で合意▽…を確認): each ▽ opens a sentence of its own
+    ends += [m.start() for m in _INLINE_ITEM.finditer(line) if not any(a < m.start() < b for a, b in spans)]
     k = 0
     for m in re.finditer(f"[{_TERMINATORS}]+", line):
         while k < len(spans) and spans[k][1] <= m.start():
@@ -56,7 +61,7 @@ def _sentence_ends(line: str) -> list[int]:
         while end < len(line) and line[end] in _TRAILING:
             end += 1
         ends.append(end)
-    return ends
+    return sorted(set(ends))
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

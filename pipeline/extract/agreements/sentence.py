@@ -13,7 +13,7 @@ from .events import SentInfo, _topic_dates
 from .matching import _matches
 from .parties import PartySpan, _marker, _subject, coordinated, pair_of
 from .rulefile import config
-from .spans import Frames, _antecedent, _content_span, _own_clause, _talks_topic
+from .spans import BULLETS, Frames, _antecedent, _content_span, _own_clause, _talks_topic
 from .syntax import _background, _chain_end, _leftmost, _scope, _text
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     c.content = info.text[c.span[0] : c.span[1]] if c.span else ""
     if not c.content.strip() and c.mode != "headline":
         c.content = _antecedent(parsed, c.index) or _talks_topic(c)
+    if CATAPHORA.fullmatch(c.content.strip()):
+        c.content = _items_after(parsed, c.index) or c.content  # 以下の点で一致した。1. … 2. …: the items
     if c.mode == "headline" and not c.content.strip() and _after_manner_word(c):
         c.excluded_by = c.excluded_by or config().s["document_title_rule"]
     _fill_parties(c, info, ctx)
@@ -167,7 +169,8 @@ def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
         c.parties, c.joint, c.inherited = ctx.last_parties
     elif ctx.topic and len(ctx.meeting_people) >= 2:  # no agent stated, inside a meeting's report
         c.parties, c.joint = ctx.meeting_people, True
-    elif ctx.topic and pair_of(ctx.topic[1]) and c.mode != "headline":  # …日豪防衛相会談の成果は。…で一致しました
+    elif ctx.topic and pair_of(ctx.topic[1]) and (c.mode != "headline" or info.text.startswith(BULLETS)):
+        # …日豪防衛相会談の成果は。…で一致しました / ▽…で合意: the meeting's pair (not for a title, which stands alone)
         c.parties, c.joint = pair_of(ctx.topic[1]), True
 
 
@@ -236,6 +239,22 @@ def _document_settings(doc: Doc) -> set[int]:
         or t.lemma_ in venues
         and text[t.idx + len(t) :].startswith(("で", "において"))
     }
+
+
+CATAPHORA = re.compile(r"(?:以下|次|下記)の(?:\d+|[一二三四五六七八九十]+)?(?:点|事項|内容|項目)")
+LIST_ITEM = re.compile(r"^(?:[▽・●○◆◇■□]|[(（]?\d{1,2}[)）.．、\s]|[①-⑳])")
+MAX_ITEMS = 12
+
+
+def _items_after(parsed: ParsedArticle, index: int) -> str:
+    """The list items right after a sentence that points to them (以下の点で一致した), joined with ／."""
+    items = []
+    for s in parsed.sentences[index + 1 : index + 1 + MAX_ITEMS]:
+        line = parsed.text[s.start : s.end]
+        if not LIST_ITEM.match(line):
+            break
+        items.append(LIST_ITEM.sub("", line).strip())
+    return "／".join(items)
 
 
 def _after_manner_word(c: Cand) -> bool:

@@ -152,6 +152,7 @@ def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
     return left
 
 
+BULLETS = ("▽", "・", "●", "○", "◆", "◇", "■", "□")
 SPEAKER_LABEL = re.compile(r"[一-龥ァ-ヴー・]{1,12}[:：]")
 
 
@@ -162,6 +163,8 @@ def _after_item_number(doc: Doc, left: int, end: int) -> int:
         if doc[colon].text in (":", "：") and SPEAKER_LABEL.fullmatch(doc[left : colon + 1].text):
             left = colon + 1
             break
+    if left < end and doc[left].text in BULLETS:  # ▽…で合意, ・…を確認: a list item's bullet
+        return left + 1
     k = left + 1 if left < end and doc[left].text in ("(", "（") else left
     if k + 1 < end and doc[k].like_num and (doc[k].whitespace_ or doc[k + 1].text in ITEM_CLOSERS):
         return k + 1 + (doc[k + 1].text in ITEM_CLOSERS)
