@@ -49,7 +49,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
             f"(?=[はがもで、と]|両|の[一-龥]{{0,4}}(?:{agents}))"
         ),
         "country": re.compile(
-            f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と]|から|の[一-龥]{{0,4}}(?:{agents}))"
+            f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と・]|から|の[一-龥]{{0,4}}(?:{agents}))"
         ),
         "marker": re.compile(p["marker_regex"].replace("{AGENTS}", agents)),
         "agent": re.compile(f"の[一-龥]{{0,4}}(?:{agents})"),

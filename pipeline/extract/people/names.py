@@ -222,6 +222,8 @@ def country_before(s: Sent, start: int) -> str:
         return ""
     phrase = m.group(1)
     for cut in [0, *(i for i in range(1, len(phrase)) if not KANJI_RE.match(phrase[i - 1]))]:
+        if re.search(r"[ぁ-ゖ]", phrase[cut:]):
+            continue  # インドネシアを訪問中の: a clause, not a country qualifying the name
         found = _country_word(phrase[cut:])
         if found is not None:
             return found
