@@ -204,9 +204,21 @@ def _setting_end(doc: Doc, left: int, k: int, end: int, frames: Frames) -> int |
         return _chunk_end(doc, k, end, markers=("は", "も", "、") if left == 0 else ("は", "も"))
     # 1960年に署名された条約, 昨年の会談で合意した対話: the setting of what is stated; but a date set off by a
     # comma (日比両政府は8日、…協定に署名した) is the sentence's, wherever the parser hung it
+    held = _held_meeting_end(doc, k, end)
+    if held is not None:
+        return held
     if (_in_relative_clause(doc[k]) or _opens_relative_clause(doc[k])) and not _comma_after(doc, k, end):
         return None
     return _chunk_end(doc, k, end, markers=("で", "に", "は", "、"))
+
+
+def _held_meeting_end(doc: Doc, k: int, end: int) -> int | None:
+    """After a meeting the clause at k held, set off by its で and a comma (ワシントンで開いた貿易協議で、…)."""
+    held = doc[k].head
+    if doc[k].lemma_ not in config().s["meeting_verbs"] or doc[k].dep_ != "acl" or not k < held.i < end:
+        return None
+    after = _chunk_end(doc, held.i, end, markers=("で",))
+    return after if after is not None and doc[after - 1].text in ("、", ",") else None
 
 
 def _comma_after(doc: Doc, k: int, end: int) -> bool:
