@@ -80,3 +80,16 @@ def test_a_token_pattern_whose_words_are_there_but_which_matches_nowhere_touches
     found = run_all(verb, upto="agreements")
     agreements.extract(verb, found["people"][1], found["organizations"][1], found["dates"], verb_memo)
     assert touches(rule, screens.ScreenArticle("b", verb.text, verb_lemmas, memo_of={"agreements": verb_memo}.get))
+
+
+def test_a_rule_found_by_its_shape_touches_only_articles_where_the_shape_is(parse_text):
+    """agreement.headline_phrase has no token pattern: with the docs held, it may act only where a headline
+    has its shape (a predicate noun ending a phrase before another); without them, anywhere."""
+    from pipeline.extract.agreements.matching import touches
+
+    rule = frozenset({"agreement.headline_phrase"})
+    glued = parse_text("米中、関税引き下げで合意 貿易協議が決着\n\n米中両政府は3日、関税を引き下げることで合意した。")
+    body = parse_text("両国は3日、関税を引き下げることで合意した。")
+    assert touches(rule, screens.ScreenArticle("a", glued.text, docs=glued.docs))
+    assert not touches(rule, screens.ScreenArticle("b", body.text, docs=body.docs))
+    assert touches(rule, screens.ScreenArticle("b", body.text))  # nothing held: it may do anything

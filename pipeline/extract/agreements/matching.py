@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ... import rulebook
+from .candidates import _headline_phrase_matches
 from .rulefile import config
 
 if TYPE_CHECKING:  # spaCy is imported only when a sentence is matched
@@ -173,7 +174,15 @@ def _forget_other_patterns(memo: Memo) -> None:
 def touches(rule_ids: frozenset[str], article: Any) -> bool:
     """Whether one of these rules' token patterns may match in the article (``screens``): each of a pattern's
     required words must be written in the text (ORTH) or be a lemma of its parse (LEMMA, when known), and
-    the article's matches, where known, must hold one. A rule without token patterns may do anything."""
+    the article's matches, where known, must hold one. A rule found by its shape (``shape: headline_phrase``)
+    may act where its shape is found in the docs the caller holds. Any other rule may do anything."""
+    shaped = rule_ids & {r.id for r in config().predicates if r.get("shape") == "headline_phrase"}
+    if shaped:
+        if article.docs is None or any(shaped & _headline_phrase_matches(doc).keys() for doc in article.docs):
+            return True
+        rule_ids -= shaped
+        if not rule_ids:
+            return False
     table = [p for p in _pattern_table() if p.rule_id in rule_ids]
     if rule_ids - {p.rule_id for p in table}:
         return True
