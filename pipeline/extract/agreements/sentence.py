@@ -293,6 +293,8 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         (own_dates[0] if own_dates else "", "sentence"),
         (met[0] if met else "", "event"),
         (_sentence_date(c, info, cands), "sentence"),
+        # 首脳会談は20日に予定されており、…署名する見通しだ: what is still to come, at the dated meeting named
+        ("" if reported_past or event is None else _meeting_value(info, event[3]), "event"),
         (_inherited_date(c, ctx), "context"),
         # a meeting named but dated elsewhere: its dated line, else the report's date
         (ctx.article.meeting_date(own_events[0][2], c.index, own_events[0][3]) if own_events else "", "event"),
@@ -306,6 +308,11 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
             break
     if event is None and ctx.topic and c.date_from == "sentence" and not _same_time(c.date, ctx.topic[2] or published):
         c.event = ""  # dated in its own sentence to another time (昨年11月に…を設置しており): not the meeting told of
+
+
+def _meeting_value(info: SentInfo, surface: str) -> str:
+    """The date the sentence gives the meeting written ``surface``, or ""."""
+    return next((v for _ty, sf, v in info.meetings if sf == surface and v), "")
 
 
 def _report_dates(c: Cand, info: SentInfo, offset: int) -> set[tuple[int, int]]:
@@ -338,6 +345,14 @@ def _same_time(a: str, b: str) -> bool:
 def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:
     """A date opening the sentence that no other agreement's clause or content claims."""
     taken = set().union(*[o.ids | {t.i for t in o.pred.subtree} for o in cands if o is not c])
+    # 昨年12月の会談に続き、…: that meeting's date; but a date set off by its own comma (2015年、…に基づき) is the
+    # sentence's, wherever the parser hung it
+    doc = info.doc
+    taken |= {
+        i
+        for i in _background(c.anchor) | _background(c.pred)
+        if not (i + 1 < len(doc) and doc[i + 1].text in ("、", ","))
+    }
     return next(
         (v for v in _topic_dates(info) if all(t.i not in taken | c.ids for d, t in info.dates if d.value == v)), ""
     )
