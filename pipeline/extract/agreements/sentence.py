@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from ...records import ParsedArticle
 from .candidates import Cand, _headline_phrase_matches, _predicate_candidates
 from .context import Context
-from .decisions import _absorb, _apply_pattern_excludes, _exclude_inside_content, _section_rule, _status, _tense
-from .events import SentInfo, _topic_dates
+from .dating import _fill_event_date, _told_by_report
+from .decisions import _absorb, _apply_pattern_excludes, _exclude_inside_content, _section_rule, _status
+from .events import SentInfo
 from .matching import _matches
 from .parties import PartySpan, _marker, _subject, coordinated, pair_of
 from .rulefile import config
 from .spans import BULLETS, Frames, _antecedent, _content_span, _own_clause, _talks_topic
-from .syntax import _background, _chain_end, _leftmost, _scope, _text
+from .syntax import _chain_end, _leftmost, _scope, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -267,102 +268,6 @@ def _shared_subject(tok: Token) -> set[int]:
     if tok.dep_ not in ("advcl", "conj") or any(t.dep_ in ("nsubj", "dislocated") for t in tok.children):
         return set()
     return {t.i for child in tok.head.children if child.dep_ in ("nsubj", "dislocated") for t in child.subtree}
-
-
-def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands: list[Cand]) -> None:
-    """The meeting and date of the predicate's own clause; else of the sentence; else of the context."""
-    own_events = [e for e in info.events if e[4].i in own]
-    loose = [e for e in info.events if e[4].i not in c.ids and e[4].i not in _background(c.anchor)]
-    event = (own_events or loose)[0] if own_events or loose else None
-    if event is not None:
-        c.event = ctx.article.event_name(event[2], event[3], c.index)
-    elif ctx.topic:
-        c.event = ctx.topic[1]
-    # 7月の会談以来で、同年4月には…を発表した: a date the predicate governs comes before one inside another phrase
-    heads = {c.pred.i, c.anchor.i} | ({c.host.i} if c.host is not None else set())
-    reports = _report_dates(c, info, ctx.article.parsed.sentences[c.index].start)
-    own_dates = [
-        d.value
-        for d, t in sorted(info.dates, key=lambda dt: dt[1].head.i not in heads)
-        if t.i in own and (d.start, d.end) not in reports
-    ]
-    met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
-    published = ctx.article.parsed.published or ""
-    reported_past = _tense(c.host or c.anchor) != "nonpast"
-    for value, source in (
-        (own_dates[0] if own_dates else "", "sentence"),
-        (met[0] if met else "", "event"),
-        (_sentence_date(c, info, cands), "sentence"),
-        # 首脳会談は20日に予定されており、…署名する見通しだ: what is still to come, at the dated meeting named
-        ("" if reported_past or event is None else _meeting_value(info, event[3]), "event"),
-        (_inherited_date(c, ctx), "context"),
-        # a meeting named but dated elsewhere: its dated line, else the report's date
-        (ctx.article.meeting_date(own_events[0][2], c.index, own_events[0][3]) if own_events else "", "event"),
-        (published if own_events and reported_past else "", "published"),
-        # the meeting being reported, dated nowhere (a joint statement's 閣僚は…を誓った): the report's date
-        (ctx.topic[2] if ctx.topic else "", "event"),
-        (published if ctx.topic and reported_past else "", "published"),
-    ):
-        if value:
-            c.date, c.date_from = value, source
-            break
-    if event is None and ctx.topic and c.date_from == "sentence" and not _same_time(c.date, ctx.topic[2] or published):
-        c.event = ""  # dated in its own sentence to another time (昨年11月に…を設置しており): not the meeting told of
-
-
-def _meeting_value(info: SentInfo, surface: str) -> str:
-    """The date the sentence gives the meeting written ``surface``, or ""."""
-    return next((v for _ty, sf, v in info.meetings if sf == surface and v), "")
-
-
-def _report_dates(c: Cand, info: SentInfo, offset: int) -> set[tuple[int, int]]:
-    """Dates of the report, not of what it reports: set off after the reporter's topic (聯合ニュースは22日、
-    …が21日に…で一致したと報じた), when the statement is told by a reporting verb. ``offset``: where the
-    sentence starts in the article (date mentions count from there)."""
-    text = info.text
-    if len(info.dates) < 2 or not _told_by_report(c, info):
-        return set()
-    return {
-        (d.start, d.end)
-        for d, _t in info.dates
-        if re.search(r"は[、,]?$", text[: d.start - offset]) and text[d.end - offset :].startswith(("、", ","))
-    }
-
-
-def _told_by_report(c: Cand, info: SentInfo) -> bool:
-    """The statement is what a reporting verb tells (…で一致したと報じた / と明らかにした)."""
-    doc = info.doc
-    last = max([c.anchor.i] + [t.i for t in c.anchor.children if t.dep_ == "aux" and t.i > c.anchor.i])
-    after = info.text[doc[last].idx + len(doc[last].text) :]
-    return bool(re.match(config().by_id(config().s["reported_rule"]).get("quote_verbs"), after))
-
-
-def _same_time(a: str, b: str) -> bool:
-    """Two normalised dates that may name the same time (2027-07 and 2027-07-01; an unknown one matches all)."""
-    return not a or not b or a.startswith(b) or b.startswith(a)
-
-
-def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:
-    """A date opening the sentence that no other agreement's clause or content claims."""
-    taken = set().union(*[o.ids | {t.i for t in o.pred.subtree} for o in cands if o is not c])
-    # 昨年12月の会談に続き、…: that meeting's date; but a date set off by its own comma (2015年、…に基づき) is the
-    # sentence's, wherever the parser hung it
-    doc = info.doc
-    taken |= {
-        i
-        for i in _background(c.anchor) | _background(c.pred)
-        if not (i + 1 < len(doc) and doc[i + 1].text in ("、", ","))
-    }
-    return next(
-        (v for v in _topic_dates(info) if all(t.i not in taken | c.ids for d, t in info.dates if d.value == v)), ""
-    )
-
-
-def _inherited_date(c: Cand, ctx: Context) -> str:
-    if c.inherited is None or c.inherited == c.index or c.index - c.inherited > 6:
-        return ""
-    dates = _topic_dates(ctx.article.info[c.inherited])
-    return dates[0] if dates else ""
 
 
 def _instrument(content: str) -> str:
