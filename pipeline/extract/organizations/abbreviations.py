@@ -101,11 +101,12 @@ def learn_abbreviations(sents: list[Sent], chosen: list[Cand]) -> tuple[list[Can
     for i, sent in enumerate(sents):
         for m in rule.regex.finditer(sent.text):
             abbr = m.group("abbr").strip()
-            if sum(ch.isupper() for ch in abbr) < 2:
+            kanji = bool(KANJI_FORM.fullmatch(abbr))
+            if not kanji and sum(ch.isupper() for ch in abbr) < 2:
                 continue
             found = _definition(sent, m, chosen + new)
-            if found is None:
-                continue
+            if found is None or kanji and not _shortens(abbr, found[0].name):
+                continue  # 北海食品（札幌市）: its seat, not its short form
             org, name_cand = found
             if name_cand:
                 new.append(name_cand)
@@ -119,12 +120,23 @@ def learn_abbreviations(sents: list[Sent], chosen: list[Cand]) -> tuple[list[Can
     return new, learnt
 
 
+KANJI_FORM = re.compile(r"[一-龥]{2,5}")
+
+
+def _shortens(short: str, name: str) -> bool:
+    """The short form's characters stand in the name, in order (経団連 in 日本経済団体連合会)."""
+    rest = iter(name)
+    return len(short) < len(name) and all(ch in rest for ch in short)
+
+
 def learnt_mentions(sents: list[Sent], learnt: dict[str, Org]) -> list[Cand]:
-    """Every bare use of a learnt abbreviation or English name in the article."""
+    """Every bare use of a learnt abbreviation or English name in the article (a kanji form not inside a longer
+    kanji word)."""
     out = []
     for form, org in learnt.items():
         spaced = r"\s?".join(map(re.escape, form)) if form.isupper() else re.escape(form)
-        regex = re.compile(rf"(?<![A-Za-z0-9]){spaced}(?![A-Za-z0-9])")
+        edge = "一-龥" if KANJI_FORM.fullmatch(form) else "A-Za-z0-9"
+        regex = re.compile(rf"(?<![{edge}]){spaced}(?![{edge}])")
         for sent in sents:
             for m in regex.finditer(sent.text):
                 kind = "abbr" if " " not in form or form.isupper() else "english"
