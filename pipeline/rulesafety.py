@@ -58,6 +58,7 @@ RULE_KEYS: dict[str, set[str]] = {
         "glued_heads",
         "heads",
         "jp_if",
+        "prefixed",
         "judged_heads",
         "kind",
         "label_kinds",

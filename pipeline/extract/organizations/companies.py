@@ -160,6 +160,21 @@ def context_cands(sent: Sent) -> list[Cand]:
         if not toks or not _has_name_evidence(toks[:1]) or not _name_ok(m.group("name")):
             continue
         out.append(sent.cand(s, e, _org_for(m.group("name"), "company"), CONTEXT, "name", rule.get("priority", 7)))
+    return out + _prefixed_cands(sent, rule)
+
+
+def _prefixed_cands(sent: Sent, rule: Any) -> list[Cand]:
+    """米ブルーテック: a katakana name right after a country's letter, not a place's or a person's name."""
+    stops = set(rule.get("stop_words", []))
+    out = []
+    for m in re.finditer(rule.get("prefixed", "$^"), sent.text):
+        s, e = m.span("name")
+        toks = [t for t in sent.doc if s <= t.idx < e]
+        if not toks or m.group("name") in stops or not sent.edges_ok(s, e, strict=True):
+            continue
+        if any("地名" in t.tag_ or "人名" in t.tag_ for t in toks):
+            continue  # 米フロリダ, 米ブラウン
+        out.append(sent.cand(s, e, _org_for(m.group("name"), "company"), CONTEXT, "name", rule.get("priority", 7)))
     return out
 
 
