@@ -118,9 +118,7 @@ def _headline_phrase_matches(doc: Doc) -> dict[str, list[dict]]:
     if not _is_headline(doc):
         return {}
     out: dict[str, list[dict]] = {}
-    for rule in config().predicates:
-        if rule.get("shape") != "headline_phrase":
-            continue
+    for rule in headline_phrase_rules():
         lemmas = set(rule.get("lemmas") or ())
         for tok in doc[1:-1]:
             if tok.lemma_ not in lemmas or not (tok.whitespace_ or doc[tok.i + 1].text.isspace()):
@@ -131,3 +129,8 @@ def _headline_phrase_matches(doc: Doc) -> dict[str, list[dict]]:
             if arg.pos_ in ("NOUN", "PROPN"):
                 out.setdefault(rule.id, []).append({"pred": tok, "arg": arg})
     return out
+
+
+def headline_phrase_rules() -> list[rulebook.Rule]:
+    """The predicate rules found by their shape in a headline (``shape: headline_phrase``), not by a pattern."""
+    return [rule for rule in config().predicates if rule.get("shape") == "headline_phrase"]

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ... import rulebook
-from .candidates import _headline_phrase_matches
+from .candidates import _headline_phrase_matches, headline_phrase_rules
 from .rulefile import config
 
 if TYPE_CHECKING:  # spaCy is imported only when a sentence is matched
@@ -176,7 +176,7 @@ def touches(rule_ids: frozenset[str], article: Any) -> bool:
     required words must be written in the text (ORTH) or be a lemma of its parse (LEMMA, when known), and
     the article's matches, where known, must hold one. A rule found by its shape (``shape: headline_phrase``)
     may act where its shape is found in the docs the caller holds. Any other rule may do anything."""
-    shaped = rule_ids & {r.id for r in config().predicates if r.get("shape") == "headline_phrase"}
+    shaped = rule_ids & {r.id for r in headline_phrase_rules()}
     if shaped:
         if article.docs is None or any(shaped & _headline_phrase_matches(doc).keys() for doc in article.docs):
             return True

@@ -35,6 +35,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
     roles = "|".join(sorted(p["pair_roles"], key=len, reverse=True))
     offices = "|".join(sorted(p["bare_offices"], key=len, reverse=True))
     agents = "|".join(sorted(p["agents"], key=len, reverse=True))
+    agent = f"の[一-龥]{{0,4}}(?:{agents})"  # 日本の防衛当局が: who acts for the party before it
     return {
         "joint": re.compile(f"(?:{joint})"),
         "joint_countries": re.compile(f"(?<![一-龥])(?:{joint_c})"),
@@ -46,13 +47,13 @@ def _party_regexes() -> dict[str, re.Pattern]:
         ),
         "pair": re.compile(
             f"(?<![一-龥ァ-ヴー])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?"
-            f"(?=[はがもで、と]|両|の[一-龥]{{0,4}}(?:{agents}))"
+            f"(?=[はがもで、と]|両|{agent})"
         ),
         "country": re.compile(
-            f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と・]|から|の[一-龥]{{0,4}}(?:{agents}))"
+            f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と・]|から|{agent})"
         ),
         "marker": re.compile(p["marker_regex"].replace("{AGENTS}", agents)),
-        "agent": re.compile(f"の[一-龥]{{0,4}}(?:{agents})"),
+        "agent": re.compile(agent),
         "title": re.compile(p["title_regex"]),
         "local": re.compile(p["local_regex"]),
         "both": re.compile(p["both_regex"]),
@@ -185,7 +186,7 @@ def _subject(
         and not (avoid and avoid[0] <= s.start < avoid[1])
         and not any(a < s.start < b for a, b in quoted)
     ]
-    # …から marks the speaker of a one-sided statement (岩屋大臣から、…再会を歓迎する).
+    # …から marks the speaker of a one-sided statement (山田大臣から、…再会を歓迎する).
     marked = [s for s in inside if _marker(text, s) in ("は", "が", "も", "で", "から")]
     topics = [s for s in marked if _marker(text, s) in ("は", "も")]  # a topic beats an embedded が
     told = [s for s in marked if reported and topics and s.start > topics[-1].end and _marker(text, s) == "が"]

@@ -27,6 +27,8 @@ def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[C
     found = _matches(doc, i, ctx.article.memo) | _headline_phrase_matches(doc)
     frames = set(config().s["time_frames"])  # a date mention's last word or a time frame is never what was agreed
     when = frozenset([t.i for _d, t in info.dates] + [t.i for t in doc if t.lemma_ in frames or t.text in frames])
+    # what sets a statement (its dates, time frames, meetings, where it is written or said), once a sentence
+    setting = when | {e[4].i for e in info.events} | _document_settings(doc)
     cands = _predicate_candidates(i, doc, found, when)
     section = _section_rule(s, info.text)
     for c in cands:
@@ -34,7 +36,7 @@ def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[C
     _apply_pattern_excludes(cands, found)
     _absorb(cands)
     for c in cands:
-        c.span = _content_span(c, _frames(info, cands, c))
+        c.span = _content_span(c, _frames(info, cands, c, setting))
     _exclude_inside_content(cands, config().s["inside_content_rule"])
     for c in cands:
         _fill(c, cands, parsed, ctx, found)
@@ -43,13 +45,10 @@ def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[C
     return cands, subject
 
 
-def _frames(info: SentInfo, cands: list[Cand], c: Cand) -> Frames:
+def _frames(info: SentInfo, cands: list[Cand], c: Cand, setting: frozenset[int]) -> Frames:
     parties = {t.i for t in info.doc for p in info.parties if p.start <= t.idx < p.end}
-    frames = set(config().s["time_frames"])  # 近く、…に署名する: when, like a date
-    setting = {t.i for _d, t in info.dates} | {e[4].i for e in info.events} | _document_settings(info.doc)
-    setting |= {t.i for t in info.doc if t.lemma_ in frames or t.text in frames}
     preds = {o.pred.i for o in cands if o is not c and o.pred.i not in {a.i for a in c.absorbed}}
-    return Frames(frozenset(parties), frozenset(setting), frozenset(preds))
+    return Frames(frozenset(parties), setting, frozenset(preds))
 
 
 def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found: dict) -> None:
@@ -243,7 +242,7 @@ def _document_settings(doc: Doc) -> set[int]:
 
 
 CATAPHORA = re.compile(r"(?:以下|次|下記)の(?:\d+|[一二三四五六七八九十]+)?(?:点|事項|内容|項目)")
-LIST_ITEM = re.compile(r"^(?:[▽・●○◆◇■□]|[(（]?\d{1,2}[)）.．、\s]|[①-⑳])")
+LIST_ITEM = re.compile(rf"^(?:[{''.join(BULLETS)}]|[(（]?\d{{1,2}}[)）.．、\s]|[①-⑳])")
 MAX_ITEMS = 12
 
 

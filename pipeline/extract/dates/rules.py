@@ -58,7 +58,7 @@ NEVER = "(?!)"
 
 def setting_regex(name: str) -> re.Pattern:
     """A regex of dates.yaml's settings (``other_clock``, ``update_label``, ``past_clause`` …), compiled once
-    per text; one that never matches when the file has none."""
+    per pattern; one that never matches when the file has none."""
     return _compiled(str(load_rules()[1].get(name) or NEVER))
 
 

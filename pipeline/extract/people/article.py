@@ -59,7 +59,7 @@ def name_repeat(sents: list[Sent], hits: list[Hit], rule: rulebook.Rule) -> list
 
 def surname_title(sents: list[Sent], hits: list[Hit], rule: rulebook.Rule) -> list[Hit]:
     """A found kanji name's surname with an office, where the taggers do not read the surname alone as
-    a name (岩屋毅外務大臣 …, then 岩屋大臣: 岩屋 is "rock cave" to both). A surname two found people
+    a name (石垣健外務大臣 …, then 石垣大臣: 石垣 is "stone wall" to both). A surname two found people
     share names neither."""
     owners: dict[str, set[str]] = {}
     for h in hits:
