@@ -82,6 +82,9 @@ def _after_concession(doc: Doc, left: int, end: int) -> int:
 
 def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
     doc = node.doc
+    # a verb the parser took for an adverb (…の共同開発に乗り出すと発表した) had its arguments hung on the
+    # predicate: they are taken in as a clause's are
+    verb_as_adverb = node.pos_ == "ADV" and node.tag_.startswith("動詞")
     ids = [t.i for t in node.subtree]
     end = max(ids) + 1
     while end - 1 > node.i and (
@@ -91,7 +94,7 @@ def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
         and doc[end - 1].text not in CLOSE_QUOTES + ")）"
     ):
         end -= 1
-    return _trim(doc, _skip_setting(doc, _extend(c, doc, min(ids), frames, clause=False), end, frames), end)
+    return _trim(doc, _skip_setting(doc, _extend(c, doc, min(ids), frames, clause=verb_as_adverb), end, frames), end)
 
 
 def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:

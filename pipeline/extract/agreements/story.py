@@ -6,6 +6,7 @@ import re
 
 from ...records import DateMention, ParsedArticle
 from .candidates import Cand
+from .decisions import _tense
 
 HEADLINE_REACH = 6  # sentences after a headline in which its lead statement is looked for
 LEAD_SENTENCES = 4  # the first sentences of an article (title, dateline, lead) that report the story's event
@@ -31,13 +32,19 @@ def _date_from_paragraph(kept: list[Cand], parsed: ParsedArticle, dates: list[Da
         if d.kind == "date" and DAY.fullmatch(d.value) and d.anchor != "unresolved":
             by_sentence.setdefault(d.sentence_index, []).append(d.value)
     for c in kept:
-        if c.date and c.date_from != "published" or c.status != "concluded" or _is_headline(c, parsed):
+        if c.date and c.date_from != "published" or not _happened(c) or _is_headline(c, parsed):
             continue  # a date the statement's sentence or meeting gives beats its paragraph's
         day = _paragraph_day(c, parsed, by_sentence)
         if day:
             c.date, c.date_from = day, "context"
         else:
             _date_from_story_event(c, kept, parsed)
+
+
+def _happened(c: Cand) -> bool:
+    """Told as done: concluded, or reported in the past tense (声明によると、双方は…も確認した) — the report
+    tells of the same day as the story, unlike a source's word about what is still to come."""
+    return c.status == "concluded" or c.status == "reported" and _tense(c.host or c.anchor) == "past"
 
 
 def _paragraph_day(c: Cand, parsed: ParsedArticle, by_sentence: dict[int, list[str]]) -> str:
