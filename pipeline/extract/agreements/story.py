@@ -93,7 +93,7 @@ def _date_headlines(kept: list[Cand], parsed: ParsedArticle) -> None:
     for c in kept:
         if not _is_headline(c, parsed) or c.date not in ("", parsed.published or ""):
             continue
-        lead = _next_dated(kept, c, HEADLINE_REACH) or _next_same_thing(kept, c, HEADLINE_REACH)
+        lead = _next_told_again(kept, c, HEADLINE_REACH)
         if lead is not None:
             c.date, c.date_from = lead.date, "context"
         elif not c.date and c.status == "concluded" and parsed.published:
@@ -103,11 +103,18 @@ def _date_headlines(kept: list[Cand], parsed: ParsedArticle) -> None:
 WORD = re.compile(r"[一-龥々ァ-ヴー]{2,}")
 
 
-def _next_same_thing(kept: list[Cand], c: Cand, reach: int) -> Cand | None:
-    """The first statement dated within ``reach`` sentences after c whose content shares a word with c's."""
+def _next_told_again(kept: list[Cand], c: Cand, reach: int) -> Cand | None:
+    """The first statement dated within ``reach`` sentences after c of c's class or whose content shares a word
+    with c's: the nearest, as the lead tells the news before its background (…政策合意 → 政策合意書に署名した,
+    not the 大筋で合意していた after it)."""
     words = WORD.findall(c.content)
     return next(
-        (o for o in kept if 0 < o.index - c.index <= reach and o.date and any(w in o.content for w in words)), None
+        (
+            o
+            for o in kept
+            if 0 < o.index - c.index <= reach and o.date and (o.cls == c.cls or any(w in o.content for w in words))
+        ),
+        None,
     )
 
 
