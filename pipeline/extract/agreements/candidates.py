@@ -63,7 +63,8 @@ def _predicate_candidates(
     date mention, which are never what was agreed (来月上旬にも…署名する: the match with another content wins)."""
     claimed: dict[int, Cand] = {}
     for rule in config().predicates:
-        for m in sorted(found.get(rule.id, []), key=lambda m: -m.get("content", m["pred"]).i):
+        # a match that binds the content before one that does not, then the content nearest the predicate
+        for m in sorted(found.get(rule.id, []), key=lambda m: ("content" not in m, -m.get("content", m["pred"]).i)):
             pred = m["pred"]
             if pred.i in claimed or not _rule_accepts(rule, m) or m.get("content", pred).i in dated:
                 continue

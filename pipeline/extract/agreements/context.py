@@ -99,6 +99,7 @@ class Context:
     quiet: int = 0
     last_parties: tuple[tuple[str, ...], bool, int] | None = None
     meeting_people: tuple[str, ...] = ()
+    topic_at: int = -1  # the sentence that last named the meeting being reported
 
     # ----------------------------------------------------------- parties
     def resolve(self, spans: list[PartySpan]) -> tuple[tuple[str, ...], bool]:
@@ -139,7 +140,9 @@ class Context:
         self._update_topic(i, rows)
 
     def _update_topic(self, i: int, rows: list[Cand]) -> None:
-        self.topic, reported = _next_topic(self.topic, self.article, i, rows)
+        topic, reported = _next_topic(self.topic, self.article, i, rows)
+        if topic != self.topic:
+            self.topic, self.topic_at = topic, i
         self.quiet = 0 if reported else self.quiet + 1
         if self.quiet > int(config().s["topic_span"]):
             self.topic = None

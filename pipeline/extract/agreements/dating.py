@@ -103,7 +103,11 @@ def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:
 
 
 def _inherited_date(c: Cand, ctx: Context) -> str:
+    """The date of the sentence the parties were taken from — unless a dated meeting was named since (…が訪日
+    した。本日午前の会談では…で一致しました。また、…を確認しました: the meeting's day, not the visit's)."""
     if c.inherited is None or c.inherited == c.index or c.index - c.inherited > 6:
+        return ""
+    if ctx.topic and ctx.topic[2] and ctx.topic_at > c.inherited:
         return ""
     dates = _topic_dates(ctx.article.info[c.inherited])
     return dates[0] if dates else ""
