@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
 from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
-from .syntax import _background, _is_headline, _leftmost, _opens_relative_clause, _root, _text
+from .syntax import _background, _compounded, _is_headline, _leftmost, _opens_relative_clause, _root, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -235,7 +235,7 @@ def _comma_after(doc: Doc, k: int, end: int) -> bool:
 def _in_relative_clause(tok: Token) -> bool:
     """The word sets a clause modifying a noun (…に署名された条約), not the こと/旨 clause that is the content."""
     head, complements = tok.head, config().s["complements"]
-    if head.dep_ != "acl" or head.i == tok.i:
+    if head.dep_ != "acl" or head.i == tok.i or _compounded(head):
         return False
     # …させる」旨コミットメント: a こと/旨 between the clause and its head closes the content clause
     return not any(t.lemma_ in complements for t in tok.doc[head.i + 1 : head.head.i + 1])

@@ -141,6 +141,17 @@ def _opens_relative_clause(tok: Token) -> bool:
     for t in tok.doc[tok.i + 1 : tok.i + 1 + RELATIVE_REACH]:
         if t.text in ("、", ",", "。"):
             return False
-        if t.dep_ == "acl" and t.pos_ == "VERB":
+        if t.dep_ == "acl" and t.pos_ == "VERB" and not _compounded(t):
             return True
     return False
+
+
+def _compounded(tok: Token) -> bool:
+    """A verbal noun the parser made a clause, though it is part of the noun it precedes, uninflected
+    (昨年7月に円滑化協定を締結し: 円滑化 is a word of 円滑化協定, not a clause dated 昨年7月)."""
+    return (
+        tok.tag_.startswith("名詞")
+        and tok.head.i == tok.i + 1
+        and not any(t.dep_ == "aux" for t in tok.children)
+    )
+
