@@ -32,7 +32,8 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     ]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
     published = ctx.article.parsed.published or ""
-    reported_past = _tense(c.host or c.anchor) != "nonpast"
+    tense = _tense(c.host or c.anchor)
+    reported_past = tense != "nonpast"
     for value, source in (
         (own_dates[0] if own_dates else "", "sentence"),
         (met[0] if met else "", "event"),
@@ -47,11 +48,23 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         (ctx.topic[2] if ctx.topic else "", "event"),
         (published if ctx.topic and reported_past else "", "published"),
     ):
-        if value:
+        # a statement told as done cannot be dated after the report (来月にも…会談を行うことでも一致した)
+        if value and not (tense == "past" and _later(value, published)):
             c.date, c.date_from = value, source
             break
     if event is None and ctx.topic and c.date_from == "sentence" and not _same_time(c.date, ctx.topic[2] or published):
         c.event = ""  # dated in its own sentence to another time (昨年11月に…を設置しており): not the meeting told of
+
+
+CALENDAR = re.compile(r"\d{4}(?:-\d\d){0,2}")
+
+
+def _later(value: str, published: str) -> bool:
+    """A calendar date after the publication's, at the precision of the shorter (2027-04 after 2027-03-15)."""
+    if not (CALENDAR.fullmatch(value) and CALENDAR.fullmatch(published)):
+        return False
+    n = min(len(value), len(published))
+    return value[:n] > published[:n]
 
 
 def _meeting_value(info: SentInfo, surface: str) -> str:

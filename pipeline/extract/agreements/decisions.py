@@ -38,6 +38,8 @@ def _exclude_applies(rule: rulebook.Rule, c: Cand, m: dict) -> bool:
     if rule.get("absorb"):  # a coordinated action before ことで一致 belongs to that content
         koto = m.get("koto")
         return m["pred"].i == c.pred.i and koto is not None and c.pred.i < koto.i and not _stative(c.pred)
+    if rule.get("attributive"):  # only a predicate that can modify a noun: …合意しており、 never does
+        return not _is_renyo(c.anchor)
     return True
 
 

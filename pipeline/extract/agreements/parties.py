@@ -191,11 +191,15 @@ def _subject(
     topics = [s for s in marked if _marker(text, s) in ("は", "も")]  # a topic beats an embedded が
     told = [s for s in marked if reported and topics and s.start > topics[-1].end and _marker(text, s) == "が"]
     group = coordinated(inside, text, (told or topics or marked)[-1]) if marked else []
+    regexes = config().s["parties"]
     partners = [
         s
         for s in inside
         if s not in group
-        and _marker(text, s) == "と"
-        and re.match(config().s["parties"]["partner_regex"], text[s.end : s.end + 40])
+        and (
+            _marker(text, s) == "と"
+            and re.match(regexes["partner_regex"], text[s.end : s.end + 40])
+            or re.match(regexes["called_on_regex"], text[s.end : s.end + 20])
+        )
     ]
     return group + partners if group or partners_alone else []
