@@ -7,7 +7,7 @@ import re
 
 from .candidates import Cand
 from .context import Context
-from .decisions import _tense
+from .decisions import _after_publication, _tense
 from .events import SentInfo, _topic_dates
 from .rulefile import config
 from .syntax import _background
@@ -49,22 +49,11 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         (published if ctx.topic and reported_past else "", "published"),
     ):
         # a statement told as done cannot be dated after the report (来月にも…会談を行うことでも一致した)
-        if value and not (tense == "past" and _later(value, published)):
+        if value and not (tense == "past" and _after_publication(value, published)):
             c.date, c.date_from = value, source
             break
     if event is None and ctx.topic and c.date_from == "sentence" and not _same_time(c.date, ctx.topic[2] or published):
         c.event = ""  # dated in its own sentence to another time (昨年11月に…を設置しており): not the meeting told of
-
-
-CALENDAR = re.compile(r"\d{4}(?:-\d\d){0,2}")
-
-
-def _later(value: str, published: str) -> bool:
-    """A calendar date after the publication's, at the precision of the shorter (2027-04 after 2027-03-15)."""
-    if not (CALENDAR.fullmatch(value) and CALENDAR.fullmatch(published)):
-        return False
-    n = min(len(value), len(published))
-    return value[:n] > published[:n]
 
 
 def _meeting_value(info: SentInfo, surface: str) -> str:

@@ -190,10 +190,13 @@ def _reported(rule: rulebook.Rule, c: Cand) -> bool:
 
 
 def _sourced_scoop(rule: rulebook.Rule, c: Cand, next_text: str) -> bool:
-    """A news lede (…で合意していたことが分かった) whose next sentence names its source (関係者が明らかにした)."""
-    return bool(
-        next_text and re.search(config().s["antecedent_lede"], _text(c.pred.doc)) and rule.regex.search(next_text)
-    )
+    """A news lede (…で合意していたことが分かった, or any statement followed by a line that only names its
+    source) whose next sentence names sources (関係者が明らかにした, 複数の消息筋が明らかにした) — not an
+    official telling it (ホワイトハウスが明らかにした)."""
+    if not (next_text and rule.regex.search(next_text)):
+        return False
+    lede = re.search(config().s["antecedent_lede"], _text(c.pred.doc))
+    return bool(lede or re.match(config().s["antecedent_skip"], next_text.strip()))
 
 
 def _after_publication(date: str, published: str | None) -> bool:
