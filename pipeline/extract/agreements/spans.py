@@ -156,7 +156,7 @@ def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
 
 
 BULLETS = ("▽", "・", "●", "○", "◆", "◇", "■", "□")
-SPEAKER_LABEL = re.compile(r"[一-龥ァ-ヴー・]{1,12}[:：]")
+SPEAKER_LABEL = re.compile(r"[一-龥ァ-ヴー・A-Za-z]{1,12}[:：]")
 
 
 def _after_item_number(doc: Doc, left: int, end: int) -> int:
@@ -257,8 +257,11 @@ def _chunk_end(doc: Doc, k: int, end: int, markers: tuple[str, ...]) -> int | No
         return None
     if doc[after].text == "に" and after + 1 < end and doc[after + 1].lemma_ in config().s["aim_particles"]:
         return None  # 外相会談に向けて、/ 来月に向け: the word is part of what is stated (not 会談において)
-    while (
-        after < end and k <= doc[after].head.i < after and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT")
+    while after < end and (
+        k <= doc[after].head.i < after
+        and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT")
+        # …会談におきましては、: the formal において is the particle, whatever the parser hung it on
+        or doc[after].lemma_ in ("おく", "於く") and doc[after - 1].text == "に"
     ):
         after += 1
     return after if after < end else None
@@ -317,12 +320,27 @@ def _is_topic_phrase(tok: Token) -> bool:
 
 
 def _trim(doc: Doc, left: int, end: int) -> tuple[int, int]:
-    """Token range → character span, without leading punctuation or list markers."""
+    """Token range → character span, without leading punctuation or list markers, nor a closing quotative
+    (…緊密にしていくということで一致: という is how it was said, not what)."""
     while left < end and (doc[left].pos_ in ("PUNCT", "SYM", "CCONJ") and doc[left].text not in OPEN_QUOTES + "("):
         left += 1
+    left = _past_connective(doc, left, end)
+    if end - left > 2 and doc[end - 1].lemma_ in ("いう", "言う") and doc[end - 2].text == "と":
+        end -= 2
     if left >= end:
         return (doc[end].idx, doc[end].idx) if end < len(doc) else (len(_text(doc)), len(_text(doc)))
     return doc[left].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+CONNECTIVES = ("あわせて", "併せて", "合わせて", "加えて", "また", "さらに", "更に", "その上で")
+
+
+def _past_connective(doc: Doc, left: int, end: int) -> int:
+    """Past a connective opening the span (あわせて、…取決めに署名: it links to the sentence before)."""
+    for comma in range(left + 1, min(left + 4, end)):
+        if doc[comma].text in ("、", ","):
+            return comma + 1 if doc[left:comma].text in CONNECTIVES else left
+    return left
 
 
 def _antecedent(parsed: ParsedArticle, index: int) -> str:
