@@ -67,7 +67,22 @@ def _clause_span(c: Cand, koto: Token, frames: Frames) -> tuple[int, int]:
         left = _after_topic(doc, koto.i)
     left = min([left] + [_leftmost(a) for a in c.absorbed])
     left = _skip_setting(doc, _extend(c, doc, left, frames, clause=True), koto.i, frames)
-    return _trim(doc, _after_concession(doc, left, koto.i), koto.i)
+    return _trim(doc, _after_concession(doc, _first_conjunct(doc, left, frames), koto.i), koto.i)
+
+
+CONJUNCTIONS = ("及び", "および", "並びに", "ならびに")
+
+
+def _first_conjunct(doc: Doc, left: int, frames: Frames) -> int:
+    """Back over a conjunct the parser left out (…訓練の実施及び…活動を具体化すること: both are what is
+    stated), to the comma or the party's topic before it."""
+    if left == 0 or doc[left - 1].text not in CONJUNCTIONS:
+        return left
+    floor = _topic_end(doc, left, frames)
+    k = left - 1
+    while k - 1 > floor and doc[k - 1].text not in ("、", ",") and k - 1 not in frames.other:
+        k -= 1
+    return k
 
 
 def _after_concession(doc: Doc, left: int, end: int) -> int:
