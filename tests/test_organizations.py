@@ -227,6 +227,21 @@ def test_country_prefix_merges_only_the_same_country(parse_one):
     assert orgs["統合軍司令部"].surfaces == ["米統合軍司令部", "統合軍司令部"]
 
 
+def test_a_bare_foreign_ministry_is_the_one_named_with_its_country(parse_one):
+    orgs = parse_one("ロシア国防省は3日、声明を出した。国防省によると、演習は5日まで続く。")
+    assert set(orgs) == {"ロシア国防省"}, list(orgs)
+    assert orgs["ロシア国防省"].surfaces == ["ロシア国防省", "国防省"]
+    orgs = parse_one("国防省によると、演習は5日まで続く。")  # no country named: the dictionary's own
+    assert orgs["国防省"].country == "US", list(orgs)
+    orgs = parse_one("英国防省と豪国防省は3日、声明を出した。国防省によると、演習は5日まで続く。")
+    assert {"英国防省", "豪国防省", "国防省"} == set(orgs), list(orgs)  # two named: which one is not known
+
+
+def test_a_short_form_longer_than_the_alias_written_names_the_body(parse_one):
+    orgs = parse_one("自民と維新が合意した。自民党と日本維新の会は30日、政策合意書に署名した。")
+    assert orgs["自民党"].abbreviation == "自民", list(orgs)
+
+
 def test_canonical_is_the_name_written_inside_a_longer_form(parse_one):
     orgs = parse_one("米紙ワシントン・ポストによると、米国防総省が承認した。")
     assert {"ワシントン・ポスト", "国防総省"} == set(orgs)

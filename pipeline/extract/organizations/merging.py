@@ -17,10 +17,10 @@ def _drop_unsupported(chosen: list[Cand], learnt: dict[str, Org]) -> list[Cand]:
     return [c for c in chosen if not (c.org.needs_support and c.org.key not in supported)]
 
 
-def _merge_keys(cands: list[Cand]) -> dict[str, str]:
+def _merge_keys(cands: list[Cand], text: str) -> dict[str, str]:
     """Org key → the key it is merged into: 米統合軍司令部 = 統合軍司令部 when both stand in the article."""
     by_name = {norm(c.org.name): c.org for c in cands}
-    target: dict[str, str] = {}
+    target: dict[str, str] = _bare_foreign(cands, text)
     for c in cands:
         name = norm(c.org.name)
         base = by_name.get(name[len(_country_prefix(name)) :]) if _country_prefix(name) else None
@@ -31,6 +31,30 @@ def _merge_keys(cands: list[Cand]) -> dict[str, str]:
             if longer is not None and longer.key != c.org.key:
                 target[c.org.key] = longer.key
     return target
+
+
+def _bare_foreign(cands: list[Cand], text: str) -> dict[str, str]:
+    """A foreign body written bare (国防省, which the dictionary takes for the US one) is the one the article
+    names with its country (韓国国防省 … 国防省によると), when it names exactly one."""
+    surfaces: dict[str, set[str]] = {}
+    for c in cands:
+        surfaces.setdefault(c.org.key, set()).add(norm(text[c.start : c.end]))
+    target: dict[str, str] = {}
+    for c in cands:
+        written = surfaces[c.org.key]
+        if c.org.country in ("", "JP") or len(written) != 1:
+            continue
+        bare = next(iter(written))
+        named = {o.org.key for o in cands if o.org.key != c.org.key and _with_country(norm(o.org.name), bare)}
+        if len(named) == 1:
+            target[c.org.key] = named.pop()
+    return target
+
+
+def _with_country(name: str, bare: str) -> bool:
+    """``name`` is ``bare`` after a country's name or letter (英国防省: 英 + 国防省)."""
+    head = name[: len(name) - len(bare)]
+    return bool(head) and name.endswith(bare) and _country_prefix(head) == head
 
 
 # A company named short after (or before) its full name: トヨタ for トヨタ自動車, パナソニック and
@@ -87,6 +111,8 @@ def _canonical(org: Org, cands: list[Cand], text: str) -> tuple[str, str]:
     if not org.dictionary or any(_names(s, f, org.name) for s, f in surfaces):
         return org.name, (abbreviation if norm(abbreviation) != norm(org.name) else "")
     names = [s for s, f in surfaces if f in ("alias", "name", "compound")]
+    if names and abbrs and len(abbrs[0]) > len(max(names, key=len)):
+        return abbrs[0], max(names, key=len)  # 自民 and 自民党 written, 自由民主党 not: the longer form names it
     if names:
         return max(names, key=len), abbreviation
     english = [s for s, f in surfaces if f == "english"]
@@ -111,7 +137,7 @@ def _names(surface: str, form: str, name: str) -> bool:
 
 
 def build_entities(cands: list[Cand], parsed: ParsedArticle) -> tuple[list[Mention], list[Entity]]:
-    merged = _merge_keys(cands)
+    merged = _merge_keys(cands, parsed.text)
     groups: dict[str, list[Cand]] = {}
     for c in cands:
         groups.setdefault(merged.get(c.org.key, c.org.key), []).append(c)
