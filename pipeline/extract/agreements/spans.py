@@ -276,7 +276,7 @@ def _chunk_end(doc: Doc, k: int, end: int, markers: tuple[str, ...]) -> int | No
         k <= doc[after].head.i < after
         and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT")
         # …会談におきましては、: the formal において is the particle, whatever the parser hung it on
-        or doc[after].lemma_ in ("おく", "於く") and doc[after - 1].text == "に"
+        or (doc[after].lemma_ in ("おく", "於く") and doc[after - 1].text == "に")
     ):
         after += 1
     return after if after < end else None

@@ -149,9 +149,4 @@ def _opens_relative_clause(tok: Token) -> bool:
 def _compounded(tok: Token) -> bool:
     """A verbal noun the parser made a clause, though it is part of the noun it precedes, uninflected
     (昨年7月に円滑化協定を締結し: 円滑化 is a word of 円滑化協定, not a clause dated 昨年7月)."""
-    return (
-        tok.tag_.startswith("名詞")
-        and tok.head.i == tok.i + 1
-        and not any(t.dep_ == "aux" for t in tok.children)
-    )
-
+    return tok.tag_.startswith("名詞") and tok.head.i == tok.i + 1 and not any(t.dep_ == "aux" for t in tok.children)
