@@ -10,7 +10,7 @@ from .context import Context
 from .decisions import _after_publication, _tense
 from .events import SentInfo, _topic_dates
 from .rulefile import config
-from .syntax import _background
+from .syntax import _after_subject, _background
 
 
 def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands: list[Cand]) -> None:
@@ -99,9 +99,10 @@ def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:
         for i in _background(c.anchor) | _background(c.pred)
         if not (i + 1 < len(doc) and doc[i + 1].text in ("、", ","))
     }
-    return next(
-        (v for v in _topic_dates(info) if all(t.i not in taken | c.ids for d, t in info.dates if d.value == v)), ""
-    )
+    # …両政府が先週、…を設けることで一致した: a date set off right after the subject is the statement's, even
+    # where the parser hung it inside the content
+    blocked = (taken | c.ids) - {t.i for _d, t in info.dates if _after_subject(t)}
+    return next((v for v in _topic_dates(info) if all(t.i not in blocked for d, t in info.dates if d.value == v)), "")
 
 
 def _inherited_date(c: Cand, ctx: Context) -> str:

@@ -91,6 +91,11 @@ def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
     start = info.text.index("が", lead.end) + 1
     while start < c.span[1] and info.text[start] in "、, 　":
         start += 1
+    # …両政府が先週、…: a date set off after the subject is the statement's (its setting), not what was agreed
+    offset = ctx.article.parsed.sentences[c.index].start
+    date = next((d for d, _t in info.dates if d.start - offset == start), None)
+    if date is not None and info.text[date.end - offset : date.end - offset + 1] in ("、", ","):
+        start = date.end - offset + 1
     c.span = (start, c.span[1])
     c.content = info.text[start : c.span[1]]
 
@@ -187,6 +192,7 @@ def _parsed_subject(c: Cand) -> tuple[str, ...]:
             if (
                 child.dep_ in ("nsubj", "dislocated")
                 and cases & {"は", "が"}
+                and child.pos_ in ("NOUN", "PROPN", "PRON")  # not 最終的には, an adverbial the parser made a subject
                 and child.i not in c.ids
                 and (c.node is None or child.i != c.node.i)
             ):  # a passive's subject is its content

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
 from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
-from .syntax import _background, _compounded, _is_headline, _leftmost, _opens_relative_clause, _root, _text
+from .syntax import (
+    _background,
+    _compounded,
+    _is_headline,
+    _leftmost,
+    _opens_relative_clause,
+    _root,
+    _text,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -69,6 +69,8 @@ def _is_renyo(tok: Token) -> bool:
     after = [t for t in tok.children if t.i > tok.i and t.dep_ in ("aux", "mark")]
     if any(t.lemma_ in ("た", "の", "ば") for t in after):
         return False
+    if any(t.dep_ == "mark" and t.text in config().s["concessive"] for t in after):
+        return False  # …で合意しているが、運用は始まっていない: the clause ends, conceding; the next is not its own
     if any(t.dep_ == "mark" and t.lemma_ in ("て", "つつ", "ながら") for t in after):
         return True
     last = [t for t in after if t.dep_ == "aux"]
@@ -150,3 +152,9 @@ def _compounded(tok: Token) -> bool:
     """A verbal noun the parser made a clause, though it is part of the noun it precedes, uninflected
     (昨年7月に円滑化協定を締結し: 円滑化 is a word of 円滑化協定, not a clause dated 昨年7月)."""
     return tok.tag_.startswith("名詞") and tok.head.i == tok.i + 1 and not any(t.dep_ == "aux" for t in tok.children)
+
+
+def _after_subject(t: Token) -> bool:
+    """The date's words follow a subject's は/が/も and a comma follows them (両政府は5日、)."""
+    doc, first = t.doc, min(u.i for u in t.subtree)
+    return first > 0 and doc[first - 1].text in ("は", "が", "も") and t.i + 1 < len(doc) and doc[t.i + 1].text in "、,"
