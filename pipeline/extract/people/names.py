@@ -125,9 +125,15 @@ COUNTED = re.compile(r"[両各同全他]国")
 JURISDICTIONS = tuple("都道府県市町村区郡")  # what a local office opens with, after its place (市長, 県知事)
 
 
+LATIN_BEFORE = re.compile(r"(?<![A-Za-z.])[A-Z][A-Za-z'’\-]+(?: [A-Z][A-Za-z'’\-]+){1,2}$")
+
+
 def name_before(s: Sent, end: int, office: Office) -> int | None:
     """Start of the name written directly before sentence-relative ``end`` (no space in between)."""
     window = max(0, end - 40)  # a bounded look-back keeps long sentences linear
+    latin = LATIN_BEFORE.search(s.text, window, end)
+    if latin:  # Donald Trump大統領: the office vouches for the capitalised words before it
+        return latin.start() if latin_name_ok(s, latin.start(), end, titled=True) else None
     kana = re.search(r"(?:[ァ-ヺー]+[・･＝])*[ァ-ヺー]+$", s.text[window:end])
     if kana:
         a = window + kana.start()
