@@ -182,10 +182,11 @@ LATIN_RUN = re.compile(r"[A-Z][A-Za-z'’\-]+(?:[ \t]+[A-Z][A-Za-z'’\-]+){1,2}
 
 
 def name_after(s: Sent, start: int) -> int | None:
-    """End of a name starting at ``start``: 人名 kanji tokens, a katakana name or a Latin name."""
+    """End of a name starting at ``start`` after an office or a credit: 人名 kanji tokens, a katakana name or
+    a Latin name (文:Tyler Brooks — the credit vouches for it as an English title does)."""
     latin = LATIN_RUN.match(s.text, start)
     if latin:
-        return latin.end() if latin_name_ok(s, start, latin.end(), titled=False) else None
+        return latin.end() if latin_name_ok(s, start, latin.end(), titled=True) else None
     kana = re.compile(r"[ァ-ヺー]+(?:[・･＝][ァ-ヺー]+)*").match(s.text, start)
     if kana:
         end = kana.end()
