@@ -45,7 +45,8 @@ class Article:
 
     def _pair_prefix(self) -> str:
         letters = {v: k for k, v in config().s["parties"]["pair_letters"].items()}
-        return "".join(letters.get(n, "") for n in self.pair)
+        prefix = "".join(letters.get(n, "") for n in self.pair)
+        return prefix if len(prefix) >= 2 else ""  # 日 alone (日EU) names no pair of countries
 
     def _specific(self, ty: str, at: int) -> str:
         order = list(range(at, -1, -1)) + list(range(at + 1, len(self.info)))

@@ -35,6 +35,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
     roles = "|".join(sorted(p["pair_roles"], key=len, reverse=True))
     offices = "|".join(sorted(p["bare_offices"], key=len, reverse=True))
     agents = "|".join(sorted(p["agents"], key=len, reverse=True))
+    bodies = "|".join(sorted(p["pair_bodies"], key=len, reverse=True))
     agent = f"の[一-龥]{{0,4}}(?:{agents})"  # 日本の防衛当局が: who acts for the party before it
     return {
         "joint": re.compile(f"(?:{joint})"),
@@ -49,6 +50,11 @@ def _party_regexes() -> dict[str, re.Pattern]:
             f"(?<![一-龥ァ-ヴー])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?"
             f"(?=[はがもで、と]|両|{agent})"
         ),
+        # 日EU, 日ASEANの首脳: countries by their letter with a body by its code
+        "body_pair": re.compile(
+            f"(?<![一-龥ァ-ヴーA-Za-z])(?P<letters>[{letters}]{{1,3}})(?P<body>{bodies})"
+            f"(?:(?:{counts})?の?(?:{roles})|{suffixes})?(?=[はがもで、と]|{agent})"
+        ),
         "country": re.compile(
             f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と・]|から|{agent})"
         ),
@@ -56,6 +62,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
         "agent": re.compile(agent),
         "title": re.compile(p["title_regex"]),
         "local": re.compile(p["local_regex"]),
+        "side": re.compile(p["side_regex"]),
         "both": re.compile(p["both_regex"]),
         "office": re.compile(f"(?<![一-龥ァ-ヴー・A-Za-z])(?:{offices})(?=(?:ら|たち|等)?[はがもとで、])"),
     }
@@ -84,10 +91,15 @@ def _dictionary_parties(text: str) -> list[PartySpan]:
         names = pair_of(m.group(), longest=True)
         if names:
             out.append(PartySpan(m.start(), m.end(), names, "pair"))
+    for m in rx["body_pair"].finditer(text):
+        names = tuple(p["pair_letters"][ch] for ch in m.group("letters")) + (p["pair_bodies"][m.group("body")],)
+        out.append(PartySpan(m.start(), m.end(), names, "pair"))
     for m in rx["country"].finditer(text):
         out.append(PartySpan(m.start(), m.end(), (p["countries"][m.group("country")],), "country"))
     for m in rx["local"].finditer(text):
         out.append(PartySpan(m.start(), m.end(), (m.group("local"),), "local"))
+    for m in rx["side"].finditer(text):
+        out.append(PartySpan(m.start(), m.end(), (m.group(),), "local"))
     for m in rx["both"].finditer(text):
         out.append(PartySpan(m.start(), m.end(), (m.group("a"), m.group("b")), "group"))
     return out

@@ -154,10 +154,24 @@ def _phrase_before(doc: Doc, i: int, frames: Frames) -> int:
     start = i
     while start > 0:
         prev = doc[start - 1]
-        if prev.whitespace_ or prev.text.isspace() or prev.text in "、,]】:：|" or prev.i in frames.other:
+        if prev.whitespace_ or prev.text.isspace() or prev.text in "、,]】:：|":
+            break
+        if prev.i in frames.other and not _dates_content(doc, prev.i, frames):
             break
         start -= 1
     return start
+
+
+def _dates_content(doc: Doc, k: int, frames: Frames) -> bool:
+    """A date joined by の to a word that is no meeting (2028年4月の合併で合意: when the merger is, part of
+    what was agreed — not 3日の会談で合意, the meeting's day)."""
+    return (
+        k in frames.setting
+        and k + 2 < len(doc)
+        and doc[k + 1].text == "の"
+        and doc[k + 2].i not in frames.setting
+        and doc[k + 2].pos_ in ("NOUN", "PROPN")
+    )
 
 
 def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
