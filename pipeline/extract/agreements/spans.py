@@ -108,7 +108,7 @@ def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
     # a verb the parser took for an adverb (…の共同開発に乗り出すと発表した) had its arguments hung on the
     # predicate: they are taken in as a clause's are
     verb_as_adverb = node.pos_ == "ADV" and node.tag_.startswith("動詞")
-    ids = [t.i for t in node.subtree]
+    ids = [t.i for t in node.subtree] + _stray_modifier(node)
     end = max(ids) + 1
     while end - 1 > node.i and (
         doc[end - 1].text in PARTICLES
@@ -118,6 +118,20 @@ def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
     ):
         end -= 1
     return _trim(doc, _skip_setting(doc, _extend(c, doc, min(ids), frames, clause=verb_as_adverb), end, frames), end)
+
+
+def _stray_modifier(node: Token) -> list[int]:
+    """A clause in the attributive form right before the noun that the parser hung elsewhere (…に向けて協力する
+    方針を打ち出した, 協力 hung on an earlier noun): it modifies the noun, so it is part of what is stated."""
+    left = min(t.i for t in node.subtree)
+    if left == 0:
+        return []
+    last = node.doc[left - 1]
+    verb = last.head if last.pos_ == "AUX" else last
+    form = "".join(last.morph.get("Inflection", []))
+    if verb.pos_ != "VERB" or verb.head.i == node.i or "連体形" not in form or verb.i >= left:
+        return []
+    return [t.i for t in verb.subtree if t.i < left]
 
 
 def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
