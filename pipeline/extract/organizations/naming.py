@@ -94,6 +94,8 @@ def _country_for(rule: rulebook.Rule, text: str, country: str | None) -> str:
     found = country_of(text, "")
     if found or _country_prefix(text):
         return found
+    if text.startswith(tuple(_setting("international_prefixes", []))):
+        return ""  # 国際オリンピック委員会: an international body
     if re.match(r"[ァ-ヺ]", text):  # a katakana country we do not list: foreign, unknown
         return ""
     if rule.get("legislature_if") and re.search(r"(?:上院|下院)", text):
