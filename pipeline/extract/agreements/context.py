@@ -132,7 +132,8 @@ class Context:
         persons = [p.names[0] for p in info.parties if p.kind == "person"]
         if len(dict.fromkeys(persons)) >= 2 and s.section == "body":
             self.meeting_people = tuple(dict.fromkeys(persons))
-        if subject:
+        source_only = re.match(config().s["antecedent_skip"], info.text.strip())  # 国防省が発表した。
+        if subject and not source_only:
             names, joint = self.resolve(subject)
             self.last_parties = (names, joint, i)
         if s.section != "body":
