@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
+from .antecedent import _antecedent, _talks_topic
 from .candidates import Cand, _headline_phrase_matches, _predicate_candidates
 from .context import Context
 from .dating import _fill_event_date, _told_by_report
@@ -14,8 +15,8 @@ from .events import SentInfo
 from .matching import _matches
 from .parties import PartySpan, _marker, _subject, coordinated, pair_of
 from .rulefile import config
-from .spans import BULLETS, Frames, _antecedent, _content_span, _own_clause, _talks_topic
-from .syntax import _chain_end, _leftmost, _scope, _text
+from .spans import BULLETS, Frames, _content_span
+from .syntax import _chain_end, _leftmost, _own_clause, _scope, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -1,5 +1,5 @@
 """Span geometry: where a statement's content starts and ends (clause, subtree or headline), trimmed
-of the parties, meeting and date that frame it; and the predicate's own clause around it."""
+of the parties, meeting and date that frame it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ...records import ParsedArticle
 from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
 from .syntax import (
-    _background,
     _compounded,
     _is_headline,
     _leftmost,
@@ -392,44 +390,3 @@ def _past_connective(doc: Doc, left: int, end: int) -> int:
         if doc[comma].text in ("、", ","):
             return comma + 1 if doc[left:comma].text in CONNECTIVES else left
     return left
-
-
-def _antecedent(parsed: ParsedArticle, index: int) -> str:
-    """Content of an elided object: the news lede (…ことがわかった) or the previous sentence."""
-    lede = re.compile(config().s["antecedent_lede"])
-    section = parsed.sentences[index].section
-    back = [s for s in parsed.sentences[max(0, index - 6) : index] if s.section == section]
-    for s in reversed(back):
-        m = lede.search(parsed.text[s.start : s.end])
-        if m:
-            return m.group("content").strip("、 ")
-    # else the sentence before, in the same paragraph (a new bullet or paragraph does not point back),
-    # passing over a line that only names the source (複数の関係者が明らかにした。)
-    source = re.compile(config().s["antecedent_skip"])
-    same = [s for s in back if s.paragraph == parsed.sentences[index].paragraph]
-    same = [s for s in same if not source.match(parsed.text[s.start : s.end].strip())]
-    if not same:
-        return ""
-    before = parsed.text[same[-1].start : same[-1].end].rstrip("。")
-    label = SPEAKER_LABEL.match(before)  # 答:昨日、…: a transcript's speaker is no content
-    return before[label.end() :] if label else before
-
-
-def _talks_topic(c: Cand) -> str:
-    """With nothing before it to point back to, the talks the statement came out of when they name their
-    subject (両政府は14日、関税協議で合意した → 関税協議): what was agreed on, as far as the text says."""
-    talks = config().s["talks_nouns"]
-    for t in c.pred.children:
-        if t.dep_ == "obl" and t.lemma_ in talks and any(ch.dep_ == "compound" for ch in t.children):
-            return t.doc[_leftmost(t) : t.i + 1].text
-    return ""
-
-
-def _own_clause(c: Cand, cands: list[Cand]) -> set[int]:
-    """The predicate's clause without its content, other predicates' clauses and background."""
-    ids = {t.i for t in c.anchor.subtree} | {t.i for t in c.pred.subtree}
-    ids -= c.ids | _background(c.anchor) | _background(c.pred)
-    for o in cands:
-        if o is not c and o.pred.i in ids and o.pred.i != c.anchor.i:
-            ids -= {t.i for t in o.pred.subtree}
-    return ids

@@ -11,6 +11,8 @@ from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+    from .candidates import Cand
+
 
 def _leftmost(tok: Token) -> int:
     return min(t.i for t in tok.subtree)
@@ -158,3 +160,13 @@ def _after_subject(t: Token) -> bool:
     """The date's words follow a subject's は/が/も and a comma follows them (両政府は5日、)."""
     doc, first = t.doc, min(u.i for u in t.subtree)
     return first > 0 and doc[first - 1].text in ("は", "が", "も") and t.i + 1 < len(doc) and doc[t.i + 1].text in "、,"
+
+
+def _own_clause(c: Cand, cands: list[Cand]) -> set[int]:
+    """The predicate's clause without its content, other predicates' clauses and background."""
+    ids = {t.i for t in c.anchor.subtree} | {t.i for t in c.pred.subtree}
+    ids -= c.ids | _background(c.anchor) | _background(c.pred)
+    for o in cands:
+        if o is not c and o.pred.i in ids and o.pred.i != c.anchor.i:
+            ids -= {t.i for t in o.pred.subtree}
+    return ids
