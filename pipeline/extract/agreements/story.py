@@ -80,11 +80,6 @@ def _is_headline(c: Cand, parsed: ParsedArticle) -> bool:
     return c.mode == "headline" or c.index == 0 and not parsed.text[s.start : s.end].rstrip().endswith("。")
 
 
-def _next_dated(kept: list[Cand], c: Cand, reach: int) -> Cand | None:
-    """The first statement of c's class dated within ``reach`` sentences after it."""
-    return next((o for o in kept if 0 < o.index - c.index <= reach and o.cls == c.cls and o.date), None)
-
-
 def _date_headlines(kept: list[Cand], parsed: ParsedArticle) -> None:
     """A headline states the story's agreement: undated, or dated only by its publication, it takes the
     date of the same statement in the lead (…署名へ → the body's 来週17日に署名する見通し), else of the lead's
@@ -120,12 +115,12 @@ def _next_told_again(kept: list[Cand], c: Cand, reach: int) -> Cand | None:
 
 def _date_leads(kept: list[Cand], parsed: ParsedArticle) -> None:
     """A concluded statement opening a dated story without a date of its own (日米両政府は、…で合意しました。)
-    reports the story's event: the date of the same statement told again just after it, else the
-    story's own date."""
+    reports the story's event: the date of the same statement told again just after it (…5日の2プラス2で
+    確認した), in its class or about the same thing, else the story's own date."""
     if not parsed.published:
         return
     for c in kept:
         if c.date or c.status != "concluded" or c.index >= LEAD_SENTENCES or _is_headline(c, parsed):
             continue
-        again = _next_dated(kept, c, LEAD_REACH)
+        again = _next_told_again(kept, c, LEAD_REACH)
         c.date, c.date_from = (again.date, "context") if again is not None else (parsed.published, "published")
