@@ -77,10 +77,22 @@ def _report_dates(c: Cand, info: SentInfo, offset: int) -> set[tuple[int, int]]:
 
 def _told_by_report(c: Cand, info: SentInfo) -> bool:
     """The statement is what a reporting verb tells (…で一致したと報じた / と明らかにした)."""
+    return bool(re.match(config().by_id(config().s["reported_rule"]).get("quote_verbs"), _after_predicate(c, info)))
+
+
+ANNOUNCED = re.compile(r"\s*と[、,\s]*(?:発表|公表)")
+
+
+def _announced(c: Cand, info: SentInfo) -> bool:
+    """The statement is what someone announced (…両政府が…で一致したと発表した)."""
+    return bool(ANNOUNCED.match(_after_predicate(c, info)))
+
+
+def _after_predicate(c: Cand, info: SentInfo) -> str:
+    """The sentence's text after the predicate and its auxiliaries."""
     doc = info.doc
     last = max([c.anchor.i] + [t.i for t in c.anchor.children if t.dep_ == "aux" and t.i > c.anchor.i])
-    after = info.text[doc[last].idx + len(doc[last].text) :]
-    return bool(re.match(config().by_id(config().s["reported_rule"]).get("quote_verbs"), after))
+    return info.text[doc[last].idx + len(doc[last].text) :]
 
 
 def _same_time(a: str, b: str) -> bool:

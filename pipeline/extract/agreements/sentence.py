@@ -9,7 +9,7 @@ from ...records import ParsedArticle
 from .antecedent import _antecedent, _talks_topic
 from .candidates import Cand, _headline_phrase_matches, _predicate_candidates
 from .context import Context
-from .dating import _fill_event_date, _told_by_report
+from .dating import _announced, _fill_event_date, _told_by_report
 from .decisions import _absorb, _apply_pattern_excludes, _exclude_inside_content, _section_rule, _status
 from .events import SentInfo
 from .matching import _matches
@@ -80,13 +80,15 @@ def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
     """A が-marked party opening the content is the statement's subject, not part of what was agreed: with
     no subject of its own, the statement's parties (日米両政府が新協定を結ぶことで合意したことが分かった); with
     one, a joint name restating it (会談では、両首脳が、…連携していくことで一致した) — another party's が
-    (…北朝鮮が…を放棄することを求める) stays in the content."""
+    (…北朝鮮が…を放棄することを求める) stays in the content. Told by a reporting verb (首相は、両国が…で一致
+    したと述べた), the が-subject is the statement's parties, and the topic only who tells it."""
     if not c.span or c.cls not in config().s["coordinate_classes"]:
         return
     lead = next((p for p in info.parties if p.start == c.span[0] and _marker(info.text, p) == "が"), None)
-    if lead is None or c.parties and lead.kind not in ("joint", "joint_countries"):
+    told = lead is not None and (_told_by_report(c, info) or _announced(c, info))
+    if lead is None or c.parties and not told and lead.kind not in ("joint", "joint_countries"):
         return
-    if not c.parties:
+    if not c.parties or told:
         c.parties, c.joint = ctx.resolve([lead])
         c.explicit = True
     start = info.text.index("が", lead.end) + 1
