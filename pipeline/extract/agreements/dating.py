@@ -16,7 +16,8 @@ from .syntax import _after_subject, _background
 def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands: list[Cand]) -> None:
     """The meeting and date of the predicate's own clause; else of the sentence; else of the context."""
     own_events = [e for e in info.events if e[4].i in own]
-    loose = [e for e in info.events if e[4].i not in c.ids and e[4].i not in _background(c.anchor)]
+    background = _background(c.anchor)
+    loose = [e for e in info.events if e[4].i not in c.ids and e[4].i not in background]
     event = (own_events or loose)[0] if own_events or loose else None
     if event is not None:
         c.event = ctx.article.event_name(event[2], event[3], c.index)

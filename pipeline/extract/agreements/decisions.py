@@ -23,12 +23,15 @@ if TYPE_CHECKING:
 
 def _apply_pattern_excludes(cands: list[Cand], found: dict[str, list[dict]]) -> None:
     """Mark candidates whose predicate (or the verb it is coordinated with) an exclude pattern hit."""
+    if not cands:
+        return
+    heads = [{c.pred.i, c.anchor.i, _chain_end(c.anchor).i} for c in cands]  # once, not once per rule
     for rule in config().excludes:
         hits = {m["pred"].i: m for m in found.get(rule.id, []) if "pred" in m}
-        for c in cands:
+        for c, tokens in zip(cands, heads):
             if c.excluded_by:
                 continue
-            for tok in {c.pred.i, c.anchor.i, _chain_end(c.anchor).i}:
+            for tok in tokens:
                 m = hits.get(tok)
                 if m and _exclude_applies(rule, c, m):
                     c.excluded_by = rule.id

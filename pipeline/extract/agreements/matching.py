@@ -92,6 +92,21 @@ def _screen_ids(vocab: Vocab) -> tuple[tuple[int, ...], list[tuple[tuple[str, fr
     return ids, screens
 
 
+@lru_cache(maxsize=4)
+def _screen_index(vocab: Vocab) -> tuple[dict[int, tuple[int, ...]], tuple[int, ...]]:
+    """Each pattern under the ids of its first required LEMMA or ORTH values (a sentence without one of them
+    cannot match it), and the patterns with no such requirement."""
+    keyed: dict[int, list[int]] = {}
+    unkeyed: list[int] = []
+    for k, needs in enumerate(_screen_ids(vocab)[1]):
+        key = next((ids for a, ids in needs if a in ("LEMMA", "ORTH")), None)
+        if key is None:
+            unkeyed.append(k)
+        for v in key or ():
+            keyed.setdefault(v, []).append(k)
+    return {v: tuple(ks) for v, ks in keyed.items()}, tuple(unkeyed)
+
+
 @lru_cache(maxsize=64)
 def _matcher(vocab: Vocab, keys: tuple[str, ...]) -> Any:
     """One DependencyMatcher over the given patterns."""
@@ -134,9 +149,11 @@ def _matches(doc: Doc, index: int, memo: Memo | None) -> dict[str, list[dict[str
     attr_ids, screens = _screen_ids(doc.vocab)
     columns = doc.to_array(list(attr_ids)).T.tolist()  # one C call, not a loop over tokens
     present = {attr: set(column) for attr, column in zip(_SCREEN_ATTRS, columns)}
-    usable = [
-        p for p, needs in zip(_pattern_table(), screens) if all(not ids.isdisjoint(present[a]) for a, ids in needs)
-    ]
+    keyed, unkeyed = _screen_index(doc.vocab)
+    # only the patterns one of whose key words the sentence holds, in file order
+    maybe = set(unkeyed).union(*(keyed.get(v, ()) for v in present["LEMMA"] | present["ORTH"]))
+    table = _pattern_table()
+    usable = [table[k] for k in sorted(maybe) if all(not ids.isdisjoint(present[a]) for a, ids in screens[k])]
     memo = Memo() if memo is None else memo
     out = _run_matcher(doc, index, [p for p in usable if p.predicate], memo)
     others = [p for p in usable if not p.predicate]

@@ -89,14 +89,20 @@ def _verb_head(tok: Token) -> Token:
     return head
 
 
-def _background(tok: Token) -> set[int]:
+def _background(tok: Token) -> frozenset[int]:
     """Tokens of …を踏まえ / …を受けて clauses under the token: context, not this agreement's own."""
-    verbs = set(config().s["background_verbs"])
-    out: set[int] = set()
+    return _background_at(tok.doc, tok.i, tuple(config().s["background_verbs"]))
+
+
+@lru_cache(maxsize=256)
+def _background_at(doc: Doc, i: int, verbs: tuple[str, ...]) -> frozenset[int]:
+    """``_background`` of token ``i``, once per token (asked for each candidate and meeting; the cache holds the
+    doc, as ``_text``'s does)."""
+    tok, out = doc[i], set()
     for t in tok.subtree:
         if t.i != tok.i and t.dep_ in ("advcl", "acl") and t.lemma_ in verbs:
             out |= {u.i for u in t.subtree}
-    return out
+    return frozenset(out)
 
 
 # ------------------------------------------------------------------ quotes
