@@ -1,5 +1,5 @@
 """What a statement with nothing of its own to state points back to: the news lede or the sentence before
-(an elided object), else the talks it came out of."""
+(an elided object), else the talks it came out of, else its own words before the predicate."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
 from .rulefile import config
-from .spans import SPEAKER_LABEL
+from .spans import SPEAKER_LABEL, _after_topic
 from .syntax import _leftmost
 
 if TYPE_CHECKING:
@@ -44,3 +44,16 @@ def _talks_topic(c: Cand) -> str:
         if t.dep_ == "obl" and t.lemma_ in talks and any(ch.dep_ == "compound" for ch in t.children):
             return t.doc[_leftmost(t) : t.i + 1].text
     return ""
+
+
+def _words_before(c: Cand) -> str:
+    """The sentence's words between the topic and the predicate, when nothing else names what was agreed (a
+    parse broken by a typo, …の必要性ににつき一致しました, hangs them on no word the rules read)."""
+    doc = c.pred.doc
+    start = _after_topic(doc, c.pred.i)
+    end = c.pred.i
+    while end > start and (doc[end - 1].pos_ in ("ADP", "PUNCT", "AUX", "SCONJ") or doc[end - 1].dep_ == "fixed"):
+        end -= 1
+    while start < end and doc[start].pos_ == "PUNCT":
+        start += 1
+    return doc[start:end].text if end > start else ""

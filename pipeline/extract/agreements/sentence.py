@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
-from .antecedent import _antecedent, _talks_topic
+from .antecedent import _antecedent, _talks_topic, _words_before
 from .candidates import Cand, _headline_phrase_matches, _predicate_candidates
 from .context import Context
 from .dating import _announced, _fill_event_date, _told_by_report
@@ -57,7 +57,7 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     info = ctx.article.info[c.index]
     c.content = info.text[c.span[0] : c.span[1]] if c.span else ""
     if not c.content.strip() and c.mode != "headline":
-        c.content = _antecedent(parsed, c.index) or _talks_topic(c)
+        c.content = _antecedent(parsed, c.index) or _talks_topic(c) or _words_before(c)
     if CATAPHORA.fullmatch(c.content.strip()):
         c.content = _items_after(parsed, c.index) or c.content  # 以下の点で一致した。1. … 2. …: the items
     if c.mode == "headline" and not c.content.strip() and _after_manner_word(c):
