@@ -141,7 +141,7 @@ PLURAL = re.compile(r"(?:ら|たち|等)(?=[はがもと、])")  # 財務相ら�
 
 def _marker(text: str, span: PartySpan) -> str:
     """The particle closing a party phrase (a person's title may come between): は, が, も, で, から, と or ''."""
-    after = text[span.end : span.end + 14]
+    after = text[span.end : span.end + 110]  # a bracket of seat and short name may stand before the particle
     roles = tuple(config().s["parties"]["pair_roles"])
     role = span.kind == "group" and after.startswith(roles)  # 各国外相は: the group's people act for it
     m = _party_regexes()["marker"].match(after)
@@ -166,11 +166,18 @@ def _marker(text: str, span: PartySpan) -> str:
 def coordinated(spans: list[PartySpan], text: str, last: PartySpan) -> list[PartySpan]:
     """``last`` and the parties coordinated before it (山田知事と田村市長が: both)."""
     group = [last]
-    for s in reversed([s for s in spans if s.end <= last.start]):
+    # a name inside brackets (its seat, its head: 株式会社A（本社：東京都港区、社長：山田太郎）と…) coordinates nothing
+    for s in reversed([s for s in spans if s.end <= last.start and not _bracketed(text, s.start)]):
         if not re.fullmatch(config().s["parties"]["coordination_regex"], text[s.end : group[0].start]):
             break
         group.insert(0, s)
     return group
+
+
+def _bracketed(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside round brackets opened before it in the sentence."""
+    before = text[:pos]
+    return before.count("（") + before.count("(") > before.count("）") + before.count(")")
 
 
 def _subject(

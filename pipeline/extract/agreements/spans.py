@@ -336,9 +336,16 @@ def _extend(c: Cand, doc: Doc, left: int, frames: Frames, clause: bool) -> int:
         left = min(left, _leftmost(s))
     floor = _topic_end(doc, left, frames)
     root = _root(c.anchor)
-    while left - 1 > floor and _root(doc[left - 1]).i != root.i:
+    # orphans are taken back to the topic, or to a …は、 however the broken parse hung it (a press release's
+    # 株式会社A（本社：…）と株式会社B（…）は、…: the parser splits the brackets off)
+    while left - 1 > floor and _root(doc[left - 1]).i != root.i and not _topic_comma(doc, left - 2):
         left -= 1
     return max(left, floor + 1)
+
+
+def _topic_comma(doc: Doc, k: int) -> bool:
+    """Token k is a は followed by a comma."""
+    return k >= 0 and doc[k].text == "は" and doc[k + 1].text in ("、", ",")
 
 
 def _is_frame(tok: Token, frames: Frames) -> bool:
