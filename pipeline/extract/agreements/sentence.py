@@ -16,7 +16,7 @@ from .matching import _matches
 from .parties import PartySpan, _marker, _subject, coordinated, pair_of
 from .rulefile import config
 from .spans import BULLETS, Frames, _content_span
-from .syntax import _chain_end, _leftmost, _own_clause, _scope, _text
+from .syntax import _chain_end, _is_headline, _leftmost, _own_clause, _scope, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -204,9 +204,12 @@ def _parsed_subject(c: Cand) -> tuple[str, ...]:
 
 
 def _coordinated_names(phrase: Span) -> tuple[str, ...]:
-    """The names of a subject phrase, split at a coordinating と (東西電鉄と南北バス: two parties)."""
-    names, start = [], phrase.start
-    for t in phrase:
+    """The names of a subject phrase, split at a coordinating と (東西電鉄と南北バス: two parties); in a headline
+    from its last comma on (衆院選後の連立協議、自民と維新が: the phrase before is no name)."""
+    headline = _is_headline(phrase.doc)
+    commas = [t.i for t in phrase if headline and t.text in ("、", ",") and t.i < phrase.end - 1]
+    names, start = [], (commas[-1] + 1 if commas else phrase.start)
+    for t in phrase.doc[start : phrase.end]:
         if t.text == "と" and t.dep_ == "case" and t.i > start:
             names.append(phrase.doc[start : t.i].text.strip())
             start = t.i + 1

@@ -147,7 +147,18 @@ def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
             k -= 1
         if 0 <= k < start - 1 and any(t.whitespace_ or t.text.isspace() for t in doc[k:start]):
             start, end = _bare(doc, _phrase_before(doc, k, frames), k + 1)
-    return _trim(doc, start, end)
+    return _trim(doc, _past_named_subject(doc, start, end), end)
+
+
+def _past_named_subject(doc: Doc, start: int, end: int) -> int:
+    """Past names coordinated as the headline's subject (自民と維新が政策合意: 政策), not a が inside what was
+    agreed (供給網が途絶した際の協力)."""
+    ga = next((k for k in range(start, end) if doc[k].text == "が" and doc[k].dep_ == "case"), None)
+    if ga is None or ga + 1 >= end:
+        return start
+    words = doc[start:ga]
+    named = all(t.pos_ in ("NOUN", "PROPN") or t.text in ("と", "・", "、") for t in words)
+    return ga + 1 if named and any(t.text in ("と", "・") for t in words) else start
 
 
 def _bare(doc: Doc, start: int, end: int) -> tuple[int, int]:
