@@ -82,8 +82,8 @@ def _is_headline(c: Cand, parsed: ParsedArticle) -> bool:
 
 def _date_headlines(kept: list[Cand], parsed: ParsedArticle) -> None:
     """A headline states the story's agreement: undated, or dated only by its publication, it takes the
-    date of the same statement in the lead (…署名へ → the body's 来週17日に署名する見通し), else of the lead's
-    statement about the same thing in other words (…の共同開発で正式合意 → …を共同開発する協定に署名した);
+    date of the nearest lead statement that tells it again — of its class (…署名へ → the body's 来週17日に署名
+    する見通し) or about the same thing in other words (…の共同開発で正式合意 → …を共同開発する協定に署名した);
     a concluded one with neither is the news of the article's day."""
     for c in kept:
         if not _is_headline(c, parsed) or c.date not in ("", parsed.published or ""):
