@@ -175,8 +175,9 @@ def coordinated(spans: list[PartySpan], text: str, last: PartySpan) -> list[Part
 
 
 def _bracketed(text: str, pos: int) -> bool:
-    """Whether ``pos`` lies inside round brackets opened before it in the sentence."""
-    before = text[:pos]
+    """Whether ``pos`` lies inside round brackets opened shortly before it (a bounded look-back: a sentence
+    may be very long)."""
+    before = text[max(0, pos - 120) : pos]
     return before.count("（") + before.count("(") > before.count("）") + before.count(")")
 
 
