@@ -124,7 +124,7 @@ def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list
     for m in _party_regexes()["office"].finditer(text):  # 首相とグリーン大統領は: the office stands for its holder
         if not any(a < m.end() and m.start() < b for a, b in taken):
             spans.append(PartySpan(m.start(), m.end(), (m.group(),), "title"))
-    # Longest first, then drop spans inside a longer one (浜田 inside 浜田防衛大臣 stays the person).
+    # Longest first, then drop spans inside a longer one (山田 inside 山田防衛大臣 stays the person).
     spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
     out: list[PartySpan] = []
     for s in spans:

@@ -121,7 +121,7 @@ def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
 def _stray_modifier(node: Token) -> list[int]:
     """A clause in the attributive form right before the noun that the parser hung elsewhere (…に向けて協力する
     方針を打ち出した, 協力 hung on an earlier noun): it modifies the noun, so it is part of what is stated."""
-    left = min(t.i for t in node.subtree)
+    left = _leftmost(node)
     if left == 0:
         return []
     last = node.doc[left - 1]

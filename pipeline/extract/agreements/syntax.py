@@ -164,7 +164,7 @@ def _compounded(tok: Token) -> bool:
 
 def _after_subject(t: Token) -> bool:
     """The date's words follow a subject's は/が/も and a comma follows them (両政府は5日、)."""
-    doc, first = t.doc, min(u.i for u in t.subtree)
+    doc, first = t.doc, _leftmost(t)
     return first > 0 and doc[first - 1].text in ("は", "が", "も") and t.i + 1 < len(doc) and doc[t.i + 1].text in "、,"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .lexicon import ABBR, SHORT, Org, _rule, country_of, display, norm
+from .lexicon import ABBR, SHORT, Org, _rule, country_of, display, in_order, norm
 from .sentence import Cand, Sent
 
 ENGLISH_RE = re.compile(r"^[A-Z][A-Za-z]+(?:[ \-](?:[A-Z][A-Za-z]+|of|and|for|the|on|in))+$")
@@ -125,8 +125,7 @@ KANJI_FORM = re.compile(r"[一-龥]{2,5}")
 
 def _shortens(short: str, name: str) -> bool:
     """The short form's characters stand in the name, in order (経団連 in 日本経済団体連合会)."""
-    rest = iter(name)
-    return len(short) < len(name) and all(ch in rest for ch in short)
+    return len(short) < len(name) and in_order(short, name)
 
 
 def learnt_mentions(sents: list[Sent], learnt: dict[str, Org]) -> list[Cand]:

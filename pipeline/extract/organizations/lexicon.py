@@ -182,3 +182,9 @@ def _country_prefix(text: str) -> str:
     return next(
         (p for p in _prefixes_longest_first() if text.startswith(p) and not text.startswith("インド太平洋")), ""
     )
+
+
+def in_order(short: str, long: str) -> bool:
+    """Every character of ``short`` appears in ``long``, in the same order."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...records import Entity, Mention, ParsedArticle
-from .lexicon import Org, _country_prefix, country_of, display, norm
+from .lexicon import Org, _country_prefix, country_of, display, in_order, norm
 from .sentence import Cand
 
 LABEL = "ORG"
@@ -92,15 +92,9 @@ def _shortened_from(name: str, by_name: dict[str, Org]) -> Org | None:
     found = [
         org
         for other, org in by_name.items()
-        if len(other) > len(name) and other.endswith(name[-5:]) and _in_order(name, other)
+        if len(other) > len(name) and other.endswith(name[-5:]) and in_order(name, other)
     ]
     return max(found, key=lambda org: len(org.name)) if found else None
-
-
-def _in_order(short: str, long: str) -> bool:
-    """Every character of ``short`` appears in ``long``, in the same order."""
-    rest = iter(long)
-    return all(ch in rest for ch in short)
 
 
 def _canonical(org: Org, cands: list[Cand], text: str) -> tuple[str, str]:

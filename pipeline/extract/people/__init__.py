@@ -2,7 +2,7 @@
 
 Rules live in ``rules/people.yaml``, titles and offices in ``rules/offices.yaml``. Signals:
 
-- an office right after a name (浜田防衛大臣, グレイソン米国防長官) or before it in a byline
+- an office right after a name (山田防衛大臣, グレイソン米国防長官) or before it in a byline
   (防衛事務官 青井 美咲, Cpl. Daniel Turner) — the strongest;
 - GiNZA's Person entities, split from the titles GiNZA glues onto them;
 - Sudachi 人名 tags (GiNZA ``tag_`` 名詞-固有名詞-人名-姓/名/一般), katakana ・-names, Latin names;
@@ -12,7 +12,7 @@ fugashi with UniDic-lite is a second, independent tokeniser and dictionary. Its 
 (1) a second opinion on 人名 where GiNZA's tag stands alone (Sudachi tags 英豪 人名-名; UniDic does not);
 (2) telling katakana words UniDic does not know — foreign names (グレイソン, ボーデン) — from known
 common nouns and places (ソード, オフィス, アメリカ); (3) readings and English glosses of name parts
-(ジェームズ → James, 浜田 → ハマダ), to pair a name with its romanised form (ジェームズ・ボーデン = BORDEN JAMES).
+(ジェームズ → James, 山田 → ヤマダ), to pair a name with its romanised form (ジェームズ・ボーデン = BORDEN JAMES).
 
 Nothing heavy is loaded at import: the rule files, spaCy's Matcher and fugashi load on first use.
 

@@ -56,7 +56,7 @@ def kanji_token_ok(s: Sent, tok) -> bool:
 
 
 def kanji_name_before(s: Sent, end: int) -> int | None:
-    """Start of the kanji name tokens ending exactly at ``end`` (at most three: 浜田|靖一)."""
+    """Start of the kanji name tokens ending exactly at ``end`` (at most three: 山田|太郎)."""
     toks = s.before(end)
     if not toks or toks[-1].idx + len(toks[-1].text) != end:
         return None
@@ -125,9 +125,6 @@ COUNTED = re.compile(r"[両各同全他]国")
 JURISDICTIONS = tuple("都道府県市町村区郡")  # what a local office opens with, after its place (市長, 県知事)
 
 
-LATIN_BEFORE = re.compile(r"(?<![A-Za-z.])[A-Z][A-Za-z'’\-]+(?: [A-Z][A-Za-z'’\-]+){1,2}$")
-
-
 def name_before(s: Sent, end: int, office: Office) -> int | None:
     """Start of the name written directly before sentence-relative ``end`` (no space in between)."""
     window = max(0, end - 40)  # a bounded look-back keeps long sentences linear
@@ -178,7 +175,9 @@ def dotted_name_before(s: Sent, end: int) -> int | None:
     return None
 
 
-LATIN_RUN = re.compile(r"[A-Z][A-Za-z'’\-]+(?:[ \t]+[A-Z][A-Za-z'’\-]+){1,2}(?![A-Za-z])")
+LATIN_WORDS = r"[A-Z][A-Za-z'’\-]+(?:[ \t]+[A-Z][A-Za-z'’\-]+){1,2}"  # two or three capitalised words
+LATIN_RUN = re.compile(LATIN_WORDS + r"(?![A-Za-z])")
+LATIN_BEFORE = re.compile(r"(?<![A-Za-z.])" + LATIN_WORDS + "$")
 
 
 def name_after(s: Sent, start: int) -> int | None:

@@ -313,7 +313,7 @@ PRIORITY = [*SENTENCE_RULES, *ARTICLE_RULES]
 
 def resolve(hits: list[Hit]) -> list[Hit]:
     """Leftmost, then longest span wins, then the earlier rule; a kept hit takes a better title from a loser
-    with the same name (浜田 from ginza_person, 浜田防衛大臣 from title_suffix)."""
+    with the same name (山田 from ginza_person, 山田防衛大臣 from title_suffix)."""
     order = sorted(hits, key=lambda h: (h.start, -(h.end - h.start), PRIORITY.index(h.rule)))
     kept: list[Hit] = []
     for h in order:
