@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
-import tempfile
-from functools import cache
 from pathlib import Path
+
+# Temporary files not yet renamed or removed. Ctrl-C raises between any two bytecodes, also right after the
+# file was created and before the ``try`` that would remove it, or inside that removal: what is left here is
+# removed when the process exits.
+_pending: set[str] = set()
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
@@ -15,9 +19,13 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     after a power cut into a miss, and which are written several times per article.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The name is known before the file exists, so it is registered first. pid + random: several processes
+    # (or machines sharing a cache folder) may write the same entry at once.
+    tmp = str(path.parent / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    _pending.add(tmp)
     try:
-        os.fchmod(fd, 0o666 & ~umask())  # mkstemp makes 0600: colleagues and a shared drive could not read
+        # 0o666 less the umask, like any new file (colleagues and a shared drive can read it)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             if durable:
@@ -27,17 +35,16 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _pending.discard(tmp)
 
 
-@cache
-def umask() -> int:
-    """The process's umask, read without changing it (Linux reports it in /proc), else set back at once."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except OSError:
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+@atexit.register
+def remove_pending() -> None:
+    """Remove the temporary files this process's interrupted writes left (none after a normal run).
+
+    A forked worker inherits the set: it leaves its parent's files alone."""
+    own = f".{os.getpid()}."
+    while _pending:
+        tmp = _pending.pop()
+        if own in Path(tmp).name:
+            Path(tmp).unlink(missing_ok=True)

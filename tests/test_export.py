@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 
 import pytest
 
@@ -87,6 +88,30 @@ def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path, monkeypatch):
         export.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["people.csv"]
+
+
+def test_atomic_write_interrupted_in_its_own_cleanup_leaves_nothing_at_exit(tmp_path, monkeypatch):
+    """Ctrl-C may land inside the removal of the temporary file: the exit hook removes it, and only this
+    process's files (a forked worker inherits the set of pending names)."""
+    target = tmp_path / "agreements.csv"
+    real_unlink = atomic.Path.unlink
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "replace", interrupted)
+    monkeypatch.setattr(atomic.Path, "unlink", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        export.write_atomic(target, b"new")
+    monkeypatch.setattr(atomic.Path, "unlink", real_unlink)
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".agreements.csv.") and left[0].endswith(".tmp")
+    parents = tmp_path / f".agreements.csv.{os.getpid() + 1}.0.tmp"
+    parents.write_bytes(b"a parent's write in progress")
+    atomic._pending.add(str(parents))
+    atomic.remove_pending()
+    assert [p.name for p in tmp_path.iterdir()] == [parents.name]
+    assert not atomic._pending
 
 
 @pytest.mark.parametrize("article_id", ["../../x", "a/b", "\x00\x1b[31m", "..", "日本語 の 名前"])

@@ -219,8 +219,8 @@ class Watcher:
 
 
 # Per-process caches that do not depend on the rule files (or are keyed by their bytes): the taggers, the
-# cache key, the umask, a rule file's meaning.
-KEEP = {"_tagger", "reading", "secret", "umask", "model_id", "japanese_vocab", "_compile", "_meaning"}
+# cache key, a rule file's meaning.
+KEEP = {"_tagger", "reading", "secret", "model_id", "japanese_vocab", "_compile", "_meaning"}
 
 
 def forget_rules(changed: list[str]) -> None:
