@@ -26,14 +26,14 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     # 7月の会談以来で、同年4月には…を発表した: a date the predicate governs comes before one inside another phrase
     heads = {c.pred.i, c.anchor.i} | ({c.host.i} if c.host is not None else set())
     reports = _report_dates(c, info, ctx.article.parsed.sentences[c.index].start)
+    published = ctx.article.parsed.published or ""
+    tense = _tense(c.host or c.anchor)
     own_dates = [
         d.value
         for d, t in sorted(info.dates, key=lambda dt: dt[1].head.i not in heads)
-        if t.i in own and (d.start, d.end) not in reports
+        if t.i in own and (d.start, d.end) not in reports and not (tense == "past" and TO_COME.match(d.text))
     ]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
-    published = ctx.article.parsed.published or ""
-    tense = _tense(c.host or c.anchor)
     reported_past = tense != "nonpast"
     for value, source in (
         (own_dates[0] if own_dates else "", "sentence"),
@@ -55,6 +55,11 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
             break
     if event is None and ctx.topic and c.date_from == "sentence" and not _same_time(c.date, ctx.topic[2] or published):
         c.event = ""  # dated in its own sentence to another time (昨年11月に…を設置しており): not the meeting told of
+
+
+# Days still to come whatever the article's date: a statement told as done is not dated by them, even in an
+# article with no dateline to compare with (来年1月に…を開催することも確認した: what is to be held).
+TO_COME = re.compile(r"来(?:年|月|週|春|夏|秋|冬|年度)|明日|明後日|あす|あした|あさって")
 
 
 def _meeting_value(info: SentInfo, surface: str) -> str:
@@ -115,6 +120,8 @@ def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:
     # …両政府が先週、…を設けることで一致した: a date set off right after the subject is the statement's, even
     # where the parser hung it inside the content
     blocked = (taken | c.ids) - {t.i for _d, t in info.dates if _after_subject(t)}
+    if _tense(c.host or c.anchor) == "past":
+        blocked |= {t.i for d, t in info.dates if TO_COME.match(d.text)}
     return next((v for v in _topic_dates(info) if all(t.i not in blocked for d, t in info.dates if d.value == v)), "")
 
 

@@ -132,8 +132,22 @@ def _all_parties(sentence: Sentence, text: str, people: list[Entity], orgs: list
             out.append(replace(s, plural=True) if PLURAL.match(text, s.end) else s)
     # 両国の経済閣僚が: the agent acting for a party (agents) is that party, not one of its own
     agent = _party_regexes()["agent"]
-    agents = [(s.end, found.end()) for s in out if (found := agent.match(text, s.end))]
-    return [s for s in out if not any(a < s.start and s.end <= b for a, b in agents)]
+    agents = {s: (s.end, found.end()) for s in out if (found := agent.match(text, s.end))}
+    return [s for s in _named_agents(out, agents) if not any(a < s.start and s.end <= b for a, b in agents.values())]
+
+
+def _named_agents(spans: list[PartySpan], agents: dict[PartySpan, tuple[int, int]]) -> list[PartySpan]:
+    """A person named as the agent (韓国の金東洙外相は) is the party, not the country: the person's span takes in
+    the country's (so 木下外相と韓国の金外相は coordinates both), and the country goes (from ``agents`` too)."""
+    owner_of = {}
+    for owner, (a, b) in agents.items():
+        person = next((p for p in spans if p.kind == "person" and a < p.start and p.end <= b), None)
+        if person is not None:
+            owner_of[person] = owner
+    for owner in owner_of.values():
+        del agents[owner]
+    owners = set(owner_of.values())
+    return [replace(s, start=owner_of[s].start) if s in owner_of else s for s in spans if s not in owners]
 
 
 PLURAL = re.compile(r"(?:ら|たち|等)(?=[はがもと、])")  # 財務相らは, 両国首脳等が

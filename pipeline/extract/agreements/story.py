@@ -21,6 +21,7 @@ def date_from_story(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMen
 
 
 DAY = re.compile(r"\d{4}-\d\d-\d\d")
+SOME_DAY = re.compile(r"(?:\d{4}|XXXX)-(?:\d\d|XX)-\d\d")  # a day, its month or year perhaps unknown (no dateline)
 
 
 def _date_from_paragraph(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMention]) -> None:
@@ -61,13 +62,14 @@ def _paragraph_day(c: Cand, parsed: ParsedArticle, by_sentence: dict[int, list[s
 
 def _date_from_story_event(c: Cand, kept: list[Cand], parsed: ParsedArticle) -> None:
     """Across paragraphs (a news story gives each sentence its own), the day of the nearest statement before
-    it that its own sentence dates (日比両政府は1日、…に署名した。…両氏は…で一致した。 → the 1st)."""
+    it that its own sentence dates (日比両政府は1日、…に署名した。…両氏は…で一致した。 → the 1st; with no
+    dateline, XXXX-XX-01)."""
     before = [
         o
         for o in kept
         if o.index < c.index
         and o.date_from in ("sentence", "context")
-        and DAY.fullmatch(o.date)
+        and SOME_DAY.fullmatch(o.date)
         and not _is_headline(o, parsed)
     ]
     if before and (not parsed.published or before[-1].date <= parsed.published):

@@ -41,12 +41,13 @@ class Context:
     future_clause: re.Pattern | None = None  # … and one that cannot lie before it
 
     def tense_after(self, end: int) -> str:
-        """past | future | '' for the clause after a mention ending at ``end``."""
-        if self.past_clause is not None and self.past_clause.match(self.text, end):
+        """past | future | '' for the clause after a mention ending at ``end``: the nearer verb decides
+        (11月に開くことで一致した: the meeting is to come, though the agreeing is past)."""
+        past = self.past_clause.match(self.text, end) if self.past_clause is not None else None
+        future = self.future_clause.match(self.text, end) if self.future_clause is not None else None
+        if past is not None and (future is None or past.end() <= future.end()):
             return "past"
-        if self.future_clause is not None and self.future_clause.match(self.text, end):
-            return "future"
-        return ""
+        return "future" if future is not None else ""
 
     @property
     def has_published(self) -> bool:
