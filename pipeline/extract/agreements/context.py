@@ -135,7 +135,8 @@ class Context:
         source_only = re.match(config().s["antecedent_skip"], info.text.strip())  # 国防省が発表した。
         if subject and not source_only:
             names, joint = self.resolve(subject)
-            self.last_parties = (names, joint, i)
+            if joint or not re.search(config().s["quoted_speech"], info.text.strip()):  # not a lone speaker
+                self.last_parties = (names, joint, i)
         if s.section != "body":
             self.topic, self.quiet = None, 0
             return

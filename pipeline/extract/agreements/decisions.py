@@ -107,7 +107,8 @@ def _tense(tok: Token) -> str:
     if tok.whitespace_ and _is_headline(tok.doc):
         return "nominal"  # a headline's phrase ending at a space (…同盟強化を確認 ワシントンで会談)
     own = {g.lemma_ for t in tok.children if t.i > tok.i for g in (t, *t.children)}
-    if own & {"いる", "おる"} and "て" in own:  # 署名しており、…となる: the clause states its own result
+    # 署名しており、…となる: the clause states its own result (結んでおり: the て voiced after 撥音便 is で)
+    if own & {"いる", "おる"} and own & {"て", "で"}:
         return "state"
     end = _chain_end(tok)
     tail = [t for t in end.children if t.i > end.i] + [g for t in end.children if t.i > end.i for g in t.children]

@@ -63,6 +63,7 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     if c.mode == "headline" and not c.content.strip() and _after_manner_word(c):
         c.excluded_by = c.excluded_by or config().s["document_title_rule"]
     _fill_parties(c, info, ctx)
+    _take_matter_topic(c, info)
     _take_leading_subject(c, info, ctx)
     _take_leading_partner(c, info, ctx)
     _take_action_partner(c, info, ctx)
@@ -101,6 +102,26 @@ def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
         start = date.end - offset + 1
     c.span = (start, c.span[1])
     c.content = info.text[start : c.span[1]]
+
+
+def _take_matter_topic(c: Cand, info: SentInfo) -> None:
+    """A topic naming what is agreed about (次回の会談は11月に東京で開くことで一致した: ``not_agents``) opens the
+    content; it names no party."""
+    if not c.span:
+        return
+    for head in (c.pred, c.anchor, _chain_end(c.anchor)):
+        for child in head.children:
+            if (
+                child.dep_ in ("nsubj", "dislocated")
+                and child.lemma_ in config().s["not_agents"]
+                and any(t.dep_ == "case" and t.text == "は" for t in child.children)
+                and child.idx < c.span[0]
+            ):
+                start = info.doc[_leftmost(child)].idx
+                if "。" not in info.text[start : c.span[0]]:
+                    c.span = (start, c.span[1])
+                    c.content = info.text[start : c.span[1]]
+                return
 
 
 def _take_leading_partner(c: Cand, info: SentInfo, ctx: Context) -> None:
@@ -198,6 +219,7 @@ def _parsed_subject(c: Cand) -> tuple[str, ...]:
                 and child.pos_ in ("NOUN", "PROPN", "PRON")  # not 最終的には, an adverbial the parser made a subject
                 and child.i not in c.ids
                 and (c.node is None or child.i != c.node.i)
+                and child.lemma_ not in config().s["not_agents"]
             ):  # a passive's subject is its content
                 return _coordinated_names(child.doc[_leftmost(child) : child.i + 1])
     return ()

@@ -151,13 +151,16 @@ def _glued_evidence(tok: Any, glued: str) -> bool:
 def context_cands(sent: Sent) -> list[Cand]:
     rule = _rule(CONTEXT)
     stops = set(_rule(WORD).get("stop_modifiers", []))
+    # 鉄鋼大手、東洋製鉄: a name ending in a company word needs no proper noun of its own after an industry word
+    company_word = re.compile(_rule(WORD).get("heads", "$^") + "|" + _rule(WORD).get("proper_heads", "$^"))
     out = []
     for m in rule.regex.finditer(sent.text):
         s, e = m.span("name")
         if not sent.edges_ok(s, e, strict=True) or m.group("name") in stops:
             continue
         toks = [t for t in sent.doc if s <= t.idx < e]
-        if not toks or not _has_name_evidence(toks[:1]) or not _name_ok(m.group("name")):
+        evidence = _has_name_evidence(toks[:1]) or len(toks) >= 2 and company_word.search(m.group("name"))
+        if not toks or not evidence or not _name_ok(m.group("name")):
             continue
         out.append(sent.cand(s, e, _org_for(m.group("name"), "company"), CONTEXT, "name", rule.get("priority", 7)))
     return out + _prefixed_cands(sent, rule)

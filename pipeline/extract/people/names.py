@@ -24,19 +24,32 @@ def part_spans(s: Sent, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def kana_name_ok(s: Sent, start: int, end: int, office: Office | None = None) -> bool:
-    """A katakana run is a name: no place or institution part; a 人名 tag or unknown, unless the office vouches."""
+    """A katakana run is a name: no place or institution part; a 人名 tag or unknown, unless the office vouches.
+
+    A place that is no country is a surname too (サントス, マーシャル) after a part tagged as a given name
+    (マリア・サントス) or before a minister's office ({MINISTER}: no town has a minister)."""
+    parts = [(a, b) for a, b in part_spans(s, start, end) if not re.fullmatch(r"[A-Z]\.?", s.text[a:b])]
+    surname_ok = any(is_person_tag(s, a, b) for a, b in parts) or (
+        office is not None and bool(macro_re("{MINISTER}").search(office.text))
+    )
     tagged, unknown = False, True
-    for a, b in part_spans(s, start, end):
+    for a, b in parts:
         part = s.text[a:b]
-        if re.fullmatch(r"[A-Z]\.?", part):
-            continue
-        if part in lexicon().not_names or len(part) < 2 or is_place(s, a, b) or _glued_org_word(part):
+        place = is_place(s, a, b) and not (surname_ok and not _is_country(s, a, b))
+        if part in lexicon().not_names or len(part) < 2 or place or _glued_org_word(part):
             return False
         if office is None and is_brand(s, a, b):
             return False
         tagged |= is_person_tag(s, a, b)
         unknown &= is_unknown(s, a, b)
     return tagged or unknown or (office is not None and office.alone)
+
+
+def _is_country(s: Sent, start: int, end: int) -> bool:
+    """A country by its tag or by the country prefixes of offices.yaml (ジョージア国防相: Georgia's minister)."""
+    if macro_re("(?:{PREFIX})").fullmatch(s.text, start, end):
+        return True
+    return any(tag_has(t, "地名-国") for t in s.tokens(start, end) if t.idx >= start and t.idx + len(t.text) <= end)
 
 
 def _glued_org_word(part: str) -> bool:
