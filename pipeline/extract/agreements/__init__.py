@@ -82,6 +82,7 @@ def analyse(
     ctx = Context(read_article(parsed, people, orgs, dates, memo))
     out: list[Cand] = []
     for i in range(len(parsed.sentences)):
+        ctx.here = i
         cands, subject = _sentence_cands(parsed, i, ctx)
         rows = [c for c in cands if not c.excluded_by]
         ctx.advance(i, rows, subject)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ...records import DateMention, Entity, ParsedArticle
 from .events import SentInfo, _lead_date, _main, _sent_info
-from .parties import PartySpan, _pair_class, pair_of
+from .parties import PartySpan, _pair_class, pair_of, pair_or_body
 from .rulefile import config
 from .syntax import _background
 
@@ -39,7 +39,7 @@ class Article:
             return surface if prefix else f"{pair}{surface}"
         if re.fullmatch(config().s["generic_event"], surface):
             return self._specific(ty, at) or surface
-        if not re.match(_pair_class() + "{2}", surface) and self._pair_prefix():
+        if not pair_or_body(surface) and self._pair_prefix():  # 首脳会談 → 日米首脳会談; not 日EU首脳会議
             return self._pair_prefix() + surface
         return surface
 
@@ -101,6 +101,7 @@ class Context:
     last_parties: tuple[tuple[str, ...], bool, int] | None = None
     meeting_people: tuple[str, ...] = ()
     topic_at: int = -1  # the sentence that last named the meeting being reported
+    here: int = -1  # the sentence being read
 
     # ----------------------------------------------------------- parties
     def resolve(self, spans: list[PartySpan]) -> tuple[tuple[str, ...], bool]:
@@ -110,14 +111,23 @@ class Context:
             if s.kind == "joint":
                 joint = True
                 names += self._meeting_people() or list(s.names)
-            elif s.kind == "joint_countries":
+            elif s.kind == "joint_countries":  # 双方, 両国: the pair of the meeting told here, else the article's
                 joint = True
-                names += list(self.article.pair or s.names)
+                names += list(self._pair_here() or self.article.pair or s.names)
             else:
                 joint |= s.kind in ("pair", "group") or s.plural  # 日米, 両社: two parties in one word; 財務相ら
                 names += s.names
         names = list(dict.fromkeys(names))
         return tuple(names), joint or len(names) >= 2
+
+    def _pair_here(self) -> tuple[str, ...]:
+        """The pair of countries of a meeting named in the sentence being read (日韓外務次官協議が開かれ、双方は…),
+        else of the meeting being reported (a schedule of several meetings: each its own pair)."""
+        if 0 <= self.here < len(self.article.info):
+            for *_, surface, _tok in self.article.info[self.here].events:
+                if pair_or_body(surface):
+                    return pair_or_body(surface)
+        return pair_or_body(self.topic[1]) if self.topic else ()
 
     def _meeting_people(self) -> list[str]:
         """The people of the meeting: the last sentence naming two or more, else the first two."""

@@ -162,6 +162,8 @@ def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str
     check = rule.get("check")
     anchor = c.host or c.anchor
     if check == "governor":  # a hedge/plan governing the predicate within its quote, or right after it
+        if _state_reached(anchor):
+            return False  # 大筋合意しており、…署名する見通しだ: the hedge is the next clause's
         lo, hi = _scope(anchor)
         if any(
             m["pred"].i == anchor.i and all(lo <= t.idx < hi and not _phrase_gap(anchor, t) for t in m.values())
@@ -180,6 +182,16 @@ def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str
             return False  # 来月にも正式署名: a headline about what is still to come
         return tense in rule.get("tenses") or _meeting_before_publication(c, published)
     return True  # the fallback rule
+
+
+def _state_reached(tok: Token) -> bool:
+    """…しており、 / …していて、: a state already reached, its clause closed by a comma."""
+    own = [g for t in tok.children if t.i > tok.i for g in (t, *t.children) if g.dep_ != "punct"]
+    lemmas = {t.lemma_ for t in own}
+    if not (lemmas & {"いる", "おる"} and lemmas & {"て", "で"}):
+        return False
+    last = max(t.i for t in own)
+    return last + 1 < len(tok.doc) and tok.doc[last + 1].text in ("、", ",")
 
 
 def _reported(rule: rulebook.Rule, c: Cand) -> bool:

@@ -120,11 +120,12 @@ def _sent_info(
     evs = [(a, b, ty, sf, _token_at(doc, _last_char(text, a, b))) for a, b, ty, sf in _event_spans(text)]
     info = SentInfo(text, doc, ds, [e for e in evs if e[4] is not None], _all_parties(s, text, people, orgs))
     quotes = _quotes(text)
+    held = re.compile(config().s["held_before_meeting"])
     pairs = [
         (ty, sf, d.value, (not _same_clause(dt, et, (a, b)), abs(et.i - dt.i)))
         for a, b, ty, sf, et in info.events
         for d, dt in ds
-        if (_same_clause(dt, et, (a, b)) or _opening(dt) and _main(et))
+        if (_same_clause(dt, et, (a, b)) or _opening(dt) and _main(et) or held.fullmatch(text, d.end - s.start, a))
         and _quote_of(quotes, dt.idx) == _quote_of(quotes, et.idx)
         and not _labelled(text, a)
     ]

@@ -82,6 +82,18 @@ def pair_of(surface: str, longest: bool = False) -> tuple[str, ...]:
     return names if len(names) >= 2 else ()
 
 
+def pair_or_body(surface: str) -> tuple[str, ...]:
+    """The countries, or countries and body, a meeting's prefix names (日韓外務次官協議 → 日本 | 韓国; 日EU首脳会議 →
+    日本 | 欧州連合), or ()."""
+    names = pair_of(surface)
+    if names:
+        return names
+    p = config().s["parties"]
+    bodies = "|".join(sorted(p["pair_bodies"], key=len, reverse=True))
+    m = re.match(f"({_pair_class()}{{1,3}})({bodies})", surface)
+    return tuple(p["pair_letters"][ch] for ch in m.group(1)) + (p["pair_bodies"][m.group(2)],) if m else ()
+
+
 def _dictionary_parties(text: str) -> list[PartySpan]:
     p, rx, out = config().s["parties"], _party_regexes(), []
     for kind in ("joint", "joint_countries", "group"):

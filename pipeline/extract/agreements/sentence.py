@@ -106,8 +106,8 @@ def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
 
 def _take_matter_topic(c: Cand, info: SentInfo) -> None:
     """A topic naming what is agreed about (次回の会談は11月に東京で開くことで一致した: ``not_agents``) opens the
-    content; it names no party."""
-    if not c.span:
+    content of a clause agreed (こと, 旨); it names no party."""
+    if not c.span or c.node is None or c.node.lemma_ not in config().s["complements"]:
         return
     for head in (c.pred, c.anchor, _chain_end(c.anchor)):
         for child in head.children:
@@ -219,6 +219,7 @@ def _parsed_subject(c: Cand) -> tuple[str, ...]:
                 and child.pos_ in ("NOUN", "PROPN", "PRON")  # not 最終的には, an adverbial the parser made a subject
                 and child.i not in c.ids
                 and (c.node is None or child.i != c.node.i)
+                and child.i not in (c.pred.i, c.anchor.i)  # …で合意が成立した: the statement is no party to itself
                 and child.lemma_ not in config().s["not_agents"]
             ):  # a passive's subject is its content
                 return _coordinated_names(child.doc[_leftmost(child) : child.i + 1])

@@ -7,6 +7,7 @@ import re
 from ...records import DateMention, ParsedArticle
 from .candidates import Cand
 from .decisions import _tense
+from .rulefile import config
 
 HEADLINE_REACH = 6  # sentences after a headline in which its lead statement is looked for
 LEAD_SENTENCES = 4  # the first sentences of an article (title, dateline, lead) that report the story's event
@@ -15,6 +16,7 @@ LEAD_REACH = 2  # sentences after an undated lead in which the same statement ma
 
 def date_from_story(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMention]) -> None:
     """Undated headlines and leads of the kept statements, dated from the story (in place)."""
+    _date_under_headings(kept, parsed, dates)
     _date_headlines(kept, parsed)
     _date_from_paragraph(kept, parsed, dates)
     _date_leads(kept, parsed)
@@ -40,6 +42,26 @@ def _date_from_paragraph(kept: list[Cand], parsed: ParsedArticle, dates: list[Da
             c.date, c.date_from = day, "context"
         else:
             _date_from_story_event(c, kept, parsed)
+
+
+def _date_under_headings(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMention]) -> None:
+    """A schedule or diary: lines that are only a day (■10日（月）, 【3月5日】), two or more besides the dateline,
+    each date what is told below it up to the next, when the statement has no date of its own."""
+    heading = re.compile(config().s["date_heading"])
+    days: dict[int, str] = {}
+    for d in dates:
+        s = parsed.sentences[d.sentence_index]
+        line = parsed.text[s.start : s.end].strip()
+        if d.kind == "date" and SOME_DAY.fullmatch(d.value) and d.value != parsed.published and heading.fullmatch(line):
+            days[d.sentence_index] = d.value
+    if len(days) < 2:
+        return  # a schedule has several; one dated line alone is a dateline
+    for c in kept:
+        if c.index == 0 or c.date and c.date_from != "published" or not _happened(c):
+            continue
+        above = [j for j in days if j < c.index]
+        if above:
+            c.date, c.date_from = days[max(above)], "context"
 
 
 def _happened(c: Cand) -> bool:
