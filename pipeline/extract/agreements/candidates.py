@@ -33,6 +33,7 @@ class Cand:
     speaker: bool = False  # the stated subject is marked から: one side's words (山田大臣から、…)
     host: Token | None = None  # the predicate a coordinated statement shares its tense with (…合意し、…確認した)
     excluded_by: str = ""
+    inside_of: Cand | None = None  # the statement whose content it was found in (exclude_inside_content)
     status: str = ""
     status_rule: str = ""
     parties: tuple[str, ...] = ()

@@ -63,12 +63,19 @@ class Article:
         the statement does wins (3日に外相会談を、5日に防衛相会談を開いた。…防衛相会談では…: the 5th)."""
         ahead = int(config().s["meeting_lookahead"])
         order = list(range(at, -1, -1)) + list(range(at + 1, min(at + 1 + ahead, len(self.info))))
+        generic = re.compile(config().s["generic_event"])
         for same_name in (True, False) if surface else (False,):
             for i in order:
                 for t, sf, value in self.info[i].meetings:
-                    if t == ty and (sf == surface or not same_name):
+                    if t == ty and (sf == surface or not same_name and _may_be_same(sf, surface, generic)):
                         return value
         return ""
+
+
+def _may_be_same(a: str, b: str, generic: re.Pattern) -> bool:
+    """Two names of meetings that may name one (会談 and 日米首脳会談, 外相会談 and 日豪外相会談) — not two
+    specific ones (外相会談 and 首脳会談)."""
+    return not a or not b or bool(generic.fullmatch(a) or generic.fullmatch(b)) or a in b or b in a
 
 
 def read_article(
@@ -130,9 +137,13 @@ class Context:
         return pair_or_body(self.topic[1]) if self.topic else ()
 
     def _meeting_people(self) -> list[str]:
-        """The people of the meeting: the last sentence naming two or more, else the first two."""
+        """The people of the meeting: the last sentence naming two or more, else the countries of the meeting
+        told of (a transcript's speakers are not its people: 先般の日米首脳会談では、両首脳の間で…), else the
+        first two."""
         if len(self.meeting_people) >= 2:
             return list(self.meeting_people)
+        if self._pair_here():
+            return list(self._pair_here())
         ranked = sorted(self.article.people, key=lambda e: e.first.start)
         return [e.name for e in ranked[:2]] if len(ranked) >= 2 else []
 

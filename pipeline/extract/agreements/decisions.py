@@ -72,7 +72,7 @@ def _exclude_inside_content(cands: list[Cand], rule_id: str) -> None:
                 other.span = (_clause_end(c.pred), other.span[1])
                 c.host = other.anchor
                 continue
-            c.excluded_by = rule_id
+            c.excluded_by, c.inside_of = rule_id, other
             break
 
 

@@ -48,7 +48,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
         ),
         "pair": re.compile(
             f"(?<![一-龥ァ-ヴー])[{letters}]{{2,4}}(?:(?:{counts})?の?(?:{roles})|{suffixes})?"
-            f"(?=[はがもで、と]|両|{agent})"
+            f"(?=[はがもで、と]|両|の間で|{agent})"
         ),
         # 日EU, 日ASEANの首脳: countries by their letter with a body by its code
         "body_pair": re.compile(
@@ -56,7 +56,7 @@ def _party_regexes() -> dict[str, re.Pattern]:
             f"(?:(?:{counts})?の?(?:{roles})|{suffixes})?(?=[はがもで、と]|{agent})"
         ),
         "country": re.compile(
-            f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と・]|から|{agent})"
+            f"(?<![一-龥々ァ-ヴーA-Za-z])(?P<country>{countries})(?:{sides})?(?=[はがもで、と・]|から|の間で|{agent})"
         ),
         "marker": re.compile(p["marker_regex"].replace("{AGENTS}", agents)),
         "agent": re.compile(agent),
@@ -180,6 +180,8 @@ def _marker(text: str, span: PartySpan) -> str:
         return ""  # 首脳会談で is a meeting, not 首脳 acting
     if not m:
         return ""
+    if m.group("between"):
+        return "が"  # 両国の間で…が結ばれた: who did it
     mark = m.group("mark") or ""
     if m.group("mark2"):  # 日米、…で合意へ, …訓練 陸自と米海兵隊、…を確認: a headline phrase opening with its parties
         phrase = re.split(r"[ \u3000]", text[: span.start])[-1].lstrip("[]【】「")

@@ -41,9 +41,20 @@ def _sentence_cands(parsed: ParsedArticle, i: int, ctx: Context) -> tuple[list[C
     _exclude_inside_content(cands, config().s["inside_content_rule"])
     for c in cands:
         _fill(c, cands, parsed, ctx, found)
+    _outside_unilateral_hosts(cands, info, ctx)
     whole = (0, len(info.text))
     subject = [] if section else _subject(info.parties, info.text, whole, len(info.text), None)
     return cands, subject
+
+
+def _outside_unilateral_hosts(cands: list[Cand], info: SentInfo, ctx: Context) -> None:
+    """A statement found inside one side's announcement (球団は、…投手と契約を結んだと発表した) is no part of a
+    row: it stands on its own, if it is joint."""
+    inside, unilateral = config().s["inside_content_rule"], config().s["unilateral_rule"]
+    for c in cands:
+        host = c.inside_of
+        if c.excluded_by == inside and host is not None and host.excluded_by == unilateral:
+            c.excluded_by = "" if _joint_enough(c, info, ctx) else unilateral
 
 
 def _frames(info: SentInfo, cands: list[Cand], c: Cand, setting: frozenset[int]) -> Frames:
@@ -92,7 +103,8 @@ def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
     if not c.parties or told:
         c.parties, c.joint = ctx.resolve([lead])
         c.explicit = True
-    start = info.text.index("が", lead.end) + 1
+    between = re.match(r"の間で(?:は|も)?", info.text[lead.end :])
+    start = lead.end + between.end() if between else info.text.index("が", lead.end) + 1
     while start < c.span[1] and info.text[start] in "、, 　":
         start += 1
     # …両政府が先週、…: a date set off after the subject is the statement's (its setting), not what was agreed

@@ -285,9 +285,9 @@ def _held_meeting_end(doc: Doc, k: int, end: int) -> int | None:
 
 
 def _comma_after(doc: Doc, k: int, end: int) -> bool:
-    """The frame word is set off by a comma (8日、 / 意見交換し、), past its auxiliaries."""
+    """The frame word is set off by a comma (8日、 / 意見交換し、 / 首脳会談で、), past its auxiliaries and case."""
     after = k + 1
-    while after < end and doc[after].head.i == k and doc[after].dep_ == "aux":
+    while after < end and doc[after].head.i == k and doc[after].dep_ in ("aux", "case"):
         after += 1
     return after < end and doc[after].text in ("、", ",")
 
@@ -339,10 +339,12 @@ def _extend(c: Cand, doc: Doc, left: int, frames: Frames, clause: bool) -> int:
     """Take in the predicate's dependents just before the content (…について、…ため、) up to the first
     frame word; then, in a broken parse, orphaned words — never past the statement's topic (両閣僚は)."""
     sibs = {t.i: t for h in [c.pred, c.anchor] + c.absorbed for t in h.children if t.i < left}
+    # what is signed is the instrument alone (…を決議し、資本業務提携契約を締結した: the resolution is another act)
+    coordinated_ok = c.cls not in config().s["instrument_classes"]
     for s in sorted(sibs.values(), key=lambda t: -t.i):
         # Before an object, a purpose or a coordinated clause (…拡充に向け、強い意欲を / …が連携し、…必要性を)
         # belongs to what is stated; a meeting, date, party or background clause does not (_is_frame).
-        if _is_frame(s, frames) or not (clause or _is_topic_phrase(s) or s.dep_ == "advcl"):
+        if _is_frame(s, frames) or not (clause or _is_topic_phrase(s) or s.dep_ == "advcl" and coordinated_ok):
             break
         left = min(left, _leftmost(s))
     floor = _topic_end(doc, left, frames)

@@ -17,9 +17,9 @@ LEAD_REACH = 2  # sentences after an undated lead in which the same statement ma
 def date_from_story(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMention]) -> None:
     """Undated headlines and leads of the kept statements, dated from the story (in place)."""
     _date_under_headings(kept, parsed, dates)
-    _date_headlines(kept, parsed)
     _date_from_paragraph(kept, parsed, dates)
     _date_leads(kept, parsed)
+    _date_headlines(kept, parsed)  # last: the lead it tells again may have been dated from its paragraph
 
 
 DAY = re.compile(r"\d{4}-\d\d-\d\d")

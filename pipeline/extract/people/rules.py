@@ -46,7 +46,7 @@ def title_suffix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
         cuts = [c for c in dict.fromkeys([m.start(), m.start("office")]) if c == m.start("office") or c in s.starts]
         for cut in cuts:
             name_end = cut - 1 if s.text[cut - 1 : cut] == "・" else cut
-            start = name_before(s, cut, office) if name_end == cut else dotted_name_before(s, name_end)
+            start = name_before(s, cut, office) if name_end == cut else _dotted_before(s, name_end, office)
             if start is not None:
                 qualified = cut == m.start()
                 prefix = (m.group("prefix") or "") if qualified else ""
@@ -58,6 +58,15 @@ def title_suffix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
             hit = _unit_title(s, rule.id, m, office)
             hits += [hit] if hit is not None else []
     return hits
+
+
+def _dotted_before(s: Sent, name_end: int, office: Office) -> int | None:
+    """A name set off from its title by ・: 中谷元・防衛相, or a katakana name before its country and office in
+    the foreign ministry's style (グエン・バン・ミン・ベトナム外務大臣)."""
+    start = dotted_name_before(s, name_end)
+    if start is None and re.match(r"[ァ-ヺー]", s.text[name_end - 1 : name_end]):
+        start = name_before(s, name_end, office)
+    return start
 
 
 READING_RE = re.compile(r"[（(][ぁ-ゖァ-ヺー・･\s]{2,20}[）)]$")
