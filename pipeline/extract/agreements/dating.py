@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ...records import DateMention
 from .candidates import Cand
 from .context import Context
 from .decisions import _after_publication, _tense
@@ -31,7 +32,10 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     own_dates = [
         d.value
         for d, t in sorted(info.dates, key=lambda dt: dt[1].head.i not in heads)
-        if t.i in own and (d.start, d.end) not in reports and not (tense == "past" and TO_COME.match(d.text))
+        if t.i in own
+        and (d.start, d.end) not in reports
+        and not (tense == "past" and TO_COME.match(d.text))
+        and not _narrowed(d, info)
     ]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
     reported_past = tense != "nonpast"
@@ -60,6 +64,12 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
 # Days still to come whatever the article's date: a statement told as done is not dated by them, even in an
 # article with no dateline to compare with (来年1月に…を開催することも確認した: what is to be held).
 TO_COME = re.compile(r"来(?:年|月|週|春|夏|秋|冬|年度)|明日|明後日|あす|あした|あさって")
+
+
+def _narrowed(d: DateMention, info: SentInfo) -> bool:
+    """A month or year that the next mention narrows in the same expression (今月|15〜16日, 5月|28〜29日): the
+    day is the date."""
+    return any(o.start == d.end and o.value.startswith(d.value) and o.value != d.value for o, _t in info.dates)
 
 
 def _meeting_value(info: SentInfo, surface: str) -> str:

@@ -15,6 +15,7 @@ from .syntax import (
     _leftmost,
     _opens_relative_clause,
     _root,
+    _scope,
     _text,
 )
 
@@ -42,6 +43,16 @@ class Frames:
 
 
 def _content_span(c: Cand, frames: Frames) -> tuple[int, int] | None:
+    """The content's characters — within the quote holding the predicate, if any (「…拡大することで一致した」と
+    語った: the words before the quote are not what was agreed)."""
+    span = _span(c, frames)
+    lo, hi = _scope(c.pred)
+    if span is None or (lo, hi) == (0, len(_text(c.pred.doc))) or span[0] > lo:
+        return span
+    return (lo + 1, max(lo + 1, span[1]))  # past the opening quote
+
+
+def _span(c: Cand, frames: Frames) -> tuple[int, int] | None:
     if c.mode == "headline":
         return _headline_span(c.pred, frames)
     if c.node is None and c.mode == "self":
