@@ -78,6 +78,7 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     _take_leading_subject(c, info, ctx)
     _take_leading_partner(c, info, ctx)
     _take_action_partner(c, info, ctx)
+    _take_dependent_partner(c, info, ctx)
     if not c.excluded_by and not _joint_enough(c, info, ctx):
         c.excluded_by = config().s["unilateral_rule"]
     own = _own_clause(c, cands)
@@ -171,6 +172,25 @@ def _take_action_partner(c: Cand, info: SentInfo, ctx: Context) -> None:
                 return
 
 
+def _take_dependent_partner(c: Cand, info: SentInfo, ctx: Context) -> None:
+    """A と-marked party the predicate itself governs (政府は、…ことを米側と確認した; 日本政府は米国と、…を確認した):
+    the other side of the statement."""
+    # only for what two do (not an announcement: 球団は…投手と契約を結んだと発表した is the club's alone)
+    if not c.parties or c.joint or c.cls not in config().s["coordinate_classes"]:
+        return
+    heads = {c.pred.i}
+    for p in info.parties:
+        if _marker(info.text, p) != "と" or c.span and c.span[0] <= p.start < c.span[1]:
+            continue
+        tok = next((t for t in info.doc if t.idx < p.end <= t.idx + len(t.text)), None)
+        while tok is not None and tok.dep_ in ("compound", "nmod", "flat") and tok.head.i != tok.i:
+            tok = tok.head
+        if tok is not None and tok.dep_ == "obl" and tok.head.i in heads:
+            names, _joint = ctx.resolve([p])
+            c.parties, c.joint = tuple(dict.fromkeys(c.parties + names)), True
+            return
+
+
 def _own_subject(c: Cand, info: SentInfo) -> list[PartySpan]:
     """A party the parse makes the predicate's own が-subject (…は記者会見で、日米が…で合意したことを明らかにした):
     it beats the topic of the sentence, which is whoever reports the agreement."""
@@ -252,16 +272,19 @@ def _coordinated_names(phrase: Span) -> tuple[str, ...]:
     return tuple(n for n in names if n)
 
 
-JOINT_LEVELS = ("none", "loose", "strict")
+JOINT_LEVELS = ("none", "loose", "together", "strict")
 
 
 def _joint_enough(c: Cand, info: SentInfo, ctx: Context) -> bool:
     """Agreements are joint: two parties, a joint subject, or a meeting they happen at."""
-    levels = (config().s["joint"].get(c.cls, "loose"), config().by_id(c.rule).get("joint") or "strict")
+    relaxed = config().by_id(c.rule).get("joint")
+    levels = (config().s["joint"].get(c.cls, "loose"),) + ((relaxed,) if relaxed else ())
     level = min(levels, key=JOINT_LEVELS.index)  # a rule may relax its class's level, never tighten it
     if level == "none" or c.joint:
         return True
     if c.speaker and len(c.parties) == 1:  # 山田大臣から、…を歓迎した: one side speaking, even at a meeting
+        return False
+    if level == "together" and c.explicit:  # …側は会談で、…を歓迎した: one side's welcome, at a meeting or not
         return False
     covered = c.ids
     events_here = [e for e in info.events if e[4].i not in covered]
@@ -269,7 +292,7 @@ def _joint_enough(c: Cand, info: SentInfo, ctx: Context) -> bool:
     if any(e[4].i in own for e in events_here):
         return True
     # A single stated party (日本政府は…を歓迎する) needs the meeting in its own clause.
-    return level == "loose" and not c.explicit and bool(events_here or ctx.topic)
+    return level in ("loose", "together") and not c.explicit and bool(events_here or ctx.topic)
 
 
 def _document_settings(doc: Doc) -> set[int]:
