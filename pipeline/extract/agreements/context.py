@@ -150,6 +150,10 @@ class Context:
     # ----------------------------------------------------------- moving on
     def advance(self, i: int, rows: list[Cand], subject: list[PartySpan]) -> None:
         s, info = self.article.parsed.sentences[i], self.article.info[i]
+        if info.dates and re.fullmatch(config().s["date_heading"], info.text.strip()):
+            # a schedule's next day (■11日（火）): who met and what was reported before are another item's
+            self.last_parties, self.meeting_people, self.topic, self.quiet = None, (), None, 0
+            return
         persons = [p.names[0] for p in info.parties if p.kind == "person"]
         if len(dict.fromkeys(persons)) >= 2 and s.section == "body":
             self.meeting_people = tuple(dict.fromkeys(persons))

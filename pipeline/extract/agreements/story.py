@@ -20,6 +20,7 @@ def date_from_story(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMen
     _date_from_paragraph(kept, parsed, dates)
     _date_leads(kept, parsed)
     _date_headlines(kept, parsed)  # last: the lead it tells again may have been dated from its paragraph
+    _headline_tense(kept, parsed)
 
 
 DAY = re.compile(r"\d{4}-\d\d-\d\d")
@@ -117,6 +118,17 @@ def _date_headlines(kept: list[Cand], parsed: ParsedArticle) -> None:
             c.date, c.date_from = lead.date, "context"
         elif not c.date and c.status == "concluded" and parsed.published:
             c.date, c.date_from = parsed.published, "published"
+
+
+def _headline_tense(kept: list[Cand], parsed: ParsedArticle) -> None:
+    """A headline's plain non-past (日本とインドネシアが覚書を交わす) tells what its lead reports as done: concluded,
+    when the lead tells it so; a plan or hedge the headline writes (…署名へ, …見通し) stays."""
+    fallback = config().s["nonpast_status_rule"]
+    for c in kept:
+        if _is_headline(c, parsed) and c.status == "planned" and c.status_rule == fallback:
+            lead = _next_told_again(kept, c, HEADLINE_REACH)
+            if lead is not None and lead.status == "concluded" and lead.date == c.date:
+                c.status = "concluded"
 
 
 WORD = re.compile(r"[一-龥々ァ-ヴー]{2,}")

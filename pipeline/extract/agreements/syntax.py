@@ -48,11 +48,24 @@ TRAILING_BRACKET = re.compile(r"[(（【\[][^()（）【】\[\]]{1,24}[)）】\]
 
 
 def _chain_end(tok: Token) -> Token:
-    """Follow 連用形 coordination (…し、…した) up to the verb that carries the tense."""
+    """Follow 連用形 coordination (…し、…した) up to the verb that carries the tense; a 連用形 with its comma that
+    the parser hung on a noun (…に署名し、協力は…枠組みへと格上げされた: acl) is coordinated all the same."""
     seen = 0
-    while _is_renyo(tok) and tok.dep_ in ("advcl", "conj") and tok.head.i != tok.i and seen < 8:
+    while (
+        _is_renyo(tok)
+        and (tok.dep_ in ("advcl", "conj") or tok.dep_ == "acl" and _comma_closes(tok))
+        and tok.head.i != tok.i
+        and seen < 8
+    ):
         tok, seen = tok.head, seen + 1
     return tok
+
+
+def _comma_closes(tok: Token) -> bool:
+    """The predicate's own words end with a comma (…し、)."""
+    last = max([tok.i] + [t.i for t in tok.children if t.i > tok.i and t.dep_ in ("aux", "mark", "punct")])
+    doc = tok.doc
+    return doc[last].text in ("、", ",") or last + 1 < len(doc) and doc[last + 1].text in ("、", ",")
 
 
 def _stative(tok: Token) -> bool:
