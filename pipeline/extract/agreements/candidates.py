@@ -102,6 +102,8 @@ def _is_argument(tok: Token) -> bool:
         for t in c.children
     ):
         return False
+    if tok.dep_ == "acl" and tok.tag_.startswith("名詞") and tok.head.i == tok.i + 1:
+        return True  # a noun the parser read as a verb, glued to the predicate (覚書|署名へ)
     cases = {t.text for t in tok.children if t.dep_ == "case"}
     return tok.dep_ in ("compound", "obj", "obl") and "の" not in cases or bool(cases - {"の"})
 

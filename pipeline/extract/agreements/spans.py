@@ -103,13 +103,21 @@ def _first_conjunct(doc: Doc, left: int, frames: Frames) -> int:
 
 
 def _after_concession(doc: Doc, left: int, end: int) -> int:
-    """Past a clause conceding something else (溝は埋まらなかったが、…ことは確認した): what was agreed
-    follows the last concessive conjunction and its comma."""
+    """Past a clause conceding something else (溝は埋まらなかったが、…ことは確認した) or denying it (…については
+    合意に至らず、協議を続けることを確認した): what was agreed follows the last such clause and its comma."""
     concessive = config().s["concessive"]
     for i in range(end - 2, left - 1, -1):
-        if doc[i].pos_ == "SCONJ" and doc[i].text in concessive and doc[i + 1].text in ("、", ","):
+        if doc[i + 1].text not in ("、", ","):
+            continue
+        if doc[i].pos_ == "SCONJ" and doc[i].text in concessive or _denied_outcome(doc[i]):
             return i + 2
     return left
+
+
+def _denied_outcome(tok: Token) -> bool:
+    """…合意に至らず / 折り合わず: an outcome not reached (not …関税を設けず, which may be what was agreed)."""
+    verb = tok.head if tok.head.i < tok.i else tok.doc[tok.i - 1]
+    return tok.text in ("ず", "ずに", "なく") and verb.lemma_ in config().s["denied_outcomes"]
 
 
 def _subtree_span(c: Cand, node: Token, frames: Frames) -> tuple[int, int]:
