@@ -12,7 +12,7 @@ from ...records import DateMention, Entity, ParsedArticle
 from .events import SentInfo, _lead_date, _main, _sent_info
 from .parties import PartySpan, _pair_class, pair_of, pair_or_body
 from .rulefile import config
-from .syntax import _background
+from .syntax import _background, _pluperfect
 
 if TYPE_CHECKING:
     from .candidates import Cand
@@ -193,9 +193,10 @@ def _next_topic(topic: Topic | None, article: Article, i: int, rows: list[Cand])
     main = [e for e in info.events if e[4].i not in covered and e[4].i not in background]
     for _a, _b, ty, sf, tok in main:
         dated = [v for t, s2, v in info.meetings if t == ty and s2 == sf]
-        if topic and topic[2] and not _main(tok) and (not dated or _coarser(dated[0], topic[2])):
-            continue  # a meeting mentioned in passing (昨年の「2+2」では…, 本年6月の首脳会合以来の…) leaves the
-            # dated meeting being reported
+        passing = not _main(tok) and (not dated or _coarser(dated[0], topic[2])) if topic else False
+        if topic and topic[2] and (_pluperfect(info.doc) or passing):
+            continue  # a meeting mentioned in passing (昨年の「2+2」では…, 本年6月の首脳会合以来の…) or as background
+            # (…2プラス2で…を申し合わせていた) leaves the dated meeting being reported
         dated = dated or [d for d in [_lead_date(info)] if d]  # 10日(水)、…と会談を行い、…概要以下のとおり
         date = dated[0] if dated else (topic[2] if topic and topic[0] == ty else article.meeting_date(ty, i, sf))
         topic = (ty, article.event_name(ty, sf, i), date)

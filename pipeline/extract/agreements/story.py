@@ -8,6 +8,7 @@ from ...records import DateMention, ParsedArticle
 from .candidates import Cand
 from .decisions import _tense
 from .rulefile import config
+from .syntax import _pluperfect
 
 HEADLINE_REACH = 6  # sentences after a headline in which its lead statement is looked for
 LEAD_SENTENCES = 4  # the first sentences of an article (title, dateline, lead) that report the story's event
@@ -78,7 +79,7 @@ def _paragraph_day(c: Cand, parsed: ParsedArticle, by_sentence: dict[int, list[s
         if parsed.sentences[j].paragraph != paragraph:
             return ""
         days = [v for v in by_sentence.get(j, []) if not parsed.published or v <= parsed.published]
-        if days:
+        if days and not (parsed.docs is not None and _pluperfect(parsed.docs[j])):  # background (…難航していた)
             return days[-1]
     return ""
 

@@ -68,6 +68,17 @@ def _comma_closes(tok: Token) -> bool:
     return doc[last].text in ("、", ",") or last + 1 < len(doc) and doc[last + 1].text in ("、", ",")
 
 
+def _pluperfect(doc: Doc) -> bool:
+    """The sentence's main verb is told in the past perfect (…を申し合わせていた, …難航していました): background
+    to the story, not its event."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return False
+    own = [g for t in root.children if t.i > root.i for g in (t, *t.children)]
+    lemmas = {t.lemma_ for t in own}
+    return bool(lemmas & {"いる", "おる"} and lemmas & {"て", "で"} and "た" in lemmas)
+
+
 def _stative(tok: Token) -> bool:
     """The clause tells a state reached before (…を設置しており、 / …を結んでいて): its own fact, not part of
     the statement it is chained to."""
