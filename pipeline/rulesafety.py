@@ -41,6 +41,7 @@ RULE_KEYS: dict[str, set[str]] = {
         "reach",
         "sections",
         "shape",
+        "spare_headlines",
         "status",
         "tenses",
     },

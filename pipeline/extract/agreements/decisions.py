@@ -43,6 +43,8 @@ def _exclude_applies(rule: rulebook.Rule, c: Cand, m: dict) -> bool:
         return m["pred"].i == c.pred.i and koto is not None and c.pred.i < koto.i and not _stative(c.pred)
     if rule.get("attributive"):  # only a predicate that can modify a noun: …合意しており、 never does
         return not _is_renyo(c.anchor)
+    if rule.get("spare_headlines") and c.mode == "headline":  # …で合意か: a headline's hedge, not a question
+        return False
     return True
 
 

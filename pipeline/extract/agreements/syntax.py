@@ -25,8 +25,8 @@ def _root(tok: Token) -> Token:
 
 
 def _is_sentence_final(tok: Token) -> bool:
-    """Nothing but punctuation or a trailing へ/。 after the token (a headline or 体言止め), nor a bracketed
-    date closing a title line (…署名へ(2026年1月11日))."""
+    """Nothing but punctuation or a trailing へ/。 (a headline's か) after the token (a headline or 体言止め), nor a
+    bracketed date closing a title line (…署名へ(2026年1月11日))."""
     tail = _text(tok.doc)[tok.idx + len(tok.text) :]
     tail = TRAILING_BRACKET.sub("", tail)
     headline = _is_headline(tok.doc)
@@ -40,7 +40,8 @@ def _is_sentence_final(tok: Token) -> bool:
             rest.append(t)
         if headline and t.whitespace_:
             break  # …で合意へ 外相会談
-    return all(t.text in ("へ", "に", "だ") for t in rest) and len(rest) <= 1
+    # …で合意か: a headline's hedge (the body's question is excluded elsewhere)
+    return all(t.text in ("へ", "に", "だ") or headline and t.text == "か" for t in rest) and len(rest) <= 1
 
 
 # A bracketed date or source at the end of a title line: (2026年1月11日), 【5月3日】, (共同)
