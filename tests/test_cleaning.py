@@ -335,6 +335,23 @@ def test_pdf_line_wraps_inside_a_sentence(raw, want):
     assert cleaned(_PDF_TITLE + raw) == "日米防衛相会談の概要\n" + want
 
 
+def test_fixed_width_release_with_a_right_aligned_letterhead_is_rejoined():
+    """A letterhead pushed right with spaces is no wider line of the text; a line whose full-width space the
+    repair dropped (浜崎　和代) is still a full line; the letterhead's date stays a line of its own."""
+    pad = " " * 46
+    raw = (
+        f"{pad}令和８年５月２２日\n報道関係者各位\n{pad}北浜町総務課\n\n"
+        "　北浜町（町長：浜崎　和代）と米国ワシントン州ポート\nエルダー市（市長：ダニエル・オコナー）は、令和８年\n"
+        "５月２０日、北浜町役場において、姉妹都市提携に関する\n協定書に署名しました。\n"
+        "　また、両市町は同日、地震や津波などの大規模災害が発生\nした際に物資や人員を相互に支援することを定めた防災協\n"
+        "力に関する覚書を締結しました。"
+    )
+    out = cleaned(raw)
+    assert out.startswith("令和8年5月22日\n報道関係者各位\n北浜町総務課\n")
+    assert "ポートエルダー市(市長:ダニエル・オコナー)は、令和8年5月20日、北浜町役場において" in out
+    assert "防災協力に関する覚書" in out
+
+
 def test_headline_and_lead_stay_apart_outside_pdf_and_fixed_width_text():
     raw = "日米、防衛装備の共同生産で合意 ミサイル拡大へ\n日米両政府は8日、共同生産を拡大することで合意した。"
     assert cleaned(raw) == raw

@@ -28,7 +28,7 @@ _UNIT_HEAD = re.compile(
 _DATE_HEAD = re.compile(r"(?:令和|平成|昭和)\s?(?:元|[0-9]{1,2})\s?年|[12][0-9]{3}\s?[年./-]")
 _CLAUSE = re.compile(r"[、,，。]")
 WRAP_MIN_WIDTH = 20  # a fixed wrap narrower than this is a list of short lines, not running text
-WRAP_TOLERANCE = 1.5  # justified lines differ by a half-width character or a punctuation mark
+WRAP_TOLERANCE = 3.0  # justified lines differ by a line-breaking rule's punctuation mark or a space the repair dropped
 RUNNING_MIN_WIDTH = 12  # shorter lines are titles, labels or names, even in a PDF
 
 
@@ -46,7 +46,9 @@ class Layout:
 
     @classmethod
     def of(cls, raw_text: str, lines: list[str], pdf: bool = False) -> Layout:
-        return cls(pdf or bool(_LETTER_SPACED.search(raw_text)), _wrap_width([width(line) for line in lines]))
+        # a right-aligned letterhead (half-width spaces before a date) is no wider line of the text block
+        widths = [width(line.strip(" \t")) for line in lines]
+        return cls(pdf or bool(_LETTER_SPACED.search(raw_text)), _wrap_width(widths))
 
     def wrapped(self, prev: str, cur: str) -> bool:
         """Whether the break between physical lines ``prev`` and ``cur`` falls inside a sentence."""
@@ -54,7 +56,7 @@ class Layout:
             return False
         if _UNIT_HEAD.match(cur) or _DATE_HEAD.match(cur):
             return False
-        w = width(prev)
+        w = width(prev.strip(" \t"))
         if self.wrap_width is not None and w >= self.wrap_width - WRAP_TOLERANCE:
             return True  # a full line: even a list item or a heading wraps when it is this long
         if _UNIT_HEAD.match(prev) or _DATE_HEAD.match(prev):
