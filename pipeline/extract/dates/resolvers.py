@@ -145,7 +145,19 @@ def res_bare_date(c: Candidate, ctx: Context) -> Resolved:
         y = _by_tense(_year_for_month(c.month, ctx.published), c.month, ctx.published, ctx.tense_after(c.end))
         if _valid(y, c.month, c.day):
             return _iso(y, c.month, c.day), "published"
+    # no date of its own: the year of the full date the text last wrote (週間まとめ(2026年4月6日〜12日) … 4月8日)
+    y = _year_written(ctx)
+    if y is not None and c.day is not None and _valid(y, c.month, c.day):
+        return _iso(y, c.month, c.day), "context"
     return _iso(None, c.month, c.day), "unresolved"
+
+
+def _year_written(ctx: Context) -> int | None:
+    """The year of the last full date written out before (2026年4月6日), for an article with no date of its own."""
+    for dm in reversed(ctx.found):
+        if dm.anchor == "explicit" and dm.kind == "date" and dm.start not in ctx.not_anchors:
+            return parse_iso(dm.value)[0]
+    return None
 
 
 def res_range_start(c: Candidate, ctx: Context) -> Resolved:
