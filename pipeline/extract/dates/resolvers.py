@@ -146,9 +146,9 @@ def res_bare_date(c: Candidate, ctx: Context) -> Resolved:
         if _valid(y, c.month, c.day):
             return _iso(y, c.month, c.day), "published"
     # no date of its own: the year of the full date the text last wrote (週間まとめ(2026年4月6日〜12日) … 4月8日)
-    y = _year_written(ctx)
-    if y is not None and c.day is not None and _valid(y, c.month, c.day):
-        return _iso(y, c.month, c.day), "context"
+    written = _year_written(ctx)
+    if written is not None and c.day is not None and _valid(written, c.month, c.day):
+        return _iso(written, c.month, c.day), "context"
     return _iso(None, c.month, c.day), "unresolved"
 
 
