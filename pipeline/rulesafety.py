@@ -28,6 +28,7 @@ COMMON = {"id", "description", "pattern", "examples", "counterexamples"}
 RULE_KEYS: dict[str, set[str]] = {
     "agreements": {
         "absorb",
+        "appositive",
         "attributive",
         "check",
         "content",

@@ -41,11 +41,18 @@ def _exclude_applies(rule: rulebook.Rule, c: Cand, m: dict) -> bool:
     if rule.get("absorb"):  # a coordinated action before ことで一致 belongs to that content
         koto = m.get("koto")
         return m["pred"].i == c.pred.i and koto is not None and c.pred.i < koto.i and not _stative(c.pred)
+    if rule.get("appositive") and m["noun"].lemma_ in rule.get("appositive") and _says(m["pred"]):
+        return False  # …で合意したという点だ: the clause is what the noun says
     if rule.get("attributive"):  # only a predicate that can modify a noun: …合意しており、 never does
         return not _is_renyo(c.anchor)
     if rule.get("spare_headlines") and c.mode == "headline":  # …で合意か: a headline's hedge, not a question
         return False
     return True
+
+
+def _says(pred: Token) -> bool:
+    """The predicate is followed by という (…合意したという点)."""
+    return any(t.text == "と" and any(f.lemma_ in ("いう", "言う") for f in t.children) for t in pred.children)
 
 
 def _absorb(cands: list[Cand]) -> None:
