@@ -20,7 +20,9 @@ The package, in the order a sentence goes through it:
 - ``matching``: the DependencyMatcher patterns, the pattern screen and the per-parse ``Memo``;
 - ``syntax``: reading the parse (subtrees, 連用形 chains, background clauses) and quotes;
 - ``candidates``: ``Cand``, the predicate occurrences the ``predicate`` rules claim;
-- ``spans``: the content span of a candidate (clause, subtree, headline) and its own clause;
+- ``setting``: the frame the parser hung inside a content (its topic, date, meeting, item number);
+- ``spans``: the content span of a candidate (clause, subtree, headline), past its frame;
+- ``antecedent``: what an elided object points back to;
 - ``decisions``: the ``exclude`` rules and the ``status`` rules (tense, hedges, sources);
 - ``parties``: party mentions (dictionary, people, organisations) and the subject among them;
 - ``events``: meetings, the dates that go with them, and ``SentInfo`` (one sentence's facts);
@@ -45,7 +47,8 @@ from .parties import PartySpan, pair_of
 from .rows import PartyIndex, agreement, mark_repeats
 from .rulefile import CLOSE_QUOTES, KINDS, OPEN_QUOTES, RULES, Config, config
 from .sentence import _sentence_cands
-from .spans import PARTICLES, Frames
+from .setting import Frames
+from .spans import PARTICLES
 from .story import date_from_story
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from ...records import ParsedArticle
 from .rulefile import config
-from .spans import SPEAKER_LABEL, _after_topic
+from .setting import SPEAKER_LABEL
+from .spans import _after_topic
 from .syntax import _leftmost
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from .events import SentInfo
 from .matching import _matches
 from .parties import PartySpan, _marker, _subject, coordinated, pair_of
 from .rulefile import config
-from .spans import BULLETS, Frames, _content_span
+from .setting import BULLETS, Frames
+from .spans import _content_span
 from .syntax import _chain_end, _is_headline, _leftmost, _own_clause, _scope, _text
 
 if TYPE_CHECKING:

@@ -4,16 +4,12 @@ of the parties, meeting and date that frame it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
+from .setting import Frames, _skip_setting, _topic_end
 from .syntax import (
-    _compounded,
-    _is_headline,
     _leftmost,
-    _opens_relative_clause,
     _root,
     _scope,
     _text,
@@ -25,21 +21,7 @@ if TYPE_CHECKING:
     from .candidates import Cand
 
 
-ITEM_CLOSERS = ("\u3000", " ", ".", "．", ")", "）", "、")
 PARTICLES = {"を", "に", "で", "へ", "が", "は", "と", "も", "から", "など", "の", "について", "として"}
-
-
-@dataclass(frozen=True)
-class Frames:
-    """Tokens that frame a statement rather than belong to its content."""
-
-    parties: frozenset[int]  # tokens inside a party mention (両閣僚, 日米両政府, a person)
-    setting: frozenset[int]  # meetings and dates
-    preds: frozenset[int]  # other predicates
-
-    @property
-    def other(self) -> frozenset[int]:
-        return self.setting | self.preds
 
 
 def _content_span(c: Cand, frames: Frames) -> tuple[int, int] | None:
@@ -216,136 +198,6 @@ def _dates_content(doc: Doc, k: int, frames: Frames) -> bool:
     )
 
 
-def _skip_setting(doc: Doc, left: int, end: int, frames: Frames) -> int:
-    """Drop a leading topic or setting the parser hung inside the content: the statement's
-    parties (両閣僚は、…), its date (8日、…), its meeting (日豪防衛相会談で、…, 2025年3月1日の…会談で、…,
-    …国防相と防衛省で会談し、…, 情勢について意見交換を行い、…)."""
-    left = _after_item_number(doc, left, end)
-    topic = _topic_end(doc, end, frames)  # 報道によると、両大臣は…ことで一致: the topic is no content
-    if topic >= left:
-        left = topic + 1
-    while left < end:
-        after = next(
-            (a for k in _frame_heads(doc, left, end, frames) if (a := _setting_end(doc, left, k, end, frames))), None
-        )
-        if after is None:
-            return left
-        left = after
-    return left
-
-
-BULLETS = ("▽", "・", "●", "○", "◆", "◇", "■", "□")
-SPEAKER_LABEL = re.compile(r"[一-龥ァ-ヴー・A-Za-z]{1,12}[:：]")
-
-
-def _after_item_number(doc: Doc, left: int, end: int) -> int:
-    """Past a list item's number or a transcript's speaker label the parser took into the clause
-    (4　…, 2. …, (3) …, 大臣:…)."""
-    for colon in range(left + 1, min(left + 5, end)):
-        if doc[colon].text in (":", "：") and SPEAKER_LABEL.fullmatch(doc[left : colon + 1].text):
-            left = colon + 1
-            break
-    if left < end and doc[left].text in BULLETS:  # ▽…で合意, ・…を確認: a list item's bullet
-        return left + 1
-    k = left + 1 if left < end and doc[left].text in ("(", "（") else left
-    if k + 1 < end and doc[k].like_num and (doc[k].whitespace_ or doc[k + 1].text in ITEM_CLOSERS):
-        return k + 1 + (doc[k + 1].text in ITEM_CLOSERS)
-    return left
-
-
-def _frame_heads(doc: Doc, left: int, end: int, frames: Frames) -> Iterator[int]:
-    """Frame words from ``left`` on, each widened to the phrase it heads (2025年3月1日の → …会談)."""
-    meeting = set(config().s["meeting_verbs"])
-    # a meeting word frames only as a verb (…と会談し、, 2+2を開き、), not as a noun (首脳会談の早期開催に向けて…)
-    acting = lambda i: (
-        doc[i].lemma_ in meeting and (doc[i].pos_ == "VERB" or any(c.dep_ == "aux" for c in doc[i].children))
-    )
-    day_parts = set(config().s["day_parts"])
-    for k in (i for i in range(left, end) if i in frames.parties or i in frames.setting or acting(i)):
-        while (
-            k < doc[k].head.i < end
-            and doc[k].dep_ in ("nmod", "compound", "nummod")
-            and (
-                doc[k].head.i in frames.setting
-                or doc[k].head.i in frames.parties
-                # 14日未明、: the part of the day the date heads is the date's phrase
-                or (k in frames.setting and doc[k].head.text in day_parts)
-            )
-        ):
-            k = doc[k].head.i
-        while k + 1 < end and (k + 1 in frames.parties or doc[k + 1].head.i == k and doc[k + 1].dep_ == "compound"):
-            k += 1
-        yield k
-
-
-def _setting_end(doc: Doc, left: int, k: int, end: int, frames: Frames) -> int | None:
-    """Where the content starts after the frame phrase headed by k, if everything from ``left`` hangs on it."""
-    if any(not _within(doc[j], k) for j in range(left, k)):
-        return None
-    if k in frames.parties and k not in frames.setting:  # 2+2 is a body and a meeting: the meeting frames
-        return _chunk_end(doc, k, end, markers=("は", "も", "、") if left == 0 else ("は", "も"))
-    # 1960年に署名された条約, 昨年の会談で合意した対話: the setting of what is stated; but a date set off by a
-    # comma (日比両政府は8日、…協定に署名した) is the sentence's, wherever the parser hung it
-    held = _held_meeting_end(doc, k, end)
-    if held is not None:
-        return held
-    if (_in_relative_clause(doc[k]) or _opens_relative_clause(doc[k])) and not _comma_after(doc, k, end):
-        return None
-    return _chunk_end(doc, k, end, markers=("で", "に", "は", "、"))
-
-
-def _held_meeting_end(doc: Doc, k: int, end: int) -> int | None:
-    """After a meeting the clause at k held, set off by its で and a comma (ワシントンで開いた貿易協議で、…)."""
-    held = doc[k].head
-    if doc[k].lemma_ not in config().s["meeting_verbs"] or doc[k].dep_ != "acl" or not k < held.i < end:
-        return None
-    after = _chunk_end(doc, held.i, end, markers=("で",))
-    return after if after is not None and doc[after - 1].text in ("、", ",") else None
-
-
-def _comma_after(doc: Doc, k: int, end: int) -> bool:
-    """The frame word is set off by a comma (8日、 / 意見交換し、 / 首脳会談で、), past its auxiliaries and case."""
-    after = k + 1
-    while after < end and doc[after].head.i == k and doc[after].dep_ in ("aux", "case"):
-        after += 1
-    return after < end and doc[after].text in ("、", ",")
-
-
-def _in_relative_clause(tok: Token) -> bool:
-    """The word sets a clause modifying a noun (…に署名された条約), not the こと/旨 clause that is the content."""
-    head, complements = tok.head, config().s["complements"]
-    if head.dep_ != "acl" or head.i == tok.i or _compounded(head):
-        return False
-    # …させる」旨コミットメント: a こと/旨 between the clause and its head closes the content clause
-    return not any(t.lemma_ in complements for t in tok.doc[head.i + 1 : head.head.i + 1])
-
-
-def _within(tok: Token, k: int) -> bool:
-    """The token hangs (directly or through words before k) on token k."""
-    while tok.i < k and tok.head.i != tok.i:
-        tok = tok.head
-    return tok.i == k
-
-
-def _chunk_end(doc: Doc, k: int, end: int, markers: tuple[str, ...]) -> int | None:
-    """After a setting word: its auxiliaries (会談し), case particles (で, において, では) and a comma."""
-    after = k + 1
-    while after < end and doc[after].head.i == k and doc[after].dep_ == "aux":
-        after += 1
-    if after >= end or doc[after].text not in markers:
-        return None
-    if doc[after].text == "に" and after + 1 < end and doc[after + 1].lemma_ in config().s["aim_particles"]:
-        return None  # 外相会談に向けて、/ 来月に向け: the word is part of what is stated (not 会談において)
-    while after < end and (
-        k <= doc[after].head.i < after
-        and doc[after].pos_ in ("ADP", "AUX", "VERB", "SCONJ", "PUNCT")
-        # …会談におきましては、: the formal において is the particle, whatever the parser hung it on
-        or (doc[after].lemma_ in ("おく", "於く") and doc[after - 1].text == "に")
-    ):
-        after += 1
-    return after if after < end else None
-
-
 def _after_topic(doc: Doc, before: int) -> int:
     """Start of the clause after the last は-marked topic before ``before``."""
     for t in reversed(doc[:before]):
@@ -388,18 +240,6 @@ def _is_frame(tok: Token, frames: Frames) -> bool:
     if tok.i in frames.parties or tok.i in frames.other:
         return True
     return tok.lemma_ in config().s["background_verbs"] or tok.lemma_ in config().s["meeting_verbs"]
-
-
-def _topic_end(doc: Doc, before: int, frames: Frames) -> int:
-    """Index of the は/も closing the last party topic before the content, or of the 、 after a headline's
-    parties (陸自と米海兵隊、離島防衛を確認) (−1 if none)."""
-    headline = _is_headline(doc)
-    for t in reversed(doc[:before]):
-        if t.dep_ == "case" and t.text in ("は", "も") and t.head.i in frames.parties:
-            return t.i
-        if headline and t.text == "、" and t.i > 0 and t.i - 1 in frames.parties:
-            return t.i
-    return -1
 
 
 def _is_topic_phrase(tok: Token) -> bool:
