@@ -29,12 +29,13 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     reports = _report_dates(c, info, ctx.article.parsed.sentences[c.index].start)
     published = ctx.article.parsed.published or ""
     tense = _tense(c.host or c.anchor)
+    offset = ctx.article.parsed.sentences[c.index].start
     own_dates = [
         d.value
         for d, t in sorted(info.dates, key=lambda dt: dt[1].head.i not in heads)
         if t.i in own
         and (d.start, d.end) not in reports
-        and not (tense == "past" and TO_COME.match(d.text))
+        and not (tense == "past" and _to_come(d, info, offset))
         and not _narrowed(d, info)
     ]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
@@ -42,7 +43,7 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     for value, source in (
         (own_dates[0] if own_dates else "", "sentence"),
         (met[0] if met else "", "event"),
-        (_sentence_date(c, info, cands), "sentence"),
+        (_sentence_date(c, info, cands, offset), "sentence"),
         # 首脳会談は20日に予定されており、…署名する見通しだ: what is still to come, at the dated meeting named
         ("" if reported_past or event is None else _meeting_value(info, event[3]), "event"),
         (_inherited_date(c, ctx), "context"),
@@ -64,6 +65,14 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
 # Days still to come whatever the article's date: a statement told as done is not dated by them, even in an
 # article with no dateline to compare with (来年1月に…を開催することも確認した: what is to be held).
 TO_COME = re.compile(r"来(?:年|月|週|春|夏|秋|冬|年度)|明日|明後日|あす|あした|あさって")
+# …本年中に / 本年度内に / 3月末までに: a deadline, the time of what was agreed, not of the agreeing
+DEADLINE = re.compile(r"(?:中|内|末?まで)")
+
+
+def _to_come(d: DateMention, info: SentInfo, offset: int) -> bool:
+    """A day still to come, or a deadline: never the date of a statement told as done."""
+    deadline = d.text.endswith(("中", "内")) or DEADLINE.match(info.text, d.end - offset)
+    return bool(TO_COME.match(d.text) or deadline)
 
 
 def _narrowed(d: DateMention, info: SentInfo) -> bool:
@@ -116,8 +125,9 @@ def _same_time(a: str, b: str) -> bool:
     return not a or not b or a.startswith(b) or b.startswith(a)
 
 
-def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:
-    """A date opening the sentence that no other agreement's clause or content claims."""
+def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int) -> str:
+    """A date opening the sentence that no other agreement's clause or content claims (``offset``: where the
+    sentence starts in the article)."""
     taken = set().union(*[o.ids | {t.i for t in o.pred.subtree} for o in cands if o is not c])
     # 昨年12月の会談に続き、…: that meeting's date; but a date set off by its own comma (2015年、…に基づき) is the
     # sentence's, wherever the parser hung it
@@ -131,7 +141,7 @@ def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand]) -> str:
     # where the parser hung it inside the content
     blocked = (taken | c.ids) - {t.i for _d, t in info.dates if _after_subject(t)}
     if _tense(c.host or c.anchor) == "past":
-        blocked |= {t.i for d, t in info.dates if TO_COME.match(d.text)}
+        blocked |= {t.i for d, t in info.dates if _to_come(d, info, offset)}
     return next((v for v in _topic_dates(info) if all(t.i not in blocked for d, t in info.dates if d.value == v)), "")
 
 
