@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .rulefile import config
-from .syntax import _compounded, _is_headline, _opens_relative_clause
+from .syntax import _compounded, _is_headline, _opens_relative_clause, _past_weekday
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -77,8 +77,12 @@ def _frame_heads(doc: Doc, left: int, end: int, frames: Frames) -> Iterator[int]
     )
     day_parts = set(config().s["day_parts"])
     for k in (i for i in range(left, end) if i in frames.parties or i in frames.setting or acting(i)):
+        # a date set off by its comma (５月７日（木）、株式会社…と協定を) is a phrase of its own, whatever it hangs on
+        nxt = _past_weekday(doc, k + 1)
+        set_off = k in frames.setting and nxt < end and doc[nxt].text in "、,"
         while (
-            k < doc[k].head.i < end
+            not set_off
+            and k < doc[k].head.i < end
             and doc[k].dep_ in ("nmod", "compound", "nummod")
             and (
                 doc[k].head.i in frames.setting
@@ -143,8 +147,9 @@ def _within(tok: Token, k: int) -> bool:
 
 
 def _chunk_end(doc: Doc, k: int, end: int, markers: tuple[str, ...]) -> int | None:
-    """After a setting word: its auxiliaries (会談し), case particles (で, において, では) and a comma."""
-    after = k + 1
+    """After a setting word: its auxiliaries (会談し), a day of the week, case particles (で, において, では) and a
+    comma."""
+    after = _past_weekday(doc, k + 1)
     while after < end and doc[after].head.i == k and doc[after].dep_ == "aux":
         after += 1
     if after >= end or doc[after].text not in markers:

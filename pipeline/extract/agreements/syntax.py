@@ -187,10 +187,21 @@ def _compounded(tok: Token) -> bool:
     return tok.tag_.startswith("名詞") and tok.head.i == tok.i + 1 and not any(t.dep_ == "aux" for t in tok.children)
 
 
+def _past_weekday(doc: Doc, i: int) -> int:
+    """Past a day of the week in brackets at token i (５月７日（木）), else i."""
+    if i + 2 < len(doc) and doc[i].text in "(（" and doc[i + 2].text in ")）" and len(doc[i + 1].text) == 1:
+        return i + 3
+    return i
+
+
 def _after_subject(t: Token) -> bool:
-    """The date's words follow a subject's は/が/も and a comma follows them (両政府は5日、)."""
+    """The date's words follow a subject's は/が/も (and its comma) and a comma follows them, perhaps after the
+    day of the week (両政府は5日、 / 汐見市は、５月７日（木）、)."""
     doc, first = t.doc, _leftmost(t)
-    return first > 0 and doc[first - 1].text in ("は", "が", "も") and t.i + 1 < len(doc) and doc[t.i + 1].text in "、,"
+    if first > 1 and doc[first - 1].text in "、," and doc[first - 2].text in ("は", "が", "も"):
+        first -= 1
+    after = _past_weekday(doc, t.i + 1)
+    return first > 0 and doc[first - 1].text in ("は", "が", "も") and after < len(doc) and doc[after].text in "、,"
 
 
 def _own_clause(c: Cand, cands: list[Cand]) -> set[int]:
