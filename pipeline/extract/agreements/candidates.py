@@ -84,7 +84,9 @@ def _predicate_candidates(
 def _rule_accepts(rule: rulebook.Rule, m: dict) -> bool:
     """Checks a pattern cannot express: headline position, non-event/non-party content."""
     pred, node = m["pred"], m.get("content")
-    if rule.get("content") == "headline" and not (_is_sentence_final(pred) and _is_argument(m["arg"])):
+    # a release's title ends in the notice (…締結のお知らせ): the predicate is final before it
+    final = _is_sentence_final(m["notice"] if "notice" in m else pred)
+    if rule.get("content") == "headline" and not (final and _is_argument(m["arg"])):
         return False
     if node is not None and rule.get("content_not_event"):
         text = _text(node.doc)
