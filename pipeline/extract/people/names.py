@@ -203,8 +203,8 @@ def name_after(s: Sent, start: int) -> int | None:
     if kana:
         end = kana.end()
         return end if kana_name_ok(s, start, end) and not glued_blocker(s, end) else None
-    taken: list = []
-    for tok in s.doc[s.starts[start] :] if start in s.starts else ():
+    taken: list = _spaced_full_name(s, start)
+    for tok in s.doc[s.starts[start] :] if start in s.starts and not taken else ():
         if len(taken) == 3 or not tag_has(tok, "人名") or not kanji_token_ok(s, tok):
             break
         if taken and tok.idx != taken[-1].idx + len(taken[-1].text) + len(taken[-1].whitespace_):
@@ -214,6 +214,20 @@ def name_after(s: Sent, start: int) -> int | None:
         return None
     end = taken[-1].idx + len(taken[-1].text)
     return None if glued_blocker(s, end) else end
+
+
+def _spaced_full_name(s: Sent, start: int) -> list:
+    """A surname the taggers read as a place, a space, then a given name (代表取締役社長：東雲 晴美): the two
+    halves of one name, as an office or credit introduces it."""
+    if start not in s.starts:
+        return []
+    i = s.starts[start]
+    if i + 1 >= len(s.doc):
+        return []
+    first, given = s.doc[i], s.doc[i + 1]
+    if not (first.whitespace_ and re.fullmatch(r"[\u3400-\u9fff々]{1,3}", first.text)):
+        return []
+    return [first, given] if tag_has(given, "人名-名") and kanji_token_ok(s, given) else []
 
 
 def latin_name_ok(s: Sent, start: int, end: int, titled: bool) -> bool:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from ... import rulebook
 from .dictionaries import KANJI_RE, KIND_RANK, LATIN_RE, SEP_RE, Office, lexicon, macro_re, people_rules, rule_regex
@@ -229,8 +230,24 @@ def name_tag(s: Sent, rule: rulebook.Rule) -> list[Hit]:
             continue
         if script_of(s.text[start:end]) == "kana" and not kana_name_ok(s, start, end):
             continue
+        start = _surname_before(s, toks[0]) if len(toks) == 1 else start
         hits.append(make_hit(s, rule.id, start, end, start, end))
     return hits
+
+
+LABEL_BEFORE = re.compile(r"(?:^|[：:、,（(　 ])$")
+
+
+def _surname_before(s: Sent, given: Any) -> int:
+    """A given name alone after a space and one to three kanji the taggers read otherwise, right after a label
+    (代表取締役社長：東雲 晴美): the surname before it is part of the name."""
+    if not given.tag_.endswith("名") or given.i == 0:
+        return given.idx
+    prev = s.doc[given.i - 1]
+    surname = prev.whitespace_ and re.fullmatch(r"[\u3400-\u9fff々]{1,3}", prev.text)
+    if surname and LABEL_BEFORE.search(s.text[: prev.idx]):
+        return prev.idx
+    return given.idx
 
 
 def _tags_agree(s: Sent, toks: list) -> bool:
