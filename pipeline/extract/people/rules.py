@@ -239,12 +239,13 @@ LABEL_BEFORE = re.compile(r"(?:^|[：:、,（(　 ])$")
 
 
 def _surname_before(s: Sent, given: Any) -> int:
-    """A given name alone after a space and one to three kanji the taggers read otherwise, right after a label
-    (代表取締役社長：東雲 晴美): the surname before it is part of the name."""
+    """A given name alone right after one to three kanji the taggers read otherwise (perhaps a space between),
+    themselves right after a label (代表取締役社長：東雲 晴美, 社長:東雲晴美): the surname is part of the name."""
     if not given.tag_.endswith("名") or given.i == 0:
         return given.idx
     prev = s.doc[given.i - 1]
-    surname = prev.whitespace_ and re.fullmatch(r"[\u3400-\u9fff々]{1,3}", prev.text)
+    adjacent = prev.idx + len(prev.text) + len(prev.whitespace_) == given.idx
+    surname = adjacent and re.fullmatch(r"[\u3400-\u9fff々]{1,3}", prev.text)
     if surname and LABEL_BEFORE.search(s.text[: prev.idx]):
         return prev.idx
     return given.idx
