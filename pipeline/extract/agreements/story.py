@@ -18,6 +18,7 @@ LEAD_REACH = 2  # sentences after an undated lead in which the same statement ma
 def date_from_story(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMention]) -> None:
     """Undated headlines and leads of the kept statements, dated from the story (in place)."""
     _date_under_headings(kept, parsed, dates)
+    _date_from_instrument_told(kept, parsed, dates)
     _date_from_paragraph(kept, parsed, dates)
     _date_leads(kept, parsed)
     _date_headlines(kept, parsed)  # last: the lead it tells again may have been dated from its paragraph
@@ -64,6 +65,24 @@ def _date_under_headings(kept: list[Cand], parsed: ParsedArticle, dates: list[Da
         above = [j for j in days if j < c.index]
         if above:
             c.date, c.date_from = days[max(above)], "context"
+
+
+def _date_from_instrument_told(kept: list[Cand], parsed: ParsedArticle, dates: list[DateMention]) -> None:
+    """A signing dated only by the release (…覚書を締結いたしました): the day the next sentences give the same
+    instrument (本覚書は、13日に…で署名されたもので) — a release's letterhead is the day it was sent."""
+    told = re.compile(config().s["instrument_told_again"])
+    for c in kept:
+        if c.cls not in config().s["instrument_classes"] or c.date and c.date_from != "published" or not _happened(c):
+            continue
+        for j in range(c.index + 1, min(c.index + 1 + LEAD_REACH, len(parsed.sentences))):
+            s = parsed.sentences[j]
+            if not told.match(parsed.text[s.start : s.end].lstrip()):
+                continue
+            days = [d.value for d in dates if d.sentence_index == j and d.kind == "date"]
+            days = [v for v in days if SOME_DAY.fullmatch(v) and (not parsed.published or v <= parsed.published)]
+            if days:
+                c.date, c.date_from = days[0], "context"
+                break
 
 
 def _happened(c: Cand) -> bool:
