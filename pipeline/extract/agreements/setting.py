@@ -173,6 +173,9 @@ def _topic_end(doc: Doc, before: int, frames: Frames) -> int:
     for t in reversed(doc[:before]):
         if t.dep_ == "case" and t.text in ("は", "も") and t.head.i in frames.parties:
             return t.i
+        # a speaker set off by its comma (…大臣から、…旨述べた)
+        if t.text == "から" and t.head.i in frames.parties and t.i + 1 < len(doc) and doc[t.i + 1].text in "、,":
+            return t.i + 1
         if headline and t.text == "、" and t.i > 0 and t.i - 1 in frames.parties:
             return t.i
     return -1
