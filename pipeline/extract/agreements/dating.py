@@ -20,7 +20,11 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     background = _background(c.anchor)
     loose = [e for e in info.events if e[4].i not in c.ids and e[4].i not in background]
     event = (own_events or loose)[0] if own_events or loose else None
-    if event is not None:
+    # a bare 会談 (会談後、…) is the meeting being reported, not the nearest one named (次回の…協議を開催する)
+    reported = ctx.topic if event is not None and ctx.topic and _is_bare(event, ctx.topic) else None
+    if reported is not None:
+        c.event = reported[1]
+    elif event is not None:
         c.event = ctx.article.event_name(event[2], event[3], c.index)
     elif ctx.topic:
         c.event = ctx.topic[1]
@@ -47,7 +51,8 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         # 首脳会談は20日に予定されており、…署名する見通しだ: what is still to come, at the dated meeting named
         ("" if reported_past or event is None else _meeting_value(info, event[3]), "event"),
         (_inherited_date(c, ctx), "context"),
-        # a meeting named but dated elsewhere: its dated line, else the report's date
+        # a meeting named but dated elsewhere: its dated line (a bare 会談: the one reported), else the report's date
+        (reported[2] if reported and own_events else "", "event"),
         (ctx.article.meeting_date(own_events[0][2], c.index, own_events[0][3]) if own_events else "", "event"),
         (published if own_events and reported_past else "", "published"),
         # the meeting being reported, dated nowhere (a joint statement's 閣僚は…を誓った): the report's date
@@ -73,6 +78,11 @@ def _to_come(d: DateMention, info: SentInfo, offset: int) -> bool:
     """A day still to come, or a deadline: never the date of a statement told as done."""
     deadline = d.text.endswith(("中", "内")) or DEADLINE.match(info.text, d.end - offset)
     return bool(TO_COME.match(d.text) or deadline)
+
+
+def _is_bare(event: tuple, topic: tuple[str, str, str]) -> bool:
+    """A meeting named only by its generic word (会談) while a meeting of its type is being reported."""
+    return event[2] == topic[0] and bool(re.fullmatch(config().s["generic_event"], event[3]))
 
 
 def _narrowed(d: DateMention, info: SentInfo) -> bool:
