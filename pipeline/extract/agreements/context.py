@@ -57,14 +57,15 @@ class Article:
                     return self.event_name(t, sf, i)
         return ""
 
-    def meeting_date(self, ty: str, at: int, surface: str = "") -> str:
+    def meeting_date(self, ty: str, at: int, surface: str = "", loose: bool = True) -> str:
         """Date of the latest meeting line of this type at or before sentence ``at``, else of one in the
         next few sentences (a headline, then 山田防衛大臣は5日、…と会談した); a line naming the meeting as
-        the statement does wins (3日に外相会談を、5日に防衛相会談を開いた。…防衛相会談では…: the 5th)."""
+        the statement does wins (3日に外相会談を、5日に防衛相会談を開いた。…防衛相会談では…: the 5th); not
+        ``loose``: only that one."""
         ahead = int(config().s["meeting_lookahead"])
         order = list(range(at, -1, -1)) + list(range(at + 1, min(at + 1 + ahead, len(self.info))))
         generic = re.compile(config().s["generic_event"])
-        for same_name in (True, False) if surface else (False,):
+        for same_name in ((True, False) if loose else (True,)) if surface else (False,):
             for i in order:
                 for t, sf, value in self.info[i].meetings:
                     if t == ty and (sf == surface or not same_name and _may_be_same(sf, surface, generic)):

@@ -51,9 +51,15 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         # 首脳会談は20日に予定されており、…署名する見通しだ: what is still to come, at the dated meeting named
         ("" if reported_past or event is None else _meeting_value(info, event[3]), "event"),
         (_inherited_date(c, ctx), "context"),
-        # a meeting named but dated elsewhere: its dated line (a bare 会談: the one reported), else the report's date
+        # a meeting named but dated elsewhere: its dated line (a bare 会談 with none: the one reported, not the
+        # nearest of its type), else the report's date
+        (
+            ctx.article.meeting_date(own_events[0][2], c.index, own_events[0][3], loose=not reported)
+            if own_events
+            else "",
+            "event",
+        ),
         (reported[2] if reported and own_events else "", "event"),
-        (ctx.article.meeting_date(own_events[0][2], c.index, own_events[0][3]) if own_events else "", "event"),
         (published if own_events and reported_past else "", "published"),
         # the meeting being reported, dated nowhere (a joint statement's 閣僚は…を誓った): the report's date
         (ctx.topic[2] if ctx.topic else "", "event"),
