@@ -77,7 +77,7 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
 # article with no dateline to compare with (来年1月に…を開催することも確認した: what is to be held).
 TO_COME = re.compile(r"来(?:年|月|週|春|夏|秋|冬|年度)|明日|明後日|あす|あした|あさって")
 # …本年中に / 本年度内に / 3月末までに: a deadline, the time of what was agreed, not of the agreeing
-DEADLINE = re.compile(r"(?:中|内|末?まで)")
+DEADLINE = re.compile(r"(?:中(?!旬)|内|末?まで)")
 
 
 def _to_come(d: DateMention, info: SentInfo, offset: int) -> bool:
