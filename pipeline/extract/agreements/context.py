@@ -143,8 +143,9 @@ class Context:
         first two."""
         if len(self.meeting_people) >= 2:
             return list(self.meeting_people)
-        if self._pair_here():
-            return list(self._pair_here())
+        pair = self._pair_here()
+        if pair:
+            return list(pair)
         ranked = sorted(self.article.people, key=lambda e: e.first.start)
         return [e.name for e in ranked[:2]] if len(ranked) >= 2 else []
 

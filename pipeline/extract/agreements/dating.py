@@ -47,7 +47,7 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     for value, source in (
         (own_dates[0] if own_dates else "", "sentence"),
         (met[0] if met else "", "event"),
-        (_sentence_date(c, info, cands, offset), "sentence"),
+        (_sentence_date(c, info, cands, offset, tense == "past"), "sentence"),
         # 首脳会談は20日に予定されており、…署名する見通しだ: what is still to come, at the dated meeting named
         ("" if reported_past or event is None else _meeting_value(info, event[3]), "event"),
         (_inherited_date(c, ctx), "context"),
@@ -141,9 +141,9 @@ def _same_time(a: str, b: str) -> bool:
     return not a or not b or a.startswith(b) or b.startswith(a)
 
 
-def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int) -> str:
+def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int, past: bool) -> str:
     """A date opening the sentence that no other agreement's clause or content claims (``offset``: where the
-    sentence starts in the article)."""
+    sentence starts in the article; ``past``: the statement is told as done)."""
     taken = set().union(*[o.ids | {t.i for t in o.pred.subtree} for o in cands if o is not c])
     # 昨年12月の会談に続き、…: that meeting's date; but a date set off by its own comma (2015年、…に基づき) is the
     # sentence's, wherever the parser hung it
@@ -156,7 +156,7 @@ def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int) -> s
     # …両政府が先週、…を設けることで一致した: a date set off right after the subject is the statement's, even
     # where the parser hung it inside the content
     blocked = (taken | c.ids) - {t.i for _d, t in info.dates if _after_subject(t)}
-    if _tense(c.host or c.anchor) == "past":
+    if past:
         blocked |= {t.i for d, t in info.dates if _to_come(d, info, offset)}
     return next((v for v in _topic_dates(info) if all(t.i not in blocked for d, t in info.dates if d.value == v)), "")
 

@@ -10,7 +10,7 @@ from ... import rulebook
 from ...records import Sentence
 from .rulefile import config
 from .spans import HEADLINE_GAP
-from .syntax import _chain_end, _is_headline, _is_renyo, _is_sentence_final, _scope, _stative, _text
+from .syntax import _chain_end, _is_headline, _is_renyo, _is_sentence_final, _scope, _stative, _tail, _te_iru, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -115,9 +115,8 @@ def _tense(tok: Token) -> str:
     """past | state | nominal | nonpast, for the verb at the end of the predicate's chain."""
     if tok.whitespace_ and _is_headline(tok.doc):
         return "nominal"  # a headline's phrase ending at a space (…同盟強化を確認 ワシントンで会談)
-    own = {g.lemma_ for t in tok.children if t.i > tok.i for g in (t, *t.children)}
-    # 署名しており、…となる: the clause states its own result (結んでおり: the て voiced after 撥音便 is で)
-    if own & {"いる", "おる"} and own & {"て", "で"}:
+    # 署名しており、…となる: the clause states its own result
+    if _te_iru({t.lemma_ for t in _tail(tok)}):
         return "state"
     end = _chain_end(tok)
     tail = [t for t in end.children if t.i > end.i] + [g for t in end.children if t.i > end.i for g in t.children]
@@ -195,9 +194,8 @@ def _status_fires(rule: rulebook.Rule, c: Cand, hits: list[dict], published: str
 
 def _state_reached(tok: Token) -> bool:
     """…しており、 / …していて、: a state already reached, its clause closed by a comma."""
-    own = [g for t in tok.children if t.i > tok.i for g in (t, *t.children) if g.dep_ != "punct"]
-    lemmas = {t.lemma_ for t in own}
-    if not (lemmas & {"いる", "おる"} and lemmas & {"て", "で"}):
+    own = _tail(tok)
+    if not _te_iru({t.lemma_ for t in own}):
         return False
     last = max(t.i for t in own)
     return last + 1 < len(tok.doc) and tok.doc[last + 1].text in ("、", ",")

@@ -89,9 +89,15 @@ def pair_or_body(surface: str) -> tuple[str, ...]:
     if names:
         return names
     p = config().s["parties"]
-    bodies = "|".join(sorted(p["pair_bodies"], key=len, reverse=True))
-    m = re.match(f"({_pair_class()}{{1,3}})({bodies})", surface)
+    m = _body_prefix().match(surface)
     return tuple(p["pair_letters"][ch] for ch in m.group(1)) + (p["pair_bodies"][m.group(2)],) if m else ()
+
+
+@lru_cache(maxsize=1)
+def _body_prefix() -> re.Pattern:
+    """Countries' letters before a body's code (日EU, 日ASEAN): ``parties.pair_bodies``."""
+    bodies = "|".join(sorted(config().s["parties"]["pair_bodies"], key=len, reverse=True))
+    return re.compile(f"({_pair_class()}{{1,3}})({bodies})")
 
 
 def _dictionary_parties(text: str) -> list[PartySpan]:

@@ -11,7 +11,7 @@ from .candidates import Cand, _headline_phrase_matches, _predicate_candidates
 from .context import Context
 from .dating import _announced, _fill_event_date, _told_by_report
 from .decisions import _absorb, _apply_pattern_excludes, _exclude_inside_content, _section_rule, _status
-from .events import SentInfo
+from .events import SentInfo, _token_at
 from .matching import _matches
 from .parties import PartySpan, _marker, _subject, coordinated, pair_of
 from .rulefile import config
@@ -183,7 +183,7 @@ def _take_dependent_partner(c: Cand, info: SentInfo, ctx: Context) -> None:
     for p in info.parties:
         if _marker(info.text, p) != "と" or c.span and c.span[0] <= p.start < c.span[1]:
             continue
-        tok = next((t for t in info.doc if t.idx < p.end <= t.idx + len(t.text)), None)
+        tok = _token_at(info.doc, p.end - 1)
         while tok is not None and tok.dep_ in ("compound", "nmod", "flat") and tok.head.i != tok.i:
             tok = tok.head
         if tok is not None and tok.dep_ == "obl" and tok.head.i in heads:

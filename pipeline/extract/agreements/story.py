@@ -38,7 +38,7 @@ def _date_from_paragraph(kept: list[Cand], parsed: ParsedArticle, dates: list[Da
         if d.kind == "date" and DAY.fullmatch(d.value) and d.anchor != "unresolved":
             by_sentence.setdefault(d.sentence_index, []).append(d.value)
     for c in kept:
-        if c.date and c.date_from != "published" or not _happened(c) or _is_headline(c, parsed):
+        if _dated_itself(c) or not _happened(c) or _is_headline(c, parsed):
             continue  # a date the statement's sentence or meeting gives beats its paragraph's
         day = _paragraph_day(c, parsed, by_sentence)
         if day:
@@ -60,7 +60,7 @@ def _date_under_headings(kept: list[Cand], parsed: ParsedArticle, dates: list[Da
     if len(days) < 2:
         return  # a schedule has several; one dated line alone is a dateline
     for c in kept:
-        if c.index == 0 or c.date and c.date_from != "published" or not _happened(c):
+        if c.index == 0 or _dated_itself(c) or not _happened(c):
             continue
         above = [j for j in days if j < c.index]
         if above:
@@ -72,7 +72,7 @@ def _date_from_instrument_told(kept: list[Cand], parsed: ParsedArticle, dates: l
     instrument (本覚書は、13日に…で署名されたもので) — a release's letterhead is the day it was sent."""
     told = re.compile(config().s["instrument_told_again"])
     for c in kept:
-        if c.cls not in config().s["instrument_classes"] or c.date and c.date_from != "published" or not _happened(c):
+        if c.cls not in config().s["instrument_classes"] or _dated_itself(c) or not _happened(c):
             continue
         for j in range(c.index + 1, min(c.index + 1 + LEAD_REACH, len(parsed.sentences))):
             s = parsed.sentences[j]
@@ -83,6 +83,11 @@ def _date_from_instrument_told(kept: list[Cand], parsed: ParsedArticle, dates: l
             if days:
                 c.date, c.date_from = days[0], "context"
                 break
+
+
+def _dated_itself(c: Cand) -> bool:
+    """Its sentence, meeting or context dates it: not the publication's date alone, nor none."""
+    return bool(c.date) and c.date_from != "published"
 
 
 def _happened(c: Cand) -> bool:

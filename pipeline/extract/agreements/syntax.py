@@ -69,15 +69,25 @@ def _comma_closes(tok: Token) -> bool:
     return doc[last].text in ("、", ",") or last + 1 < len(doc) and doc[last + 1].text in ("、", ",")
 
 
+def _tail(tok: Token) -> list[Token]:
+    """The words a predicate carries after it (its auxiliaries and their own: …し|て|おり, …し|て|い|た), no
+    punctuation."""
+    return [g for t in tok.children if t.i > tok.i for g in (t, *t.children) if g.dep_ != "punct"]
+
+
+def _te_iru(lemmas: set[str]) -> bool:
+    """…ている / …ておる (結んでおり: the て voiced after 撥音便 is で) among a predicate's tail lemmas."""
+    return bool(lemmas & {"いる", "おる"} and lemmas & {"て", "で"})
+
+
 def _pluperfect(doc: Doc) -> bool:
     """The sentence's main verb is told in the past perfect (…を申し合わせていた, …難航していました): background
     to the story, not its event."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return False
-    own = [g for t in root.children if t.i > root.i for g in (t, *t.children)]
-    lemmas = {t.lemma_ for t in own}
-    return bool(lemmas & {"いる", "おる"} and lemmas & {"て", "で"} and "た" in lemmas)
+    lemmas = {t.lemma_ for t in _tail(root)}
+    return _te_iru(lemmas) and "た" in lemmas
 
 
 def _stative(tok: Token) -> bool:

@@ -29,10 +29,10 @@ def kana_name_ok(s: Sent, start: int, end: int, office: Office | None = None) ->
     A place that is no country is a surname too (サントス, マーシャル) after a part tagged as a given name
     (マリア・サントス) or before a minister's office ({MINISTER}: no town has a minister)."""
     parts = [(a, b) for a, b in part_spans(s, start, end) if not re.fullmatch(r"[A-Z]\.?", s.text[a:b])]
-    surname_ok = any(is_person_tag(s, a, b) for a, b in parts) or (
-        office is not None and bool(macro_re("{MINISTER}").search(office.text))
-    )
-    tagged, unknown = False, True
+    person = [is_person_tag(s, a, b) for a, b in parts]
+    tagged = any(person)
+    surname_ok = tagged or (office is not None and bool(macro_re("{MINISTER}").search(office.text)))
+    unknown = True
     for a, b in parts:
         part = s.text[a:b]
         place = is_place(s, a, b) and not (surname_ok and not _is_country(s, a, b))
@@ -40,7 +40,6 @@ def kana_name_ok(s: Sent, start: int, end: int, office: Office | None = None) ->
             return False
         if office is None and is_brand(s, a, b):
             return False
-        tagged |= is_person_tag(s, a, b)
         unknown &= is_unknown(s, a, b)
     return tagged or unknown or (office is not None and office.alone)
 
