@@ -98,15 +98,19 @@ def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
     したと述べた), the が-subject is the statement's parties, and the topic only who tells it."""
     if not c.span or c.cls not in config().s["coordinate_classes"]:
         return
-    lead = next((p for p in info.parties if p.start == c.span[0] and _marker(info.text, p) == "が"), None)
+    lead = next((p for p in info.parties if p.start == c.span[0] and _marker(info.text, p) in ("が", "で")), None)
+    mark = _marker(info.text, lead) if lead is not None else ""
     told = lead is not None and (_told_by_report(c, info) or _announced(c, info))
-    if lead is None or c.parties and not told and lead.kind not in ("joint", "joint_countries"):
+    # 日米で…ことを確認した, 外相は「日韓で…ことで一致した」と述べた: the pair acting together (で is only ever a
+    # pair's, a group's or a joint name's, never a place: _marker) names both sides, where one speaker stood
+    by_pair = mark == "で" and not c.joint
+    if lead is None or c.parties and not told and not by_pair and lead.kind not in ("joint", "joint_countries"):
         return
-    if not c.parties or told:
+    if not c.parties or told or by_pair:
         c.parties, c.joint = ctx.resolve([lead])
         c.explicit = True
     between = re.match(r"の間で(?:は|も)?", info.text[lead.end :])
-    start = lead.end + between.end() if between else info.text.index("が", lead.end) + 1
+    start = lead.end + between.end() if between else info.text.index(mark, lead.end) + 1
     while start < c.span[1] and info.text[start] in "、, 　":
         start += 1
     # …両政府が先週、…: a date set off after the subject is the statement's (its setting), not what was agreed
