@@ -29,6 +29,7 @@ RULE_KEYS: dict[str, set[str]] = {
     "agreements": {
         "absorb",
         "appositive",
+        "asserted",
         "attributive",
         "check",
         "content",

@@ -88,11 +88,18 @@ def _rule_accepts(rule: rulebook.Rule, m: dict) -> bool:
     final = _is_sentence_final(m["notice"] if "notice" in m else pred)
     if rule.get("content") == "headline" and not (final and _is_argument(m["arg"])):
         return False
+    if node is not None and _agent_or_place(node):
+        return False  # 両国の外相により署名された, 東京において署名する: who signed or where, never what
     if node is not None and rule.get("content_not_event"):
         text = _text(node.doc)
         if _event_at(text, node) or _party_at(text, node):
             return False
     return True
+
+
+def _agent_or_place(tok: Token) -> bool:
+    """The phrase is marked as an agent (…により, …によって) or a place (…において)."""
+    return any(c.text == "に" and any(f.lemma_ in ("よる", "おく", "於く") for f in c.children) for c in tok.children)
 
 
 def _is_argument(tok: Token) -> bool:

@@ -43,11 +43,19 @@ def _exclude_applies(rule: rulebook.Rule, c: Cand, m: dict) -> bool:
         return m["pred"].i == c.pred.i and koto is not None and c.pred.i < koto.i and not _stative(c.pred)
     if rule.get("appositive") and m["noun"].lemma_ in rule.get("appositive") and _says(m["pred"]):
         return False  # …で合意したという点だ: the clause is what the noun says
+    if rule.get("asserted") and m["noun"].lemma_ in rule.get("asserted") and _with_copula(m["noun"]):
+        return False  # …署名されたものです: the noun and its copula assert the clause
     if rule.get("attributive"):  # only a predicate that can modify a noun: …合意しており、 never does
         return not _is_renyo(c.anchor)
     if rule.get("spare_headlines") and c.mode == "headline":  # …で合意か: a headline's hedge, not a question
         return False
     return True
+
+
+def _with_copula(noun: Token) -> bool:
+    """The noun and its copula end the sentence (…ものだ, …ものでございます), not a clause going on (…もので、)."""
+    final = noun.dep_ == "ROOT" or noun.head.dep_ == "ROOT" and noun.head.lemma_ in ("ござる", "ある")
+    return final and any(t.dep_ == "cop" for t in noun.children)
 
 
 def _says(pred: Token) -> bool:

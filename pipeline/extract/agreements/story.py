@@ -159,16 +159,20 @@ def _headline_tense(kept: list[Cand], parsed: ParsedArticle) -> None:
 WORD = re.compile(r"[一-龥々ァ-ヴー]{2,}")
 
 
-def _next_told_again(kept: list[Cand], c: Cand, reach: int) -> Cand | None:
+def _next_told_again(kept: list[Cand], c: Cand, reach: int, done: bool = False) -> Cand | None:
     """The first statement dated within ``reach`` sentences after c of c's class or whose content shares a word
     with c's: the nearest, as the lead tells the news before its background (…政策合意 → 政策合意書に署名した,
-    not the 大筋で合意していた after it)."""
+    not the 大筋で合意していた after it). ``done``: only one told as done (…が妥結した is not the signing planned
+    after it)."""
     words = WORD.findall(c.content)
     return next(
         (
             o
             for o in kept
-            if 0 < o.index - c.index <= reach and o.date and (o.cls == c.cls or any(w in o.content for w in words))
+            if 0 < o.index - c.index <= reach
+            and o.date
+            and (o.cls == c.cls or any(w in o.content for w in words))
+            and (not done or _happened(o))
         ),
         None,
     )
@@ -183,5 +187,5 @@ def _date_leads(kept: list[Cand], parsed: ParsedArticle) -> None:
     for c in kept:
         if c.date or c.status != "concluded" or c.index >= LEAD_SENTENCES or _is_headline(c, parsed):
             continue
-        again = _next_told_again(kept, c, LEAD_REACH)
+        again = _next_told_again(kept, c, LEAD_REACH, done=True)
         c.date, c.date_from = (again.date, "context") if again is not None else (parsed.published, "published")
