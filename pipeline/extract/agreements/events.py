@@ -147,13 +147,15 @@ def _opening(dt: Token) -> bool:
         return False
     if _opens_relative_clause(dt):  # 2015年に両政府が合意した指針: the date of a clause modifying a noun
         return False
-    nxt = [t for t in doc[dt.i + 1 : dt.i + 3]]
-    return any(t.text == "、" for t in nxt) or dt.i <= 2
+    after = dt.i + 1
+    if after < len(doc) and doc[after].text in ("(", "（"):  # 2日（現地時間）、: the comma after the bracket
+        after = next((t.i + 1 for t in doc[after : after + 12] if t.text in (")", "）")), after)
+    return any(t.text == "、" for t in doc[after : after + 2]) or dt.i <= 2
 
 
 # A time or nothing, then a bracketed local time (18日(現地時間17日…), 24日午前1時(米国時間23日…)).
 LOCAL_TIME = re.compile(
-    r"(?:(?:午前|午後)?\d{1,2}(?:時|:)\d{0,2}分?頃?)?[(（](?:現地|米国|米東部|欧州|英国|ワシントン|ニューヨーク)?(?:現地)?時間"
+    r"(?:(?:午前|午後)?\d{1,2}(?:時|:)\d{0,2}分?頃?)?[(（](?:現地|米国|米|欧州|英国|ワシントン|ニューヨーク)?(?:東部|中部|西部|太平洋|中央)?(?:標準|夏)?(?:現地)?時間"
 )
 JAPAN_TIME = re.compile(r"[(（]?日本時間$")
 
@@ -162,7 +164,9 @@ def _other_zone(text: str, start: int, end: int) -> bool:
     """A date given in a second time zone: followed by the local one (18日(現地時間17日)) or labelled
     Japan time where the local one is also given (現地時間24日…(日本時間25日…))."""
     after = re.sub(r"^\s+", "", text[end : end + 24])
-    local_follows = LOCAL_TIME.match(after) is not None and "日本時間" not in after[:8]
+    zone = LOCAL_TIME.match(after)
+    # 2日（現地時間）: a label of this very date, no second date in the bracket
+    local_follows = zone is not None and "日本時間" not in after[:8] and not after[zone.end() :].startswith((")", "）"))
     label = JAPAN_TIME.search(text[max(0, start - 6) : start])
     if label is None:
         return local_follows

@@ -119,7 +119,8 @@ def _dictionary_parties(text: str) -> list[PartySpan]:
     for m in rx["side"].finditer(text):
         out.append(PartySpan(m.start(), m.end(), (m.group(),), "local"))
     for m in rx["both"].finditer(text):
-        out.append(PartySpan(m.start(), m.end(), (m.group("a"), m.group("b")), "group"))
+        if not pair_of(m.group("b")):  # 先般、日米両政府: the pair is 日米 alone
+            out.append(PartySpan(m.start(), m.end(), (m.group("a"), m.group("b")), "group"))
     return out
 
 
