@@ -216,9 +216,30 @@ def _after_subject(t: Token) -> bool:
 
 def _own_clause(c: Cand, cands: list[Cand]) -> set[int]:
     """The predicate's clause without its content, other predicates' clauses and background."""
-    ids = {t.i for t in c.anchor.subtree} | {t.i for t in c.pred.subtree}
+    ids = {t.i for t in c.anchor.subtree} | {t.i for t in c.pred.subtree} | _plan_words(c.anchor)
     ids -= c.ids | _background(c.anchor) | _background(c.pred)
     for o in cands:
         if o is not c and o.pred.i in ids and o.pred.i != c.anchor.i:
             ids -= {t.i for t in o.pred.subtree}
     return ids
+
+
+def _plan_words(anchor: Token) -> set[int]:
+    """The words, no verb among them, of the plan noun a predicate modifies (…署名を行う予定でございます) and of its
+    copula's verb: where the parser hangs the plan's date (来週8日、…署名を行う予定でございます)."""
+    plan = anchor.head
+    if anchor.dep_ != "acl" or plan.lemma_ not in config().s["plan_heads"]:
+        return set()
+    heads = [plan] + ([plan.head] if plan.head.lemma_ in ("ござる", "ある", "だ", "です") else [])
+    # not past another verb before the clause (来週にも…協議する予定で、月内に…合意する見通し: 来週 is the 協議's)
+    last_verb = max(
+        (t.i for t in anchor.doc[: anchor.left_edge.i] if t.pos_ == "VERB" and t.dep_ != "fixed"), default=-1
+    )
+    return {
+        t.i
+        for h in heads
+        for child in h.children
+        if child.i < anchor.i and child.pos_ not in ("VERB", "AUX", "SCONJ") and child.dep_ not in ("advcl", "acl")
+        for t in child.subtree
+        if t.i > last_verb
+    }
