@@ -72,13 +72,18 @@ def _predicate_candidates(
             claimed[pred.i] = Cand(
                 index,
                 pred,
-                m.get("anchor", pred),
+                m.get("anchor", _light_verb(pred)),
                 rule.id,
                 _class_of(rule, pred),
                 m.get("content"),
                 rule.get("content", "node"),
             )
     return sorted(claimed.values(), key=lambda c: c.pred.i)
+
+
+def _light_verb(pred: Token) -> Token:
+    """The する a predicate word parsed as its adverb leans on (最終確認|した), which carries the tense; else the word."""
+    return pred.head if pred.pos_ == "ADV" and pred.head.lemma_ == "する" else pred
 
 
 def _rule_accepts(rule: rulebook.Rule, m: dict) -> bool:
