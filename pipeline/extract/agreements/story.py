@@ -120,6 +120,10 @@ def _date_from_story_event(c: Cand, kept: list[Cand], parsed: ParsedArticle) -> 
         and SOME_DAY.fullmatch(o.date)
         and not _is_headline(o, parsed)
     ]
+    # the same parties' last statement before it, where there is one: theirs is the story it goes on with (両政府
+    # は七日、…に署名した。…実務者協議で…申し合わせがなされた。両政府は…も確認した。 → the 7th)
+    same = [o for o in before if c.parties and o.parties == c.parties]
+    before = same or before
     if before and (not parsed.published or before[-1].date <= parsed.published):
         c.date, c.date_from = before[-1].date, "context"
 
