@@ -82,7 +82,7 @@ def _predicate_candidates(
 
 
 def _light_verb(pred: Token) -> Token:
-    """The する a predicate word parsed as its adverb leans on (最終確認|した), which carries the tense; else the word."""
+    """The する a predicate word parsed as its adverb leans on (最終確認|した): it carries the tense."""
     return pred.head if pred.pos_ == "ADV" and pred.head.lemma_ == "する" else pred
 
 
