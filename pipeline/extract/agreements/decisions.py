@@ -119,6 +119,9 @@ def _section_rule(sentence: Sentence, text: str) -> str:
 # ------------------------------------------------------------------ status
 
 
+ONLY_SO_FAR = ("とどまる", "留まる", "止まる")
+
+
 def _tense(tok: Token) -> str:
     """past | state | nominal | nonpast, for the verb at the end of the predicate's chain."""
     if tok.whitespace_ and _is_headline(tok.doc):
@@ -127,6 +130,8 @@ def _tense(tok: Token) -> str:
     if _te_iru({t.lemma_ for t in _tail(tok)}):
         return "state"
     end = _chain_end(tok)
+    if end.head.lemma_ in ONLY_SO_FAR and any(t.text == "に" for t in end.children):
+        end = end.head  # …を確認するにとどまった: the tense is the verb's that limits it
     tail = [t for t in end.children if t.i > end.i] + [g for t in end.children if t.i > end.i for g in t.children]
     lemmas = {t.lemma_ for t in tail}
     if "た" in lemmas or any("助動詞-タ" in "".join(t.morph.get("Inflection", [])) for t in tail):
