@@ -44,6 +44,7 @@ RULE_KEYS: dict[str, set[str]] = {
         "sections",
         "shape",
         "spare_headlines",
+        "unless_joint",
         "status",
         "tenses",
     },

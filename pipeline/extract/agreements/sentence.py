@@ -80,6 +80,8 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     _take_leading_partner(c, info, ctx)
     _take_action_partner(c, info, ctx)
     _take_dependent_partner(c, info, ctx)
+    if c.excluded_by and c.joint and config().by_id(c.excluded_by).get("unless_joint"):
+        c.excluded_by = ""  # 両首長は…を住民に約束した: made together, a joint pledge
     if not c.excluded_by and not _joint_enough(c, info, ctx):
         c.excluded_by = config().s["unilateral_rule"]
     own = _own_clause(c, cands)
