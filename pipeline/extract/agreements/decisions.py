@@ -222,7 +222,15 @@ def _reported(rule: rulebook.Rule, c: Cand) -> bool:
         after = text[hi : hi + 12]
         if re.match(rule.get("quote_verbs"), after):
             return True
-    return bool(rule.regex.search(text))
+    end = _chain_end(c.anchor)
+    own_end = end.idx + len(end.text)
+    # …合意しましたが、具体的な額は調整事項とされています: a source marking the next clause only
+    return any(
+        m.start() < own_end or not CLAUSE_BREAK.search(text, own_end, m.start()) for m in rule.regex.finditer(text)
+    )
+
+
+CLAUSE_BREAK = re.compile(r"(?:が|けれど(?:も)?|ものの|一方(?:で)?|のに)、")
 
 
 def _sourced_scoop(rule: rulebook.Rule, c: Cand, next_text: str) -> bool:
