@@ -220,7 +220,10 @@ def _reported(rule: rulebook.Rule, c: Cand) -> bool:
     lo, hi = _scope(c.anchor)
     if hi < len(text) or lo > 0:
         after = text[hi : hi + 12]
-        if re.match(rule.get("quote_verbs"), after):
+        told = re.match(rule.get("quote_verbs"), after)
+        # a report's words (…と報じた), or a source's (関係者は「…」と述べた); a participant's own account of the
+        # meeting (首相は「…で一致した」と語った) is first-hand
+        if told and (re.search(rule.get("report_verbs"), told.group()) or re.search(rule.get("sources"), text[:lo])):
             return True
     end = _chain_end(c.anchor)
     own_end = end.idx + len(end.text)
