@@ -80,6 +80,7 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     _take_leading_partner(c, info, ctx)
     _take_action_partner(c, info, ctx)
     _take_dependent_partner(c, info, ctx)
+    _take_quote_partner(c, cands, info)
     if c.excluded_by and c.joint and config().by_id(c.excluded_by).get("unless_joint"):
         c.excluded_by = ""  # 両首長は…を住民に約束した: made together, a joint pledge
     if not c.excluded_by and not _joint_enough(c, info, ctx):
@@ -90,6 +91,21 @@ def _fill(c: Cand, cands: list[Cand], parsed: ParsedArticle, ctx: Context, found
     after = parsed.sentences[c.index + 1] if c.index + 1 < len(parsed.sentences) else None
     next_text = parsed.text[after.start : after.end] if after is not None else ""
     c.status, c.status_rule = _status(c, found, parsed.published, next_text)
+
+
+def _take_quote_partner(c: Cand, cands: list[Cand], info: SentInfo) -> None:
+    """A statement with no party of its own after another in the same quote (「…長官とは…で一致しました。…を確認
+    しました」) is the same speakers'."""
+    if c.parties and c.inherited is None:
+        return
+    scope = _scope(c.pred)
+    if scope == (0, len(info.text)):
+        return
+    before = [o for o in cands if o.pred.i < c.pred.i and o.parties and o.inherited is None and _scope(o.pred) == scope]
+    if before:
+        # told in one breath after an agreement kept (一致 takes two), the statement is as joint as it
+        last = before[-1]
+        c.parties, c.joint, c.explicit, c.inherited = last.parties, last.joint or not last.excluded_by, True, None
 
 
 def _take_leading_subject(c: Cand, info: SentInfo, ctx: Context) -> None:
@@ -216,6 +232,10 @@ def _fill_parties(c: Cand, info: SentInfo, ctx: Context) -> None:
     spans = _own_subject(c, info) or _subject(
         info.parties, info.text, _scope(c.anchor), c.anchor.idx, c.span, True, reported=_told_by_report(c, info)
     )
+    lo = _scope(c.pred)[0]
+    if spans and lo > 0 and all(_marker(info.text, s) == "と" for s in spans):
+        # 篠宮氏は「長官とは、…で一致しました」: the partner named in the quote, and its speaker
+        spans = _subject(info.parties, info.text, (0, lo), lo, None) + spans
     if spans and all(_marker(info.text, s) == "と" for s in spans) and ctx.topic and ctx.meeting_people:
         names = tuple(dict.fromkeys(ctx.meeting_people + ctx.resolve(spans)[0]))  # the speaker's side too
         c.parties, c.joint, c.explicit = names, len(names) >= 2, True

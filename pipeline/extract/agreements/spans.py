@@ -29,9 +29,14 @@ def _content_span(c: Cand, frames: Frames) -> tuple[int, int] | None:
     語った: the words before the quote are not what was agreed)."""
     span = _span(c, frames)
     lo, hi = _scope(c.pred)
-    if span is None or (lo, hi) == (0, len(_text(c.pred.doc))) or span[0] > lo:
+    text = _text(c.pred.doc)
+    if span is None or (lo, hi) == (0, len(text)):
         return span
-    return (lo + 1, max(lo + 1, span[1]))  # past the opening quote
+    # 「…で一致しました。…を確認しました」: a full stop inside the quote ends the sentence before
+    stop = text.rfind("。", span[0], c.pred.idx)
+    if stop >= 0:
+        return (stop + 1, max(stop + 1, span[1]))
+    return span if span[0] > lo else (lo + 1, max(lo + 1, span[1]))  # past the opening quote
 
 
 def _span(c: Cand, frames: Frames) -> tuple[int, int] | None:
