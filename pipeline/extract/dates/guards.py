@@ -102,8 +102,23 @@ def check_letterhead(text: str, m: re.Match, value: str) -> bool:
     if any(ORG_LINE_RE.match(n) for n in neighbours):
         return True
     if len(value) == 10:
-        return before[line_no] < 3
+        return before[line_no] < 3 or _only_headings_before(lines, line_no)
     return False
+
+
+HEADING_LINES = 6  # at most this many short lines before a release's date line (省名, 報道発表, 件名 …)
+
+
+def _only_headings_before(lines: list[str], line_no: int) -> bool:
+    """Only a few short heading lines (no sentence) stand before the line: a release's header (外務省 / 報道発表 /
+    日米外相電話会談 / 令和8年5月12日)."""
+    above = [line.strip() for line in lines[:line_no] if line.strip()]
+    return len(above) <= HEADING_LINES and all(
+        2 <= len(line) <= 40 and "。" not in line and not LIST_MARK.match(line) for line in above
+    )
+
+
+LIST_MARK = re.compile(r"^(?:[0-9０-９一二三四五六七八九十]+|[（(]?[0-9０-９一二三四五六七八九十]+[)）.．、])")  # 一 / 2. / （3）
 
 
 def check_edge(text: str, m: re.Match, value: str) -> bool:
