@@ -174,6 +174,25 @@ def test_html_page():
     check_alignment(page, html=True)
 
 
+def test_html_page_chrome_outside_its_article_is_dropped():
+    """A page with an <article>: the site's header (logo, breadcrumb), related links and footer around it are
+    not the article's text; a header inside the article (its title and byline) is."""
+    page = (
+        '<html><body><header><div class="logo">東西新報デジタル</div><div class="crumb">トップ &gt; 国際</div>'
+        "</header><main><article><header><h1>日豪、港湾協力で一致</h1><p>2031年5月3日 9時00分</p></header>"
+        "<p>日豪両政府は3日、港湾の共同利用で一致した。</p></article><aside><h2>関連記事</h2><ul><li>"
+        '<a href="/x">日豪外相が会談</a></li></ul></aside></main><footer><ul><li>会社概要</li></ul>'
+        "<p>&copy; 2031 東西新報社</p></footer></body></html>"
+    )
+    assert (
+        cleaned(page, html=True)
+        == "日豪、港湾協力で一致\n\n2031年5月3日 9時00分\n\n日豪両政府は3日、港湾の共同利用で一致した。"
+    )
+    check_alignment(page, html=True)
+    # without an <article> or <main>, nothing is taken for chrome
+    assert "会社概要" in cleaned("<html><body><p>本文。</p><footer>会社概要</footer></body></html>", html=True)
+
+
 def test_html_entity_removal_points_at_the_entity():
     raw = "<p>A&amp;B</p>"
     aligned, removals = cleaning.clean(raw, html=True)

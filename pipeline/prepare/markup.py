@@ -39,6 +39,11 @@ BLOCK_TAGS = frozenset(
 )
 # Elements whose content is never article text (code, styling, furigana, page head, menus).
 DROP_CONTENT = frozenset("script style noscript template head svg iframe object canvas rt rp nav button select".split())
+# A page with an <article> (else a <main>): its header, footer and aside outside that element are the site's
+# chrome (logo, breadcrumb, related links, footer menu), never the article's text.
+CHROME = frozenset("header footer aside".split())
+_ARTICLE = re.compile(r"<article\b", re.IGNORECASE)
+_MAIN = re.compile(r"<main\b", re.IGNORECASE)
 MAX_TAG_CHARS = 8192  # in plain text a longer "<img ...>" is not a tag; bounds the work per '<'
 
 _TAG_START = re.compile(r"<(?:!--|!\[CDATA\[|[!?][A-Za-z]|(/?)([A-Za-z][A-Za-z0-9:-]*))")
@@ -57,7 +62,8 @@ _IMAGE_URL = re.compile(
 def strip_markup(raw: str, is_html: bool) -> tuple[str, list[int], list[Removal]]:
     """The text without markup, the raw offset of each of its characters, and the merged markup removals."""
     out = _Builder()
-    _Markup(raw, is_html, out, _Tags(raw, is_html)).run()
+    container = "" if not is_html else "article" if _ARTICLE.search(raw) else "main" if _MAIN.search(raw) else ""
+    _Markup(raw, is_html, out, _Tags(raw, is_html), container=container).run()
     return out.result()
 
 
@@ -178,6 +184,8 @@ class _Markup:
     out: _Builder
     tags: _Tags
     pre: int = 0  # depth of <pre>/<textarea>: whitespace kept as is
+    container: str = ""  # article or main: the page's chrome outside it is dropped (CHROME)
+    inside: int = 0  # depth of the container element
 
     def run(self) -> None:
         pos, text_start = 0, 0
@@ -197,7 +205,10 @@ class _Markup:
         """Remove the tag (and a dropped element's content); return where text resumes."""
         name = (m.group(2) or "").lower()
         closing = bool(m.group(1))
-        if name and not closing and name in DROP_CONTENT and not self.raw[m.start() : end].endswith("/>"):
+        if name and name == self.container:
+            self.inside = max(0, self.inside + (-1 if closing else 1))
+        chrome = name in CHROME and self.container and not self.inside
+        if name and not closing and (name in DROP_CONTENT or chrome) and not self.raw[m.start() : end].endswith("/>"):
             end = self.tags.element_end(name, end)
         self.out.remove(m.start(), end)
         if name in BLOCK_TAGS:

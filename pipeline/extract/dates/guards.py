@@ -118,7 +118,9 @@ def _only_headings_before(lines: list[str], line_no: int) -> bool:
     )
 
 
-LIST_MARK = re.compile(r"^(?:[0-9０-９一二三四五六七八九十]+|[（(]?[0-9０-９一二三四五六七八九十]+[)）.．、])")  # 一 / 2. / （3）
+LIST_MARK = re.compile(
+    r"^(?:[0-9０-９一二三四五六七八九十]+|[（(]?[0-9０-９一二三四五六七八九十]+[)）.．、])"
+)  # 一 / 2. / （3）
 
 
 def check_edge(text: str, m: re.Match, value: str) -> bool:
