@@ -46,7 +46,8 @@ def _exclude_applies(rule: rulebook.Rule, c: Cand, m: dict) -> bool:
     if rule.get("asserted") and m["noun"].lemma_ in rule.get("asserted") and _with_copula(m["noun"]):
         return False  # …署名されたものです: the noun and its copula assert the clause
     if rule.get("attributive"):  # only a predicate that can modify a noun: …合意しており、 never does
-        return not _is_renyo(c.anchor)
+        # nor one ending a headline's phrase (…資本業務提携を締結、子会社化へ)
+        return not _is_renyo(c.anchor) and not (_is_headline(c.pred.doc) and _is_sentence_final(c.pred))
     if rule.get("spare_headlines") and c.mode == "headline":  # …で合意か: a headline's hedge, not a question
         return False
     return True
@@ -124,8 +125,8 @@ ONLY_SO_FAR = ("とどまる", "留まる", "止まる")
 
 def _tense(tok: Token) -> str:
     """past | state | nominal | nonpast, for the verb at the end of the predicate's chain."""
-    if tok.whitespace_ and _is_headline(tok.doc):
-        return "nominal"  # a headline's phrase ending at a space (…同盟強化を確認 ワシントンで会談)
+    if _is_headline(tok.doc) and (tok.whitespace_ or tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text == "、"):
+        return "nominal"  # a headline's phrase ending at a space or a comma (…同盟強化を確認 ワシントンで会談)
     # 署名しており、…となる: the clause states its own result
     if _te_iru({t.lemma_ for t in _tail(tok)}):
         return "state"

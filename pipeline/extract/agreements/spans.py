@@ -51,7 +51,7 @@ def _span(c: Cand, frames: Frames) -> tuple[int, int] | None:
     return _last_phrase(_text(c.node.doc), _subtree_span(c, c.node, frames))
 
 
-HEADLINE_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff「])")
+HEADLINE_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fffA-Za-z0-9])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff「])")
 
 
 def _last_phrase(text: str, span: tuple[int, int]) -> tuple[int, int]:

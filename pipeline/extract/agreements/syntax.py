@@ -32,6 +32,8 @@ def _is_sentence_final(tok: Token) -> bool:
     headline = _is_headline(tok.doc)
     if headline and tok.whitespace_:
         return True  # 日米首脳、同盟強化を確認 ワシントンで会談: a space ends a headline's phrase
+    if headline and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text in ("、", ","):
+        return True  # …資本業務提携を締結、子会社化へ: so does a comma after the predicate
     rest = []
     for t in tok.doc[tok.i + 1 :]:
         if t.text.isspace() and "\u3000" in t.text or t.is_sent_start:
