@@ -179,3 +179,32 @@ def _topic_end(doc: Doc, before: int, frames: Frames) -> int:
         if headline and t.text == "、" and t.i > 0 and t.i - 1 in frames.parties:
             return t.i
     return -1
+
+
+# After a date opening the content: also (にも, には), set off (、), or the occasion it names (の参院選でも,
+# の首脳会談で、) — the statement's time, not what was agreed (両社は2018年にも…協定を結んだ)
+DATE_TAIL = re.compile(
+    r"に(?:も|は)[、,]?|に[、,]|[、,]"
+    # …の首脳会談で合意した経済対話を…: without a comma or も/は, the occasion belongs to a clause in the content
+    r"|の[^、。「」をがはにでとも]{1,10}?(?:で|において)(?:(?:も|は)[、,]?|[、,])"
+)
+LATER = ("来", "翌", "次")  # 来年, 翌月, 次回: a time still to come is what was agreed to do then
+
+
+def past_leading_date(doc: Doc, span: tuple[int, int], frames: Frames) -> int:
+    """Where the content starts once a past date opening it (with DATE_TAIL) is set aside, else ``span[0]``."""
+    text = doc.text
+    first = next((t for t in doc if t.idx >= span[0]), None)
+    if first is None or first.text.startswith(LATER):
+        return span[0]
+    date = next((k for k in sorted(frames.setting) if first.i <= k <= first.i + 8), None)
+    if date is None or not re.search(r"[年月日]$", doc[date].text):
+        return span[0]
+    if not all(
+        t.like_num or re.fullmatch(r"[年月日]|令和|平成|昭和|昨年|今年|先月|本年|同年", t.text)
+        for t in doc[first.i : date + 1]
+    ):
+        return span[0]
+    end = doc[date].idx + len(doc[date].text)
+    tail = DATE_TAIL.match(text, end)
+    return tail.end() if tail and tail.end() < span[1] else span[0]
