@@ -128,6 +128,8 @@ def _entity_parties(sentence: Sentence, ents: Iterable[Entity], kind: str) -> li
     out = []
     for e in ents:
         for m in e.mentions:
+            if m.rule == BYLINE_RULE:
+                continue  # （ソウル＝佐藤花子）: who wrote it, no party
             if sentence.start <= m.start and m.end <= sentence.end:
                 out.append(PartySpan(m.start - sentence.start, m.end - sentence.start, (e.name,), kind))
     return out
@@ -169,6 +171,7 @@ def _named_agents(spans: list[PartySpan], agents: dict[PartySpan, tuple[int, int
     return [replace(s, start=owner_of[s].start) if s in owner_of else s for s in spans if s not in owners]
 
 
+BYLINE_RULE = "person.byline"
 PLURAL = re.compile(r"(?:ら|たち|等)(?=[はがもと、])")  # 財務相らは, 両国首脳等が
 
 

@@ -96,8 +96,18 @@ def surname_name_before(s: Sent, end: int) -> int | None:
         start = end - size
         if start in s.starts and macro_re("[{SURNAME1}]").fullmatch(s.text, start, start + 1):
             if start == 0 or not KANJI_RE.match(s.text[start - 1]):
-                return start if _vouched(s, start, end) else None
+                return start if _vouched(s, start, end) or _kanji_country_before(s, start, end) else None
     return None
+
+
+# Countries whose people's names are written in kanji: 中国の王立新外相 — the country before の vouches for a
+# surname-led name the taggers cut apart (王立|新), when no place word is inside it
+KANJI_COUNTRY_BEFORE = re.compile(r"(?:中国|韓国|北朝鮮|台湾|香港|マカオ)(?:政府)?の$")
+
+
+def _kanji_country_before(s: Sent, start: int, end: int) -> bool:
+    toks = [t for t in s.tokens(start, end) if t.idx >= start]
+    return bool(KANJI_COUNTRY_BEFORE.search(s.text[:start])) and not any(tag_has(t, "地名") for t in toks)
 
 
 def _vouched(s: Sent, start: int, end: int) -> bool:

@@ -70,6 +70,7 @@ def _dotted_before(s: Sent, name_end: int, office: Office) -> int | None:
     return start
 
 
+UNIT_WORDS = 3  # common nouns heading an unlisted title at most (総合|外交|政策|局長, 国土|安全保障|長官)
 READING_RE = re.compile(r"[（(][ぁ-ゖァ-ヺー・･\s]{2,20}[）)]$")
 
 
@@ -89,7 +90,7 @@ def _unit_title(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
             title = s.text[cut : m.start()] + (m.group("former0") or m.group("former") or "") + office.text
             return _office_hit(s, rule, (start, name_end, m.end()), office, m.group("prefix") or "", title)
         unit = s.before(cut, 1)
-        if taken == 2 or office.kind == "honorific" or not unit or not _unit_word(s, unit[0], cut):
+        if taken == UNIT_WORDS or office.kind == "honorific" or not unit or not _unit_word(s, unit[0], cut):
             return None
         cut, taken = unit[0].idx, taken + 1
 
@@ -321,6 +322,12 @@ def known_figure(s: Sent, rule: rulebook.Rule) -> list[Hit]:
     return hits
 
 
+def byline(s: Sent, rule: rulebook.Rule) -> list[Hit]:
+    """The reporter's name in a dateline's byline (（ロンドン＝田中一郎））."""
+    spans = [m.span("name") for m in rule_regex(rule).finditer(s.text)]
+    return [make_hit(s, rule.id, a, b, a, b) for a, b in spans if a in s.starts]
+
+
 SENTENCE_RULES: dict[str, Callable[[Sent, rulebook.Rule], list[Hit]]] = {
     "person.title_suffix": title_suffix,
     "person.title_prefix": title_prefix,
@@ -329,6 +336,7 @@ SENTENCE_RULES: dict[str, Callable[[Sent, rulebook.Rule], list[Hit]]] = {
     "person.ginza_person": ginza_person,
     "person.name_tag": name_tag,
     "person.known_figure": known_figure,
+    "person.byline": byline,
 }
 # Rules that run over the whole article, from the names the sentence rules found.
 ARTICLE_RULES = ("person.name_pairing", "person.surname_title", "person.name_repeat")
