@@ -196,6 +196,18 @@ def _party_span(doc: Any, i: int, generic: set[str]) -> tuple[int, str] | None:
             start += 1
     elif i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].text in _setting("country_prefixes", {}):
         start = i - 1  # 英|保守党
+    else:
+        stops = set(_setting("stop_prefixes", []))
+        while (
+            start > i - 2
+            and start > 0
+            and doc[start - 1].pos_ in ("NOUN", "PROPN")
+            and not doc[start - 1].whitespace_
+            and re.fullmatch(r"[一-龥々]{2,4}", doc[start - 1].text)
+            and doc[start - 1].text not in generic
+            and doc[start - 1].text not in stops
+        ):
+            start -= 1  # 改革|民主党: a word compounded before a party's name is part of it
     name = doc[start : i + 1].text
     modifier = name[: -len("党")]
     if len(modifier) < 2 or name in generic or modifier in generic or modifier in _setting("country_prefixes", {}):
