@@ -4,6 +4,7 @@ sentence's, the meeting's, the story's — not the date of a report telling it, 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ...records import DateMention
 from .candidates import Cand
@@ -12,6 +13,9 @@ from .decisions import _after_publication, _tense
 from .events import SentInfo, _topic_dates
 from .rulefile import config
 from .syntax import _after_subject, _background
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 
 def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands: list[Cand]) -> None:
@@ -36,7 +40,7 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     offset = ctx.article.parsed.sentences[c.index].start
     own_dates = [
         d.value
-        for d, t in sorted(info.dates, key=lambda dt: dt[1].head.i not in heads)
+        for d, t in sorted(info.dates, key=lambda dt: (dt[1].head.i not in heads, _in_other_clause(dt[1], heads)))
         if t.i in own
         and (d.start, d.end) not in reports
         and not (tense == "past" and _to_come(d, info, offset))
@@ -170,3 +174,13 @@ def _inherited_date(c: Cand, ctx: Context) -> str:
         return ""
     dates = _topic_dates(ctx.article.info[c.inherited])
     return dates[0] if dates else ""
+
+
+def _in_other_clause(tok: Token, heads: set[int]) -> bool:
+    """The date hangs on a clause of another verb on its way to the predicate (同日深夜に…を提示し、翌12日午前の
+    交渉で…妥結した: 同日深夜 is the offer's): a date of the predicate's own phrases comes first."""
+    while tok.i not in heads and tok.head.i != tok.i:
+        tok = tok.head
+        if tok.i not in heads and tok.pos_ == "VERB" and tok.dep_ in ("advcl", "conj"):
+            return True
+    return False
