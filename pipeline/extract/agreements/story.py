@@ -60,8 +60,8 @@ def _date_under_headings(kept: list[Cand], parsed: ParsedArticle, dates: list[Da
     if len(days) < 2:
         return  # a schedule has several; one dated line alone is a dateline
     for c in kept:
-        if c.index == 0 or _dated_itself(c) or not _happened(c):
-            continue
+        if c.index == 0 or _dated_itself(c):
+            continue  # what is planned for a day is under its heading too (◆15日（火）…署名する予定)
         above = [j for j in days if j < c.index]
         if above:
             c.date, c.date_from = days[max(above)], "context"
