@@ -150,7 +150,9 @@ def _opening(dt: Token) -> bool:
     after = dt.i + 1
     if after < len(doc) and doc[after].text in ("(", "（"):  # 2日（現地時間）、: the comma after the bracket
         after = next((t.i + 1 for t in doc[after : after + 12] if t.text in (")", "）")), after)
-    return any(t.text == "、" for t in doc[after : after + 2]) or dt.i <= 2
+    # 2028年12月　…を設置: a chronology's line, its date set off by a space
+    spaced = bool(dt.whitespace_) or after < len(doc) and doc[after].text.isspace()
+    return any(t.text == "、" for t in doc[after : after + 2]) or dt.i <= 2 or spaced
 
 
 # A time or nothing, then a bracketed local time (18日(現地時間17日…), 24日午前1時(米国時間23日…)).
