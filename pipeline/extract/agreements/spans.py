@@ -71,9 +71,18 @@ def _clause_span(c: Cand, koto: Token, frames: Frames) -> tuple[int, int]:
     left = _leftmost(koto)
     if left == koto.i:  # a broken parse left こと without dependents
         left = _after_topic(doc, koto.i)
-    left = min([left] + [_leftmost(a) for a in c.absorbed])
+    left = min([left] + [_leftmost(a) for a in c.absorbed] + [_leftmost(t) for t in _coordinated_complements(koto)])
     left = _skip_setting(doc, _extend(c, doc, left, frames, clause=True), koto.i, frames)
     return _trim(doc, _after_concession(doc, _first_conjunct(doc, left, frames), koto.i), koto.i)
+
+
+def _coordinated_complements(koto: Token) -> list[Token]:
+    """Another こと coordinated before it with と (…引き上げることと、…延長することで妥結した): stated too."""
+    return [
+        t
+        for t in koto.head.children
+        if t.i < koto.i and t.lemma_ == koto.lemma_ and any(ch.text == "と" and ch.dep_ == "case" for ch in t.children)
+    ]
 
 
 CONJUNCTIONS = ("及び", "および", "並びに", "ならびに")
