@@ -47,10 +47,15 @@ def _exclude_applies(rule: rulebook.Rule, c: Cand, m: dict) -> bool:
         return False  # …署名されたものです: the noun and its copula assert the clause
     if rule.get("attributive"):  # only a predicate that can modify a noun: …合意しており、 never does
         # nor one ending a headline's phrase (…資本業務提携を締結、子会社化へ)
-        return not _is_renyo(c.anchor) and not (_is_headline(c.pred.doc) and _is_sentence_final(c.pred))
+        # nor one closed by a conjunction (…で合意したが、…はこれからだ: the parser hung it on a noun all the same)
+        joined = any(t.dep_ == "mark" and t.text in CONJUNCTIVE for t in c.anchor.children if t.i > c.anchor.i)
+        return not (_is_renyo(c.anchor) or joined or _is_headline(c.pred.doc) and _is_sentence_final(c.pred))
     if rule.get("spare_headlines") and c.mode == "headline":  # …で合意か: a headline's hedge, not a question
         return False
     return True
+
+
+CONJUNCTIVE = ("が", "けれど", "けれども", "けど", "ものの", "のに", "から", "ので")
 
 
 def _with_copula(noun: Token) -> bool:
@@ -84,7 +89,15 @@ def _exclude_inside_content(cands: list[Cand], rule_id: str) -> None:
         for other in cands:
             if other is c or other.excluded_by or not other.span or c.pred.i not in other.ids:
                 continue
-            if (c.cls in coordinate or _stative(c.pred)) and c.span and _is_renyo(c.pred) and c.pred.i < other.pred.i:
+            # …を改定して、…を強化することで一致した: a て-clause hung inside the host's clause is what was agreed
+            inside = _chain_end(c.pred).i in other.ids and c.pred.doc[c.pred.i + 1 :].text.startswith(("して", "て"))
+            if (
+                (c.cls in coordinate or _stative(c.pred))
+                and c.span
+                and _is_renyo(c.pred)
+                and c.pred.i < other.pred.i
+                and not inside
+            ):
                 # its content may have lost a topic the parse hung on its predicate: it starts where the host's did
                 c.span = (min(c.span[0], other.span[0]), c.span[1])
                 other.span = (_clause_end(c.pred), other.span[1])
