@@ -208,3 +208,13 @@ def past_leading_date(doc: Doc, span: tuple[int, int], frames: Frames) -> int:
     end = doc[date].idx + len(doc[date].text)
     tail = DATE_TAIL.match(text, end)
     return tail.end() if tail and tail.end() < span[1] else span[0]
+
+
+# Who tells it, opening the content (関係者によりますと、…ことも確認された): the statement's source, not what was agreed
+SOURCE_OPENING = re.compile(r"[^、。「」]{1,30}?(?:によると|によりますと|によれば)[、,]")
+
+
+def past_source(text: str, span: tuple[int, int]) -> int:
+    """Where the content starts once a source opening it is set aside, else ``span[0]``."""
+    m = SOURCE_OPENING.match(text, span[0])
+    return m.end() if m and m.end() < span[1] else span[0]

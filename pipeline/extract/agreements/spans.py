@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .rulefile import CLOSE_QUOTES, OPEN_QUOTES, config
-from .setting import Frames, _skip_setting, _topic_end, past_leading_date
+from .setting import Frames, _skip_setting, _topic_end, past_leading_date, past_source
 from .syntax import (
     _leftmost,
     _root,
@@ -32,6 +32,7 @@ def _content_span(c: Cand, frames: Frames) -> tuple[int, int] | None:
     text = _text(c.pred.doc)
     if span is not None and c.mode != "headline":
         span = (past_leading_date(c.pred.doc, span, frames), span[1])
+        span = (past_source(text, span), span[1])
     if span is None or (lo, hi) == (0, len(text)):
         return span
     # 「…で一致しました。…を確認しました」: a full stop inside the quote ends the sentence before
