@@ -37,6 +37,9 @@ from .sentence import (
 # ------------------------------------------------------------------ sentence rules
 
 
+COUNTRY_PAIR = re.compile(r"[日米豪英韓比印仏独加伊中露朝台越泰]{2,3}")
+
+
 def title_suffix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
     hits = []
     for m in rule_regex(rule).finditer(s.text):
@@ -48,6 +51,8 @@ def title_suffix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
         for cut in cuts:
             name_end = cut - 1 if s.text[cut - 1 : cut] == "・" else cut
             start = name_before(s, cut, office) if name_end == cut else _dotted_before(s, name_end, office)
+            if start is not None and COUNTRY_PAIR.fullmatch(s.text, start, name_end):
+                start = None  # 日豪防衛相: the two countries' ministers, no one's name
             if start is not None:
                 qualified = cut == m.start()
                 prefix = (m.group("prefix") or "") if qualified else ""
