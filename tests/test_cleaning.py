@@ -371,6 +371,21 @@ def test_fixed_width_release_with_a_right_aligned_letterhead_is_rejoined():
     assert "防災協力に関する覚書" in out
 
 
+def test_wrapped_list_item_is_measured_as_the_file_lays_it_out():
+    """A numbered item full-width in the file (３　…（ＯＳＡ）…) whose normalised text is narrower still fills
+    its line: the word broken across the wrap (レー／ダー) is joined, its hanging indent dropped."""
+    raw = (
+        "　令和７年９月２１日、北川防衛大臣は、南国の国防大臣との間で防衛相会談を\n"
+        "行ったところ、概要は以下のとおりです。両大臣は、防衛協力の強化で一致し\n"
+        "ました。両大臣は、共同訓練を拡充していくことで一致しました。あわせて\n\n"
+        "３　北川大臣から、政府安全保障能力強化支援（ＯＳＡ）による沿岸監視レー\n"
+        "　ダーの供与について説明し、南国の大臣は謝意を表明しました。"
+    )
+    out = cleaned(raw)
+    assert "3 北川大臣から、政府安全保障能力強化支援(OSA)による沿岸監視レーダーの供与について説明し" in out
+    check_alignment(raw)
+
+
 def test_headline_and_lead_stay_apart_outside_pdf_and_fixed_width_text():
     raw = "日米、防衛装備の共同生産で合意 ミサイル拡大へ\n日米両政府は8日、共同生産を拡大することで合意した。"
     assert cleaned(raw) == raw

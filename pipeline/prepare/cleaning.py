@@ -27,5 +27,5 @@ def clean(raw: str, *, html: bool = False, pdf: bool = False) -> tuple[AlignedTe
     markup removals (kind='markup', raw offsets, contiguous runs merged)."""
     text, origin, removals = strip_markup(raw, html)
     text, origin = normalize(text, origin)
-    text, origin = repair(text, origin, pdf=pdf)
+    text, origin = repair(text, origin, pdf=pdf, raw=None if html else raw)  # a page's lines hold its markup
     return AlignedText(text, array("i", origin)), removals

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -20,12 +21,22 @@ from . import wraps
 from .chars import is_hiragana, is_jp, is_jp_letter, is_kanji, is_katakana
 
 
-def repair(text: str, origin: list[int], pdf: bool = False) -> tuple[str, list[int]]:
+def repair(text: str, origin: list[int], pdf: bool = False, raw: str | None = None) -> tuple[str, list[int]]:
     """Cells and lines repaired and broken sentences joined, keeping one raw origin per character
-    (``pdf``: known to be a PDF's text, whatever its spacing says)."""
+    (``pdf``: known to be a PDF's text, whatever its spacing says). With ``raw``, lines are measured as the
+    file lays them out (ＯＳＡ and ３ are full-width there, whatever normalisation made of them)."""
     lines = _split_lines(text, origin)
-    layout = wraps.Layout.of(text, [line.text for line in lines if line and not line.cell], pdf=pdf)
-    return _join_lines(lines, layout)
+    measure = (lambda line: _raw_width(raw, line.origin)) if raw is not None else (lambda line: None)
+    kept = [line for line in lines if line and not line.cell]
+    layout = wraps.Layout.of(text, [line.text for line in kept], pdf=pdf, widths=[measure(line) for line in kept])
+    return _join_lines(lines, layout, measure)
+
+
+def _raw_width(raw: str | None, origin: list[int]) -> float | None:
+    """The display width of a line as the raw text writes it."""
+    if raw is None or not origin:
+        return None
+    return wraps.width(raw[origin[0] : origin[-1] + 1].strip(" \t"))
 
 
 # ================================================================== PDF spacing
@@ -171,14 +182,15 @@ def _continues(prev: str, cur: str) -> bool:
     return mid_word and b in _PARTICLES and not is_hiragana(cur[1:2] or "x")
 
 
-def _joins(prev: _Line, line: _Line, gap: int, layout: wraps.Layout) -> bool:
+def _joins(prev: _Line, line: _Line, gap: int, layout: wraps.Layout, measure: Callable) -> bool:
     """Whether ``line`` carries on ``prev``: a broken sentence, or a wrap inside a word (no blank line between)."""
     if gap <= 1 and _continues(prev.parts[-1], line.text):
         return True
-    return gap == 0 and layout.wrapped(prev.parts[-1], line.text)
+    last = _Line([prev.parts[-1]], prev.origin[-len(prev.parts[-1]) :], prev.break_origin)
+    return gap == 0 and layout.wrapped(prev.parts[-1], line.text, measure(last))
 
 
-def _join_lines(lines: list[_Line | None], layout: wraps.Layout) -> tuple[str, list[int]]:
+def _join_lines(lines: list[_Line | None], layout: wraps.Layout, measure: Callable) -> tuple[str, list[int]]:
     """Glue broken sentences back together and keep at most one blank line between lines."""
     out: list[_Line] = []
     blanks: list[bool] = []
@@ -188,7 +200,7 @@ def _join_lines(lines: list[_Line | None], layout: wraps.Layout) -> tuple[str, l
             gap += 1
             continue
         prev = out[-1] if out else None
-        if prev is not None and not line.cell and _joins(prev, line, gap, layout):
+        if prev is not None and not line.cell and _joins(prev, line, gap, layout, measure):
             prev.parts.extend(line.parts)
             prev.origin.extend(line.origin)
         else:

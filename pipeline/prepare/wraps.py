@@ -45,18 +45,22 @@ class Layout:
     wrap_width: float | None  # the fixed width most full lines share, if any
 
     @classmethod
-    def of(cls, raw_text: str, lines: list[str], pdf: bool = False) -> Layout:
+    def of(cls, raw_text: str, lines: list[str], pdf: bool = False, widths: list | None = None) -> Layout:
+        """``widths``: the lines' widths as the file lays them out, where known (else measured here)."""
         # a right-aligned letterhead (half-width spaces before a date) is no wider line of the text block
-        widths = [width(line.strip(" \t")) for line in lines]
-        return cls(pdf or bool(_LETTER_SPACED.search(raw_text)), _wrap_width(widths))
+        measured = [
+            w if w is not None else width(line.strip(" \t")) for line, w in zip(lines, widths or [None] * len(lines))
+        ]
+        return cls(pdf or bool(_LETTER_SPACED.search(raw_text)), _wrap_width(measured))
 
-    def wrapped(self, prev: str, cur: str) -> bool:
-        """Whether the break between physical lines ``prev`` and ``cur`` falls inside a sentence."""
+    def wrapped(self, prev: str, cur: str, prev_width: float | None = None) -> bool:
+        """Whether the break between physical lines ``prev`` and ``cur`` falls inside a sentence (``prev_width``:
+        the width of ``prev`` as the file lays it out, where known)."""
         if not prev or not cur or prev[-1] in _END or not _word_char(prev[-1] + cur[0]):
             return False
         if _UNIT_HEAD.match(cur) or _DATE_HEAD.match(cur):
             return False
-        w = width(prev.strip(" \t"))
+        w = prev_width if prev_width is not None else width(prev.strip(" \t"))
         if self.wrap_width is not None and w >= self.wrap_width - WRAP_TOLERANCE:
             return True  # a full line: even a list item or a heading wraps when it is this long
         if _UNIT_HEAD.match(prev) or _DATE_HEAD.match(prev):
