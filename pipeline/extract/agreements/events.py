@@ -152,7 +152,12 @@ def _opening(dt: Token) -> bool:
         after = next((t.i + 1 for t in doc[after : after + 12] if t.text in (")", "）")), after)
     # 2028年12月　…を設置: a chronology's line, its date set off by a space
     spaced = bool(dt.whitespace_) or after < len(doc) and doc[after].text.isspace()
-    return any(t.text == "、" for t in doc[after : after + 2]) or dt.i <= 2 or spaced
+    # 2025年6月の国交正常化60年の節目には、…: the occasion the date names, set off
+    occasion = OCCASION.match(doc.text, dt.idx + len(dt.text)) is not None
+    return any(t.text == "、" for t in doc[after : after + 2]) or dt.i <= 2 or spaced or occasion
+
+
+OCCASION = re.compile(r"の[^、。「」をがでにはとも]{1,20}?(?:には|では|において|に|で)[、,]")
 
 
 # A time or nothing, then a bracketed local time (18日(現地時間17日…), 24日午前1時(米国時間23日…)).
