@@ -101,12 +101,14 @@ def _unit_title(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
 
 
 def _unit_word(s: Sent, tok, end: int) -> bool:
-    """A common kanji noun that can head a title (商務, 党, 国土安全保障), ending exactly at ``end``."""
+    """A common kanji noun that can head a title (商務, 党, 国土安全保障), or a place naming a bureau
+    (北米|局参事官), ending exactly at ``end``."""
+    bureau = tok.tag_.startswith("名詞-固有名詞-地名") and re.match(r"(?:局|部|課|室|支局|本部)", s.text[end : end + 2])
     return (
         tok.idx + len(tok.text) == end
         and not tok.whitespace_
         and bool(re.fullmatch(r"[\u3400-\u9fff々]{1,6}", tok.text))
-        and (tok.tag_.startswith("名詞-普通名詞") or tok.tag_.startswith("接尾辞"))
+        and (tok.tag_.startswith("名詞-普通名詞") or tok.tag_.startswith("接尾辞") or bool(bureau))
     )
 
 
