@@ -86,13 +86,19 @@ def _exclude_inside_content(cands: list[Cand], rule_id: str) -> None:
     for c in cands:
         if c.excluded_by:
             continue
+        host = _complement_host(c, cands)
+        if host is not None:  # 合弁会社を設立することで基本合意書を締結した: what the signing says
+            c.excluded_by, c.inside_of = rule_id, host
+            continue
         for other in cands:
             if other is c or other.excluded_by or not other.span or c.pred.i not in other.ids:
                 continue
             # …を改定して、…を強化することで一致した: a て-clause hung inside the host's clause is what was agreed
             inside = _chain_end(c.pred).i in other.ids and c.pred.doc[c.pred.i + 1 :].text.startswith(("して", "て"))
+            # …共同声明を発表し、…を確認した: issuing a joint document is a statement of its own too
+            issued = c.node is not None and c.node.lemma_ in config().s["joint_documents"]
             if (
-                (c.cls in coordinate or _stative(c.pred))
+                (c.cls in coordinate or _stative(c.pred) or issued)
                 and c.span
                 and _is_renyo(c.pred)
                 and c.pred.i < other.pred.i
@@ -105,6 +111,14 @@ def _exclude_inside_content(cands: list[Cand], rule_id: str) -> None:
                 continue
             c.excluded_by, c.inside_of = rule_id, other
             break
+
+
+def _complement_host(c: Cand, cands: list[Cand]) -> Cand | None:
+    """The statement whose こと/旨 clause the predicate is (…設立することで…を締結した), if any."""
+    koto = c.pred.head
+    if c.pred.dep_ != "acl" or koto.lemma_ not in config().s["complements"]:
+        return None
+    return next((o for o in cands if o is not c and koto.head.i in (o.pred.i, o.anchor.i)), None)
 
 
 def _clause_end(pred: Token) -> int:
