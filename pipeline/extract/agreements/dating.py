@@ -48,6 +48,10 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     ]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
     reported_past = tense != "nonpast"
+    if not reported_past and _vague_time(c, own):
+        # 年内にも合意する見込みだ: still to come, at a time the text leaves open — no other date is its own
+        c.date, c.date_from = (own_dates[0], "sentence") if own_dates else ("", "")
+        return
     for value, source in (
         (own_dates[0] if own_dates else "", "sentence"),
         (met[0] if met else "", "event"),
@@ -184,3 +188,25 @@ def _in_other_clause(tok: Token, heads: set[int]) -> bool:
         if tok.i not in heads and tok.pos_ == "VERB" and tok.dep_ in ("advcl", "conj"):
             return True
     return False
+
+
+VAGUE_FRAMES = (
+    "年内",
+    "月内",
+    "週内",
+    "年度内",
+    "今年中",
+    "今月中",
+    "年明け",
+    "早期",
+    "近く",
+    "近日",
+    "近日中",
+    "今後",
+)
+
+
+def _vague_time(c: Cand, own: set[int]) -> bool:
+    """The statement's own clause gives its time as a frame, not a date (年内に, 近く)."""
+    doc = c.pred.doc
+    return any(doc[i].text in VAGUE_FRAMES or doc[i].lemma_ in VAGUE_FRAMES for i in own)
