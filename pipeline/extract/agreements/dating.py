@@ -203,10 +203,17 @@ VAGUE_FRAMES = (
     "近日",
     "近日中",
     "今後",
+    *("今夏", "今春", "今秋", "今冬", "来春", "来夏", "来秋", "この夏", "この秋"),  # a season is no date either
 )
 
 
 def _vague_time(c: Cand, own: set[int]) -> bool:
-    """The statement's own clause gives its time as a frame, not a date (年内に, 近く)."""
+    """The statement's own clause, or a verb it hangs on (今夏にも、…署名する方向で調整している), gives its time
+    as a frame, not a date (年内に, 近く)."""
     doc = c.pred.doc
-    return any(doc[i].text in VAGUE_FRAMES or doc[i].lemma_ in VAGUE_FRAMES for i in own)
+    ids = set(own)
+    tok = c.anchor
+    while tok.head.i != tok.i:
+        tok = tok.head
+        ids |= {t.i for t in tok.children}
+    return any(doc[i].text in VAGUE_FRAMES or doc[i].lemma_ in VAGUE_FRAMES for i in ids)
