@@ -32,6 +32,7 @@ from .sentence import (
     make_hit,
     other_entity,
     script_of,
+    tag_has,
 )
 
 # ------------------------------------------------------------------ sentence rules
@@ -45,6 +46,10 @@ def title_suffix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
     for m in rule_regex(rule).finditer(s.text):
         office = lexicon().offices[m.group("office")]
         if not office.glued or m.end() not in s.ends:
+            continue
+        glued = _glued_office(s, rule.id, m, office)
+        if glued is not None:
+            hits.append(glued)
             continue
         # 久米防衛相: a "prefix" that starts inside a token belongs to the name.
         cuts = [c for c in dict.fromkeys([m.start(), m.start("office")]) if c == m.start("office") or c in s.starts]
@@ -98,6 +103,19 @@ def _unit_title(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
         if taken == UNIT_WORDS or office.kind == "honorific" or not unit or not _unit_word(s, unit[0], cut):
             return None
         cut, taken = unit[0].idx, taken + 1
+
+
+def _glued_office(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
+    """A given name the taggers glued to the office's first character (西園寺|宏市|長 for 西園寺宏 市長): the name
+    ends before it, when its surname and given name are tagged 人名."""
+    cut = m.start("office")
+    given = s.containing(cut)
+    if given is None or given.idx + len(given.text) != cut + 1 or not tag_has(given, "人名"):
+        return None
+    surname = s.before(given.idx, 1)
+    if not surname or not tag_has(surname[0], "人名-姓") or surname[0].idx + len(surname[0].text) != given.idx:
+        return None
+    return _office_hit(s, rule, (surname[0].idx, cut, m.end()), office, "", office.text)
 
 
 def _unit_word(s: Sent, tok, end: int) -> bool:
