@@ -155,14 +155,15 @@ def context_cands(sent: Sent) -> list[Cand]:
     company_word = re.compile(_rule(WORD).get("heads", "$^") + "|" + _rule(WORD).get("proper_heads", "$^"))
     out = []
     for m in rule.regex.finditer(sent.text):
-        s, e = m.span("name")
-        if not sent.edges_ok(s, e, strict=True) or m.group("name") in stops:
+        group = "quoted" if m.group("quoted") else "name"  # 化学メーカー「…」: the brackets hold the whole name
+        name, (s, e) = m.group(group), m.span(group)
+        if not sent.edges_ok(s, e, strict=True) or name in stops:
             continue
         toks = [t for t in sent.doc if s <= t.idx < e]
-        evidence = _has_name_evidence(toks[:1]) or len(toks) >= 2 and company_word.search(m.group("name"))
-        if not toks or not evidence or not _name_ok(m.group("name")):
+        evidence = group == "quoted" or _has_name_evidence(toks[:1]) or len(toks) >= 2 and company_word.search(name)
+        if not toks or not evidence or not _name_ok(name):
             continue
-        out.append(sent.cand(s, e, _org_for(m.group("name"), "company"), CONTEXT, "name", rule.get("priority", 7)))
+        out.append(sent.cand(s, e, _org_for(name, "company"), CONTEXT, "name", rule.get("priority", 7)))
     return out + _prefixed_cands(sent, rule)
 
 
