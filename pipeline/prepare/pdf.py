@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 
 from . import wraps
@@ -26,9 +27,11 @@ def repair(text: str, origin: list[int], pdf: bool = False, raw: str | None = No
     (``pdf``: known to be a PDF's text, whatever its spacing says). With ``raw``, lines are measured as the
     file lays them out (ＯＳＡ and ３ are full-width there, whatever normalisation made of them)."""
     lines = _split_lines(text, origin)
-    measure = (lambda line: _raw_width(raw, line.origin)) if raw is not None else (lambda line: None)
+    measure = partial(_raw_width, raw)
     kept = [line for line in lines if line and not line.cell]
-    layout = wraps.Layout.of(text, [line.text for line in kept], pdf=pdf, widths=[measure(line) for line in kept])
+    layout = wraps.Layout.of(
+        text, [line.text for line in kept], pdf=pdf, widths=[measure(line.origin) for line in kept]
+    )
     return _join_lines(lines, layout, measure)
 
 
@@ -186,8 +189,8 @@ def _joins(prev: _Line, line: _Line, gap: int, layout: wraps.Layout, measure: Ca
     """Whether ``line`` carries on ``prev``: a broken sentence, or a wrap inside a word (no blank line between)."""
     if gap <= 1 and _continues(prev.parts[-1], line.text):
         return True
-    last = _Line([prev.parts[-1]], prev.origin[-len(prev.parts[-1]) :], prev.break_origin)
-    return gap == 0 and layout.wrapped(prev.parts[-1], line.text, measure(last))
+    last = prev.parts[-1]
+    return gap == 0 and layout.wrapped(last, line.text, measure(prev.origin[-len(last) :]))
 
 
 def _join_lines(lines: list[_Line | None], layout: wraps.Layout, measure: Callable) -> tuple[str, list[int]]:

@@ -34,10 +34,10 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         c.event = ctx.topic[1]
     # 7月の会談以来で、同年4月には…を発表した: a date the predicate governs comes before one inside another phrase
     heads = {c.pred.i, c.anchor.i} | ({c.host.i} if c.host is not None else set())
-    reports = _report_dates(c, info, ctx.article.parsed.sentences[c.index].start)
+    offset = ctx.article.parsed.sentences[c.index].start
+    reports = _report_dates(c, info, offset)
     published = ctx.article.parsed.published or ""
     tense = _tense(c.host or c.anchor)
-    offset = ctx.article.parsed.sentences[c.index].start
     own_dates = [
         d.value
         for d, t in sorted(info.dates, key=lambda dt: (dt[1].head.i not in heads, _in_other_clause(dt[1], heads)))
@@ -190,23 +190,6 @@ def _in_other_clause(tok: Token, heads: set[int]) -> bool:
     return False
 
 
-VAGUE_FRAMES = (
-    "年内",
-    "月内",
-    "週内",
-    "年度内",
-    "今年中",
-    "今月中",
-    "年明け",
-    "早期",
-    "近く",
-    "近日",
-    "近日中",
-    "今後",
-    *("今夏", "今春", "今秋", "今冬", "来春", "来夏", "来秋", "この夏", "この秋"),  # a season is no date either
-)
-
-
 def _vague_time(c: Cand, own: set[int]) -> bool:
     """The statement's own clause, or a verb it hangs on (今夏にも、…署名する方向で調整している), gives its time
     as a frame, not a date (年内に, 近く)."""
@@ -216,4 +199,5 @@ def _vague_time(c: Cand, own: set[int]) -> bool:
     while tok.head.i != tok.i:
         tok = tok.head
         ids |= {t.i for t in tok.children}
-    return any(doc[i].text in VAGUE_FRAMES or doc[i].lemma_ in VAGUE_FRAMES for i in ids)
+    vague = set(config().s["vague_frames"])
+    return any(doc[i].text in vague or doc[i].lemma_ in vague for i in ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ... import rulebook
@@ -48,14 +49,15 @@ def _exclude_applies(rule: rulebook.Rule, c: Cand, m: dict) -> bool:
     if rule.get("attributive"):  # only a predicate that can modify a noun: …合意しており、 never does
         # nor one ending a headline's phrase (…資本業務提携を締結、子会社化へ)
         # nor one closed by a conjunction (…で合意したが、…はこれからだ: the parser hung it on a noun all the same)
-        joined = any(t.dep_ == "mark" and t.text in CONJUNCTIVE for t in c.anchor.children if t.i > c.anchor.i)
+        closing = (*config().s["concessive"], *CAUSAL)
+        joined = any(t.dep_ == "mark" and t.text in closing for t in c.anchor.children if t.i > c.anchor.i)
         return not (_is_renyo(c.anchor) or joined or _is_headline(c.pred.doc) and _is_sentence_final(c.pred))
     if rule.get("spare_headlines") and c.mode == "headline":  # …で合意か: a headline's hedge, not a question
         return False
     return True
 
 
-CONJUNCTIVE = ("が", "けれど", "けれども", "けど", "ものの", "のに", "から", "ので")
+CAUSAL = ("けど", "から", "ので")  # besides the concessive conjunctions, others that close a clause
 
 
 def _with_copula(noun: Token) -> bool:
@@ -256,12 +258,15 @@ def _reported(rule: rulebook.Rule, c: Cand) -> bool:
     end = _chain_end(c.anchor)
     own_end = end.idx + len(end.text)
     # …合意しましたが、具体的な額は調整事項とされています: a source marking the next clause only
-    return any(
-        m.start() < own_end or not CLAUSE_BREAK.search(text, own_end, m.start()) for m in rule.regex.finditer(text)
-    )
+    breaks = _clause_break()
+    return any(m.start() < own_end or not breaks.search(text, own_end, m.start()) for m in rule.regex.finditer(text))
 
 
-CLAUSE_BREAK = re.compile(r"(?:が|けれど(?:も)?|ものの|一方(?:で)?|のに)、")
+@lru_cache(maxsize=1)
+def _clause_break() -> re.Pattern:
+    """A concessive conjunction (the rule file's ``concessive``) or 一方 and its comma: the next clause starts."""
+    words = sorted((*config().s["concessive"], "一方", "一方で"), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")、")
 
 
 def _sourced_scoop(rule: rulebook.Rule, c: Cand, next_text: str) -> bool:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ...records import DateMention, Entity, ParsedArticle
 from .parties import PartySpan, _all_parties
 from .rulefile import config
-from .syntax import _chain_end, _opens_relative_clause, _quote_of, _quotes, _verb_head
+from .syntax import _chain_end, _opens_relative_clause, _quote_of, _quotes, _text, _verb_head
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -153,7 +153,7 @@ def _opening(dt: Token) -> bool:
     # 2028年12月　…を設置: a chronology's line, its date set off by a space
     spaced = bool(dt.whitespace_) or after < len(doc) and doc[after].text.isspace()
     # 2025年6月の国交正常化60年の節目には、…: the occasion the date names, set off
-    occasion = OCCASION.match(doc.text, dt.idx + len(dt.text)) is not None
+    occasion = OCCASION.match(_text(doc), dt.idx + len(dt.text)) is not None
     return any(t.text == "、" for t in doc[after : after + 2]) or dt.i <= 2 or spaced or occasion
 
 

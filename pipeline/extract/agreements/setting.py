@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .rulefile import config
-from .syntax import _compounded, _is_headline, _opens_relative_clause, _past_weekday
+from .syntax import _compounded, _is_headline, _opens_relative_clause, _past_weekday, _text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -193,7 +193,7 @@ LATER = ("来", "翌", "次")  # 来年, 翌月, 次回: a time still to come is
 
 def past_leading_date(doc: Doc, span: tuple[int, int], frames: Frames) -> int:
     """Where the content starts once a past date opening it (with DATE_TAIL) is set aside, else ``span[0]``."""
-    text = doc.text
+    text = _text(doc)
     first = next((t for t in doc if t.idx >= span[0]), None)
     if first is None or first.text.startswith(LATER):
         return span[0]
