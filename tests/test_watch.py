@@ -252,3 +252,28 @@ def test_the_session_store_keeps_the_newest_copy_of_an_entry_rewritten_under_its
     store.reload("memo")
     assert store.get("memo") == b"what a worker wrote"
     assert store.size == len(b"what a worker wrote")
+
+
+def test_the_session_store_writes_its_entries_behind_the_refresh_not_during_it(tmp_path):
+    """Entries put during a refresh are read from memory at once and reach the disk at ``flush`` (after the
+    tables are out) or a batch at a time; ``settle`` (before a fork) leaves the queue alone; a forked child
+    drops its parent's queue, which the parent writes."""
+    from pipeline.cache import DiskCache
+    from pipeline.engine.session import MemoryStore
+
+    disk = DiskCache(tmp_path / "extract", ".pickle")
+    store = MemoryStore(disk)
+    store.put("a", b"alpha")
+    store.settle()
+    assert store.get("a") == b"alpha" and disk.get("a") is None
+    store.flush()
+    assert disk.get("a") == b"alpha"
+    store.BATCH = 3
+    for k in "bcd":
+        store.put(k, k.encode())
+    store.settle()  # a full batch was handed to the writer: settled, it is on disk
+    assert [disk.get(k) for k in "bcd"] == [b"b", b"c", b"d"]
+    store.put("e", b"e")
+    store.forget_queue()  # as in a forked child
+    store.flush()
+    assert disk.get("e") is None and store.get("e") == b"e"

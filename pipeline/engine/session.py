@@ -6,8 +6,8 @@ hour on the same corpus, so it keeps, from one refresh to the next:
 
 - the cache entries it read or wrote (prepared articles, family results, memos) in memory, in
   front of the same disk caches (``MemoryStore``: an entry is content-addressed, so a copy in
-  memory can never be stale; the disk still gets every new entry, from a writer thread while the refresh
-  goes on, so a later ``make run`` is warm);
+  memory can never be stale; the disk still gets every new entry, from a writer thread once the refresh's
+  tables are out, so a later ``make run`` is warm);
 - each article's title, source and published date (``facts``), by the article's bytes and the code
   and rules they come from;
 - the parsed documents of the corpus as the last refresh saw it (``keep_docs``, about 0.2 MB an
@@ -51,9 +51,13 @@ FACTS_RULES = ("sources", "dates")
 class MemoryStore(DiskCache):
     """A ``DiskCache`` with its entries also kept in memory, up to ``budget`` bytes (least recently used out).
 
-    New entries reach the disk from a writer thread, while the refresh goes on (a rule edit carries or
-    makes hundreds of entries, and each file costs a create, a write and a rename); ``flush`` waits for
-    them. The thread belongs to the process that started it: a forked child starts its own."""
+    New entries reach the disk from a writer thread (a rule edit carries or makes hundreds of entries, and
+    each file costs a create, a write and a rename). They are queued, and handed to the thread only in
+    batches of ``BATCH`` or by ``flush`` (after the refresh's tables are out), so that the writes neither
+    compete with the refresh for the interpreter nor hold up a fork (``settle``). The thread belongs to the
+    process that started it: a forked child starts its own and leaves its parent's queue to the parent."""
+
+    BATCH = 512  # queued entries handed to the writer at once (the queue's memory stays bounded)
 
     def __init__(self, disk: DiskCache, budget: int = MEMORY_BUDGET) -> None:
         super().__init__(disk.root, disk.suffix)
@@ -61,6 +65,7 @@ class MemoryStore(DiskCache):
         self._kept: OrderedDict[str, bytes] = OrderedDict()
         self._writer: tuple[int, ThreadPoolExecutor] | None = None  # (pid, executor)
         self._writing: list[Future] = []
+        self._queued: list[tuple[str, bytes]] = []  # put, not yet handed to the writer
 
     def get(self, key: str) -> bytes | None:
         payload = self._kept.get(key)
@@ -74,15 +79,35 @@ class MemoryStore(DiskCache):
 
     def put(self, key: str, payload: bytes) -> None:
         self._keep(key, payload)
+        self._queued.append((key, payload))
+        if len(self._queued) >= self.BATCH:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
         if self._writer is None or self._writer[0] != os.getpid():
             self._writer, self._writing = (os.getpid(), ThreadPoolExecutor(1, "cache-writer")), []
-        self._writing.append(self._writer[1].submit(self.disk.put, key, payload))
+        queued, self._queued = self._queued, []
+        self._writing.append(self._writer[1].submit(self._write, queued))
 
-    def flush(self) -> None:
-        """Wait until every entry put so far is on disk (a write that failed is raised here)."""
+    def _write(self, entries: list[tuple[str, bytes]]) -> None:
+        for key, payload in entries:
+            self.disk.put(key, payload)
+
+    def settle(self) -> None:
+        """Wait for the writes handed over so far (not the queue): none is in flight when this process forks."""
         writing, self._writing = self._writing, []
         for future in writing:
             future.result()
+
+    def flush(self) -> None:
+        """Every entry put so far on disk (a write that failed is raised here)."""
+        if self._queued:
+            self._hand_over()
+        self.settle()
+
+    def forget_queue(self) -> None:
+        """In a forked child: the entries queued by the parent are the parent's to write."""
+        self._queued = []
 
     def has(self, key: str) -> bool:
         return key in self._kept or self.disk.has(key)
@@ -199,6 +224,11 @@ class Session:
         for store in self.stores.values():
             store.flush()
 
+    def settle(self) -> None:
+        """No cache write in flight (before a fork); the entries still queued stay in memory until ``flush``."""
+        for store in self.stores.values():
+            store.settle()
+
     def pool(self, progress: Callable[[int], None] | None) -> ForkPool:
         return ForkPool(self, progress)
 
@@ -252,7 +282,7 @@ def _forked(session: Session, jobs: list[Job]) -> list[Outcome]:
     import multiprocessing
 
     global _CHILD
-    session.flush()  # no write of this process's in flight while it forks
+    session.settle()  # no write of this process's in flight while it forks
     session.note_rewritten(job.parse_key for job in jobs)
     _CHILD = _local_worker(session)
     n = min(session.jobs, len(jobs))
@@ -279,7 +309,8 @@ def _quiet() -> None:
 
 def _run_share(share: list[Job]) -> list[Outcome]:
     assert _CHILD is not None
-    done = [_CHILD.run(job) for job in share]
     assert isinstance(_CHILD.results, MemoryStore)
+    _CHILD.results.forget_queue()  # the parent writes what it queued before the fork
+    done = [_CHILD.run(job) for job in share]
     _CHILD.results.flush()  # the child's entries are on disk before it reports (and exits)
     return done
