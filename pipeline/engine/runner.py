@@ -224,6 +224,8 @@ def _extract_all(
     info: dict[str, ArticleFacts] = {}
     found: dict[str, Extraction] = {}
     bar.stage("reading", len(files))
+    # A watch's workers are forked from it in milliseconds: every missing family runs there, in parallel.
+    forks = session is not None and session.forking and session.jobs > 1
     with _pool(cache_root, jobs, fast, bar, scheduler, session) as pool:
         # Articles stream: each one is handed to the parser as soon as it is read, cleaned and de-duplicated.
         for article in _prepared(files, prepared, pool):
@@ -247,7 +249,7 @@ def _extract_all(
                 bar.describe("extracting")
                 carry = session.carry if session else None
                 found[article.article_id], ran = extraction.extract_cached(
-                    job.unparsed(), job.parse_key, results, carry=carry
+                    job.unparsed(), job.parse_key, results, carry=carry, defer=forks
                 )
                 stats.families.update(ran)
                 stats.extracted += bool(ran)

@@ -61,12 +61,14 @@ def extract_cached(
     store: DiskCache,
     load_docs: Callable[[], list] | None = None,
     carry: Carry | None = None,
+    defer: bool = False,
 ) -> tuple[Extraction, list[str]]:
     """The article's extraction from the family caches, running only the families that miss.
 
     ``parsed.docs`` may be None: ``load_docs`` is then called once, when a family that reads the
     parse has to run; without it such a miss raises ``NeedsParse``. With ``carry``, a family that
     misses on an article the edit cannot change takes its result from before the edit (same inputs).
+    With ``defer``, any miss raises ``NeedsParse``: the caller has workers to run every missing family.
     Returns the extraction and the names of the families that ran.
     """
     article_key = cache_key(parse_key, parsed.text, repr(parsed.sentences), parsed.published or "")
@@ -79,6 +81,8 @@ def extract_cached(
         if entry is None and carry is not None:
             entry = _carried(family, parsed.article_id, article_key, digests, carry, store, key)
         if entry is None:
+            if defer:
+                raise NeedsParse(parsed.article_id, ran)
             if family.reads_parse and parsed.docs is None:
                 if load_docs is None:
                     raise NeedsParse(parsed.article_id, ran)
