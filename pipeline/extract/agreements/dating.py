@@ -56,6 +56,7 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         (own_dates[0] if own_dates else "", "sentence"),
         (met[0] if met else "", "event"),
         (_sentence_date(c, info, cands, offset, tense == "past"), "sentence"),
+        (_disclosed_date(c, info), "sentence"),
         # 首脳会談は20日に予定されており、…署名する見通しだ: what is still to come, at the dated meeting named
         ("" if reported_past or event is None else _meeting_value(info, event[3]), "event"),
         (_inherited_date(c, ctx), "context"),
@@ -167,6 +168,18 @@ def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int, past
     if past:
         blocked |= {t.i for d, t in info.dates if _to_come(d, info, offset)}
     return next((v for v in _topic_dates(info) if all(t.i not in blocked for d, t in info.dates if d.value == v)), "")
+
+
+def _disclosed_date(c: Cand, info: SentInfo) -> str:
+    """…で合意したことが22日、分かった / 明らかになった: the day the statement became known."""
+    koto = (c.host or c.anchor).head
+    if koto.lemma_ != "こと" or koto.dep_ not in ("nsubj", "obj"):
+        return ""
+    verb = koto.head
+    verbs = set(config().s["disclosure_verbs"])
+    if not (verb.lemma_ in verbs or any(t.lemma_ in verbs for t in verb.children if t.dep_ in ("advcl", "obl", "xcomp"))):
+        return ""
+    return next((d.value for d, t in info.dates if t.head.i == verb.i), "")
 
 
 def _inherited_date(c: Cand, ctx: Context) -> str:

@@ -18,7 +18,7 @@ HEADING_OK_AFTER = set("午夜朝夕未深正昼付以頃中晩限早迄")
 NATION_AFTER_RE = re.compile(r"米|本(?!会議)|中(?:国|関係|韓|首脳|両国)|韓|豪|英|仏|独|印|露|比|欧")
 # Kanji that may directly precede a bare month or day number (毎年4月, 毎月13日, 例年4月).
 KANJI_OK_BEFORE = set("年月毎例")
-WORDS_OK_BEFORE = ("時間",)  # 日本時間11日, 現地時間10日
+WORDS_OK_BEFORE = ("時間", "前回", "今回", "次回", "当初")  # 日本時間11日, 現地時間10日, 前回3月の協議
 LINE_PREFIX_RE = re.compile(r"^[ \t\u3000\-・●◆■□▽△▼○◇◎*※>＞]*$")
 ORG_LINE_RE = re.compile(
     r"^[^\s。、，,「」]{1,20}"

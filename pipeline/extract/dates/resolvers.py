@@ -102,6 +102,13 @@ def res_fiscal(c: Candidate, ctx: Context) -> Resolved:
     return (f"FY{r[0][:4]}", "explicit") if r else None
 
 
+def res_fiscal_period(c: Candidate, ctx: Context) -> Resolved:
+    """A fiscal year named by the month it ends in (2027年3月期): the year it began in, as 年度 names it."""
+    if c.year is None or c.month is None:
+        return None
+    return f"FY{c.year if c.month == 12 else c.year - 1}", "explicit"
+
+
 def _year_for_month(m: int, pub: tuple) -> int:
     """Year of a bare month seen from the article date: up to 6 months ahead, else the past year."""
     py, pm, _ = pub
@@ -302,6 +309,7 @@ def res_time(c: Candidate, ctx: Context) -> Resolved:
 RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved]] = {
     "absolute": res_absolute,
     "fiscal": res_fiscal,
+    "fiscal_period": res_fiscal_period,
     "bare_date": res_bare_date,
     "bare_day": res_bare_day,
     "range_start": res_range_start,

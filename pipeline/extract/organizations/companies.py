@@ -96,10 +96,45 @@ def _has_name_evidence(toks: list[Any]) -> bool:
 
 
 def word_cands(sent: Sent) -> list[Cand]:
+    """Names ending in a company word, with a name of their own before it; a name of common kanji (北洋海運)
+    also when written in brackets (「北洋海運」) or listed with one that has its own (光陽電子と北洋海運)."""
+    found, weak = _word_spans(sent)
+    strong = {(s, e) for s, e, _ in found}
+    for s, e, name in weak:
+        if _quoted(sent.text, s, e) or any(_listed_with(sent.text, (s, e), other) for other in strong):
+            found.append((s, e, name))
+    rule = _rule(WORD)
+    out = []
+    for s, e, name in sorted(found):
+        kind = "other" if re.search(rule.get("other_if", "$^"), name) else "company"
+        if any(
+            ent.start_char == s and ent.end_char == e and ent.label_ == "International_Organization"
+            for ent in sent.doc.ents
+        ):
+            kind = "international"  # アジア開発銀行: GiNZA knows it is a multilateral body
+        out.append(sent.cand(s, e, _org_for(name, kind), WORD, "name", rule.get("priority", 5)))
+    return out
+
+
+def _quoted(text: str, s: int, e: int) -> bool:
+    return s > 0 and text[s - 1] == "「" and text[e : e + 1] == "」"
+
+
+def _listed_with(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two names side by side in a list (XとY, X、Y, X・Y, X及びY)."""
+    first, second = sorted((a, b))
+    return text[first[1] : second[0]] in ("と", "、", "・", "及び", "や", ",")
+
+
+def _word_spans(sent: Sent) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """(start, end, name) of the compounds ending in a company word: with a name of their own before the
+    word, and those of common kanji only (東邦樹脂) that need more evidence."""
     rule = _rule(WORD)
     heads = re.compile(rule.get("heads", "$^"))
     proper = re.compile(rule.get("proper_heads", "$^"))
-    doc, out = sent.doc, []
+    doc = sent.doc
+    found: list[tuple[int, int, str]] = []
+    weak: list[tuple[int, int, str]] = []
     for i, tok in enumerate(doc):
         if tok.tag_.startswith("接頭辞"):
             continue
@@ -114,19 +149,21 @@ def word_cands(sent: Sent) -> list[Cand]:
         if start == i and not glued:
             continue
         modifier = doc[start:i].text + glued
-        if not _name_ok(modifier, country_ok=True) or not (
-            _has_name_evidence(list(doc[start:i])) or _glued_evidence(tok, glued)
-        ):
+        if not _name_ok(modifier, country_ok=True):
             continue
-        name = doc[start : i + 1].text
-        kind = "other" if re.search(rule.get("other_if", "$^"), name) else "company"
-        s, e = doc[start].idx, tok.idx + len(tok.text)
-        if any(
-            ent.start_char == s and ent.end_char == e and ent.label_ == "International_Organization" for ent in doc.ents
-        ):
-            kind = "international"  # アジア開発銀行: GiNZA knows it is a multilateral body
-        out.append(sent.cand(s, e, _org_for(name, kind), WORD, "name", rule.get("priority", 5)))
-    return out
+        span = (doc[start].idx, tok.idx + len(tok.text), doc[start : i + 1].text)
+        if _has_name_evidence(list(doc[start:i])) or _glued_evidence(tok, glued):
+            found.append(span)
+        elif heads.search(tok.text) and _common_kanji_name(doc[start:i], glued):
+            weak.append(span)
+    return found, weak
+
+
+def _common_kanji_name(toks: Any, glued: str) -> bool:
+    """Two to four kanji before the company word, none of them a generic qualifier (国内, 大手)."""
+    stops = set(_rule(WORD).get("stop_modifiers", [])) | set(_setting("stop_prefixes", []))
+    modifier = "".join(t.text for t in toks) + glued
+    return bool(re.fullmatch(r"[一-龥]{2,4}", modifier)) and not any(t.text in stops for t in toks)
 
 
 def _proper_name(doc: Any, i: int) -> bool:
