@@ -371,6 +371,22 @@ def test_fixed_width_release_with_a_right_aligned_letterhead_is_rejoined():
     assert "防災協力に関する覚書" in out
 
 
+def test_fixed_width_release_with_many_short_list_lines_is_rejoined():
+    """A company release: a wrapped paragraph, then an outline of short items (more lines than the paragraph
+    has): the paragraph's full width still marks its wraps; the items stay lines of their own."""
+    raw = (
+        "　当社は、本日開催の取締役会において、株式会社サンプル（本社：東京都港区、代表取締役\n"
+        "社長：北川　一郎、以下「サンプル」）との間で、物流分野における業務提携（以下「本業務提\n"
+        "携」）に関する契約を締結することを決議し、同日付で業務提携契約を締結いたしましたので、下記\n"
+        "のとおりお知らせいたします。\n\n記\n\n"
+        + "".join(f"（{k}）項目その{k}の説明として短い一行の文を置く\n" for k in range(1, 9))
+    )
+    out = cleaned(raw)
+    assert "代表取締役社長:北川 一郎" in out and "(以下「本業務提携」)に関する契約" in out
+    assert "下記のとおりお知らせいたします。" in out
+    assert "(1)項目その1の説明として短い一行の文を置く\n(2)" in out
+
+
 def test_wrapped_list_item_is_measured_as_the_file_lays_it_out():
     """A numbered item full-width in the file (３　…（ＯＳＡ）…) whose normalised text is narrower still fills
     its line: the word broken across the wrap (レー／ダー) is joined, its hanging indent dropped."""

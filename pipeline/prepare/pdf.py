@@ -36,10 +36,12 @@ def repair(text: str, origin: list[int], pdf: bool = False, raw: str | None = No
 
 
 def _raw_width(raw: str | None, origin: list[int]) -> float | None:
-    """The display width of a line as the raw text writes it."""
+    """The display width of a line as the raw text writes it, from the raw line's start: a paragraph's indent
+    (a full-width space the cleaning dropped) fills the line too; half-width padding does not count."""
     if raw is None or not origin:
         return None
-    return wraps.width(raw[origin[0] : origin[-1] + 1].strip(" \t"))
+    start = raw.rfind("\n", 0, origin[0]) + 1
+    return wraps.width(raw[start : origin[-1] + 1].strip(" \t"))
 
 
 # ================================================================== PDF spacing

@@ -77,7 +77,7 @@ def _word_char(pair: str) -> bool:
 
 
 def _wrap_width(widths: list[float]) -> float | None:
-    """The widest width that at least three lines and 40% of the long lines share, none much wider.
+    """The widest width that at least three lines and a quarter of the long lines share, none much wider.
 
     Hard-wrapped text has most lines at one width and none wider; lines of varied
     length (paragraphs on one line each, reader comments) have no such width."""
@@ -87,6 +87,6 @@ def _wrap_width(widths: list[float]) -> float | None:
         wider = sum(1 for x in long if x > w)
         if wider > max(1, len(long) // 10):
             return None
-        if at >= 3 and at >= 0.4 * len(long):
+        if at >= 3 and at >= 0.25 * len(long):
             return w
     return None

@@ -91,7 +91,10 @@ def _rule_accepts(rule: rulebook.Rule, m: dict) -> bool:
     pred, node = m["pred"], m.get("content")
     # a release's title ends in the notice (…締結のお知らせ): the predicate is final before it
     final = _is_sentence_final(m["notice"] if "notice" in m else pred)
-    if rule.get("content") == "headline" and not (final and _is_argument(m["arg"])):
+    # a notice's title (…契約の締結に関するお知らせ) and a settlement (…訴訟、和解成立) name their matter however
+    # it is joined
+    framed = "notice" in m or "settled" in m
+    if rule.get("content") == "headline" and not (final and (framed or _is_argument(m["arg"]))):
         return False
     if node is not None and _agent_or_place(node):
         return False  # 両国の外相により署名された, 東京において署名する: who signed or where, never what

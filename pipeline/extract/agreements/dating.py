@@ -45,6 +45,7 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         and (d.start, d.end) not in reports
         and not (tense == "past" and _to_come(d, info, offset))
         and not _narrowed(d, info)
+        and not _since(d, info, offset)
     ]
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
     reported_past = tense != "nonpast"
@@ -93,6 +94,14 @@ def _to_come(d: DateMention, info: SentInfo, offset: int) -> bool:
     """A day still to come, or a deadline: never the date of a statement told as done."""
     deadline = d.text.endswith(("中", "内")) or DEADLINE.match(info.text, d.end - offset)
     return bool(TO_COME.match(d.text) or deadline)
+
+
+SINCE = re.compile(r"\s*(?:から|より|以来|以降)")
+
+
+def _since(d: DateMention, info: SentInfo, offset: int) -> bool:
+    """A start (2024年から交渉を続けてきたが、…合意した): when something began, never when it was agreed."""
+    return bool(SINCE.match(info.text, d.end - offset))
 
 
 def _is_bare(event: tuple, topic: tuple[str, str, str]) -> bool:
@@ -167,6 +176,7 @@ def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int, past
     blocked = (taken | c.ids) - {t.i for _d, t in info.dates if _after_subject(t)}
     if past:
         blocked |= {t.i for d, t in info.dates if _to_come(d, info, offset)}
+    blocked |= {t.i for d, t in info.dates if _since(d, info, offset)}
     return next((v for v in _topic_dates(info) if all(t.i not in blocked for d, t in info.dates if d.value == v)), "")
 
 

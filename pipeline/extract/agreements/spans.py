@@ -165,6 +165,8 @@ def _headline_span(pred: Token, frames: Frames) -> tuple[int, int]:
             k -= 1
         if 0 <= k < start - 1 and any(t.whitespace_ or t.text.isspace() for t in doc[k:start]):
             start, end = _bare(doc, _phrase_before(doc, k, frames), k + 1)
+        elif k >= 1 and doc[k].text in ("、", ","):  # 河川汚染訴訟、和解成立: the phrase before the comma
+            start, end = _bare(doc, _phrase_before(doc, k - 1, frames), k)
     return _trim(doc, _past_named_subject(doc, start, end), end)
 
 
