@@ -187,7 +187,8 @@ def _disclosed_date(c: Cand, info: SentInfo) -> str:
         return ""
     verb = koto.head
     verbs = set(config().s["disclosure_verbs"])
-    if not (verb.lemma_ in verbs or any(t.lemma_ in verbs for t in verb.children if t.dep_ in ("advcl", "obl", "xcomp"))):
+    told = [t for t in verb.children if t.dep_ in ("advcl", "obl", "xcomp")]  # 明らか|になった
+    if verb.lemma_ not in verbs and not any(t.lemma_ in verbs for t in told):
         return ""
     return next((d.value for d, t in info.dates if t.head.i == verb.i), "")
 
