@@ -387,6 +387,14 @@ def test_fixed_width_release_with_many_short_list_lines_is_rejoined():
     assert "(1)項目その1の説明として短い一行の文を置く\n(2)" in out
 
 
+def test_an_item_number_before_a_date_keeps_its_space():
+    """「1　3月18日」: the item's number and the date stay apart (13月 is no month); a number the extractor
+    spaced out digit by digit is still one number."""
+    assert cleaned("1　3月18日、両国は協定に署名した。") == "1 3月18日、両国は協定に署名した。"
+    assert cleaned("２　４月１日に発効した。") == "2 4月1日に発効した。"
+    assert cleaned("2 0 2 4 年 3 月 1 5 日に署名") == "2024年3月15日に署名"
+
+
 def test_wrapped_list_item_is_measured_as_the_file_lays_it_out():
     """A numbered item full-width in the file (３　…（ＯＳＡ）…) whose normalised text is narrower still fills
     its line: the word broken across the wrap (レー／ダー) is joined, its hanging indent dropped."""

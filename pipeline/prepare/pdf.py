@@ -69,6 +69,11 @@ def _repair_cell(cell: str, origin: list[int]) -> tuple[str, list[int]]:
         for m in r.finditer(cell)
         for i in range(1, m.end() - m.start(), 2)
     }
+    # two digits at the cell's start ("1　3月18日"): an item's number, then a date; three or more are one
+    # number the extractor spaced out (2 0 2 4 年)
+    pair = _SPACED_DIGITS.match(cell, len(_BULLETS_ONLY.match(cell).group()))  # type: ignore[union-attr]
+    if pair is not None and pair.end() - pair.start() == 3:
+        letter_spaced.discard(pair.start() + 1)
     wrapped = _is_wrapped(cell, gaps)
     bullets = _BULLETS_ONLY.match(cell)  # bullets before the first real token (matches the empty string too)
     assert bullets is not None
