@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...records import DateMention, Entity, ParsedArticle
-from .events import SentInfo, _lead_date, _main, _sent_info
+from .events import LAST_TIME, SentInfo, _lead_date, _main, _sent_info
 from .parties import PartySpan, _pair_class, pair_of, pair_or_body
 from .rulefile import config
 from .syntax import _background, _pluperfect
@@ -57,11 +57,11 @@ class Article:
                     return self.event_name(t, sf, i)
         return ""
 
-    def meeting_date(self, ty: str, at: int, surface: str = "", loose: bool = True) -> str:
+    def meeting_date(self, ty: str, at: int, surface: str = "", loose: bool = True, named: bool = False) -> str:
         """Date of the latest meeting line of this type at or before sentence ``at``, else of one in the
         next few sentences (a headline, then 山田防衛大臣は5日、…と会談した); a line naming the meeting as
         the statement does wins (3日に外相会談を、5日に防衛相会談を開いた。…防衛相会談では…: the 5th); not
-        ``loose``: only that one."""
+        ``loose``: only that one; ``named``: also one named more fully (首脳会談: 日中韓首脳会談), never a bare 会談."""
         ahead = int(config().s["meeting_lookahead"])
         order = list(range(at, -1, -1)) + list(range(at + 1, min(at + 1 + ahead, len(self.info))))
         generic = re.compile(config().s["generic_event"])
@@ -69,6 +69,8 @@ class Article:
             for i in order:
                 for t, sf, value in self.info[i].meetings:
                     if t == ty and (sf == surface or not same_name and _may_be_same(sf, surface, generic)):
+                        return value
+                    if named and t == ty and not generic.fullmatch(sf) and (surface in sf or sf in surface):
                         return value
         return ""
 
@@ -181,6 +183,12 @@ class Context:
 Topic = tuple[str, str, str]  # (meeting type, its name, its date)
 
 
+def _last_time(article: Article, i: int) -> bool:
+    """The sentence dates the last such meeting (首脳会談は2024年5月に開かれて以来となる), not the one reported."""
+    offset = article.parsed.sentences[i].start
+    return any(LAST_TIME.match(article.info[i].text, d.end - offset) for d, _t in article.info[i].dates)
+
+
 def _coarser(value: str, than: str) -> bool:
     """A date less precise than another (2025-06 against 2025-09-24): a different, earlier occasion."""
     return len(value.replace("X", "")) < len(than.replace("X", ""))
@@ -196,7 +204,7 @@ def _next_topic(topic: Topic | None, article: Article, i: int, rows: list[Cand])
     for _a, _b, ty, sf, tok in main:
         dated = [v for t, s2, v in info.meetings if t == ty and s2 == sf]
         passing = not _main(tok) and (not dated or _coarser(dated[0], topic[2])) if topic else False
-        if topic and topic[2] and (_pluperfect(info.doc) or passing):
+        if topic and topic[2] and (_pluperfect(info.doc) or passing or _last_time(article, i)):
             continue  # a meeting mentioned in passing (昨年の「2+2」では…, 本年6月の首脳会合以来の…) or as background
             # (…2プラス2で…を申し合わせていた) leaves the dated meeting being reported
         dated = dated or [d for d in [_lead_date(info)] if d]  # 10日(水)、…と会談を行い、…概要以下のとおり

@@ -60,6 +60,13 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         (_disclosed_date(c, info), "sentence"),
         # 首脳会談は20日に予定されており、…署名する見通しだ: what is still to come, at the dated meeting named
         ("" if reported_past or event is None else _meeting_value(info, event[3]), "event"),
+        # 首脳会談では、…を発表する見通しだ: what is to come at a meeting named in its own clause, on its day
+        (
+            ctx.article.meeting_date(own_events[0][2], c.index, own_events[0][3], loose=False, named=True)
+            if own_events and not reported_past and not re.fullmatch(config().s["generic_event"], own_events[0][3])
+            else "",
+            "event",
+        ),
         (_inherited_date(c, ctx), "context"),
         # a meeting named but dated elsewhere: its dated line (a bare 会談 with none: the one reported, not the
         # nearest of its type), else the report's date

@@ -128,11 +128,16 @@ def _sent_info(
         if (_same_clause(dt, et, (a, b)) or _opening(dt) and _main(et) or held.fullmatch(text, d.end - s.start, a))
         and _quote_of(quotes, dt.idx) == _quote_of(quotes, et.idx)
         and not _labelled(text, a)
+        and not LAST_TIME.match(text, d.end - s.start)
     ]
     # 13日 before ことし; the meeting's own clause, then the nearest date, before the report's date
     # (外務省は5日、…が4日夜、…と会談したと発表した: 4日)
     info.meetings = [(ty, sf, v) for ty, sf, v, _ in sorted(pairs, key=lambda m: (-_specificity(m[2]), m[3]))]
     return info
+
+
+# 首脳会談は2024年5月にソウルで開かれて以来となる: the date of the last such meeting, not of the one reported
+LAST_TIME = re.compile(r"[^、。]{0,20}?(?:以来|ぶり)")
 
 
 def _specificity(value: str) -> int:
