@@ -81,10 +81,9 @@ def kanji_name_before(s: Sent, end: int) -> int | None:
         taken.insert(0, tok)
     starts = [taken[0].idx] if taken else []
     starts += [a for a in [fugashi_name_before(s, end)] if a is not None and a in s.starts]
-    if starts:
-        return min(starts)
-    start = surname_name_before(s, end)
-    return start if start is not None else person_ent_before(s, end)
+    # 李|承|俊: the surname opens a name whose middle character no tagger reads as one (俊 alone is no name)
+    starts += [a for a in [surname_name_before(s, end)] if a is not None]
+    return min(starts) if starts else person_ent_before(s, end)
 
 
 def surname_name_before(s: Sent, end: int) -> int | None:

@@ -99,10 +99,27 @@ def _unit_title(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
         if start is not None and (cut < m.start() or reading):
             title = s.text[cut : m.start()] + (m.group("former0") or m.group("former") or "") + office.text
             return _office_hit(s, rule, (start, name_end, m.end()), office, m.group("prefix") or "", title)
+        if cut < m.start() and office.kind != "honorific":
+            hit = _dotted_country_title(s, rule, cut, m, office)
+            if hit is not None:
+                return hit
         unit = s.before(cut, 1)
         if taken == UNIT_WORDS or office.kind == "honorific" or not unit or not _unit_word(s, unit[0], cut):
             return None
         cut, taken = unit[0].idx, taken + 1
+
+
+def _dotted_country_title(s: Sent, rule: str, cut: int, m: re.Match, office: Office) -> Hit | None:
+    """A katakana name, ・, its country and an unlisted title (グエン・ヴァン・ハイ・ベトナム科学技術大臣)."""
+    prefix = macro_re("(?:{PREFIX})$").search(s.text, 0, cut)
+    if prefix is None or s.text[prefix.start() - 1 : prefix.start()] not in ("・", "･"):
+        return None
+    name_end = prefix.start() - 1
+    start = _dotted_before(s, name_end, office)
+    if start is None:
+        return None
+    title = s.text[cut : m.start()] + office.text
+    return _office_hit(s, rule, (start, name_end, m.end()), office, prefix.group(), title)
 
 
 def _glued_office(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
