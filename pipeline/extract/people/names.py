@@ -67,6 +67,9 @@ def kanji_token_ok(s: Sent, tok) -> bool:
     return tag_has(tok, "固有名詞") and tok.tag_ != "名詞-固有名詞-一般" and in_person_ent(s, a, b)
 
 
+KANA_GIVEN = re.compile(r"[ぁ-ゖ]{2,4}|[ァ-ヺー]{2,4}")
+
+
 def kanji_name_before(s: Sent, end: int) -> int | None:
     """Start of the kanji name tokens ending exactly at ``end`` (at most three: 山田|太郎)."""
     toks = s.before(end)
@@ -74,11 +77,15 @@ def kanji_name_before(s: Sent, end: int) -> int | None:
         return None
     taken: list = []
     for tok in reversed(toks):
-        if len(taken) == 3 or not kanji_token_ok(s, tok):
+        # a given name in kana after a kanji surname (篠原|あずさ社長): both taggers read it 人名-名
+        kana_given = not taken and bool(KANA_GIVEN.fullmatch(tok.text)) and tag_has(tok, "人名-名")
+        if len(taken) == 3 or not (kanji_token_ok(s, tok) or kana_given):
             break
         if taken and tok.whitespace_ and not (tag_has(tok, "人名") and tag_has(taken[0], "人名")):
             break  # a space only separates the two halves of a tagged full name (青井 美咲)
         taken.insert(0, tok)
+    if taken and KANA_GIVEN.fullmatch(taken[0].text):
+        taken = []  # the kana given name alone (あずさ社長): no surname vouches for it
     starts = [taken[0].idx] if taken else []
     starts += [a for a in [fugashi_name_before(s, end)] if a is not None and a in s.starts]
     # 李|承|俊: the surname opens a name whose middle character no tagger reads as one (俊 alone is no name)
