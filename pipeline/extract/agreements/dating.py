@@ -47,6 +47,7 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         and not _narrowed(d, info)
         and not _since(d, info, offset)
     ]
+    own_dates = _refined(own_dates, info)
     met = [v for ty, sf, v in info.meetings if own_events and sf == own_events[0][3]]
     reported_past = tense != "nonpast"
     if not reported_past and _vague_time(c, own):
@@ -95,6 +96,15 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
 TO_COME = re.compile(r"来(?:年|月|週|春|夏|秋|冬|年度)|明日|明後日|あす|あした|あさって")
 # …本年中に / 本年度内に / 3月末までに: a deadline, the time of what was agreed, not of the agreeing
 DEADLINE = re.compile(r"(?:中(?!旬)|内|末?まで)")
+
+
+def _refined(own: list[str], info: SentInfo) -> list[str]:
+    """A year that names an occasion (2026年春闘で、労使は18日、…妥結した) gives way to the day set off after the
+    subject, which says when within it, wherever the parser hung that day."""
+    if not own:
+        return own
+    days = [d.value for d, t in info.dates if _after_subject(t) and d.value.startswith(own[0]) and d.value != own[0]]
+    return days[:1] + own if days else own
 
 
 def _to_come(d: DateMention, info: SentInfo, offset: int) -> bool:
