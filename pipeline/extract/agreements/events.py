@@ -129,6 +129,7 @@ def _sent_info(
         and _quote_of(quotes, dt.idx) == _quote_of(quotes, et.idx)
         and not _labelled(text, a)
         and not LAST_TIME.match(text, d.end - s.start)
+        and not (b <= d.start - s.start and RELATIVE_TO.match(text, b))
     ]
     # 13日 before ことし; the meeting's own clause, then the nearest date, before the report's date
     # (外務省は5日、…が4日夜、…と会談したと発表した: 4日)
@@ -138,6 +139,8 @@ def _sent_info(
 
 # 首脳会談は2024年5月にソウルで開かれて以来となる: the date of the last such meeting, not of the one reported
 LAST_TIME = re.compile(r"[^、。]{0,20}?(?:以来|ぶり)")
+# 調印式の前日に来日した: a day counted from the meeting is not the meeting's
+RELATIVE_TO = re.compile(r"の(?:前日|翌日|前々日|翌々日|前週|翌週|前月|翌月|前年|翌年|直前|直後)")
 
 
 def _specificity(value: str) -> int:
@@ -195,7 +198,11 @@ def _lead_date(info: SentInfo) -> str:
     verbs = set(config().s["lead_verbs"])
     if not any(t.lemma_ in verbs and _near_root(t) for t in info.doc):
         return ""
-    early = [d.value for d, t in info.dates if not any(u.pos_ == "VERB" for u in info.doc[: t.i])]
+    early = [
+        d.value
+        for d, t in info.dates
+        if not any(u.pos_ == "VERB" for u in info.doc[: t.i]) and not (t.i and info.doc[t.i - 1].text == "の")
+    ]  # 調印式の前日に来日し: a day counted from something named before it dates no meeting
     return early[0] if early else ""
 
 
