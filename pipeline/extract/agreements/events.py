@@ -199,11 +199,17 @@ def _lead_date(info: SentInfo) -> str:
     if not any(t.lemma_ in verbs and _near_root(t) for t in info.doc):
         return ""
     early = [
-        d.value
-        for d, t in info.dates
-        if not any(u.pos_ == "VERB" for u in info.doc[: t.i]) and not (t.i and info.doc[t.i - 1].text == "の")
-    ]  # 調印式の前日に来日し: a day counted from something named before it dates no meeting
+        d.value for d, t in info.dates if not any(u.pos_ == "VERB" for u in info.doc[: t.i]) and not _counted_from(d, t)
+    ]
     return early[0] if early else ""
+
+
+def _counted_from(d: DateMention, t: Token) -> bool:
+    """調印式の前日に来日し: a day counted from something named before it dates no meeting."""
+    return d.text.startswith(COUNTED_DAYS) and t.i > 0 and t.doc[t.i - 1].text == "の"
+
+
+COUNTED_DAYS = ("前日", "翌日", "前々日", "翌々日", "直前", "直後")
 
 
 def _near_root(tok: Token, hops: int = 2) -> bool:

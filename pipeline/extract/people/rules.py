@@ -112,7 +112,7 @@ def _unit_title(s: Sent, rule: str, m: re.Match, office: Office) -> Hit | None:
 def _dotted_country_title(s: Sent, rule: str, cut: int, m: re.Match, office: Office) -> Hit | None:
     """A katakana name, ・, its country and an unlisted title (グエン・ヴァン・ハイ・ベトナム科学技術大臣)."""
     prefix = macro_re("(?:{PREFIX})$").search(s.text, 0, cut)
-    if prefix is None or s.text[prefix.start() - 1 : prefix.start()] not in ("・", "･"):
+    if prefix is None or prefix.start() == 0 or s.text[prefix.start() - 1] not in ("・", "･"):
         return None
     name_end = prefix.start() - 1
     start = _dotted_before(s, name_end, office)
