@@ -53,6 +53,7 @@ RULE_KEYS: dict[str, set[str]] = {
     "amounts": {"guards", "kind"},
     "dates": {"anchor_need", "check", "guards", "offsets", "resolve", "stage", "steps_from_event", "unit"},
     "organizations": {
+        "context",
         "acronym_labels",
         "collective_of",
         "company_heads",

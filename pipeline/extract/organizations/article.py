@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...records import ParsedArticle
 from .abbreviations import learn_abbreviations, learnt_mentions, short_forms, short_mentions
+from .clubs import club_cands
 from .companies import company_cands
 from .credits import credit_cands
 from .ginza_signal import ginza_cands
@@ -29,7 +30,7 @@ def sentence_cands(sent: Sent) -> list[Cand]:
     known = dictionary_cands(sent) + coordinated_cands(sent) + force_cands(sent)
     for cand in known:
         _mark_listed_compound(sent, cand, known)
-    return known + suffix_cands(sent, known) + company_cands(sent) + credit_cands(sent)
+    return known + suffix_cands(sent, known) + company_cands(sent) + credit_cands(sent) + club_cands(sent)
 
 
 def _mark_listed_compound(sent: Sent, cand: Cand, known: list[Cand]) -> None:
