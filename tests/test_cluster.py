@@ -159,6 +159,49 @@ def test_a_worker_killed_mid_run_loses_nothing(synthetic, client, tmp_path, monk
     assert outputs(tmp_path / "out") == expected
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue
+        if entry.name.isdigit() and int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
+def test_local_cluster_workers_are_forked_from_the_parser_server_and_one_killed_loses_nothing(
+    synthetic, tmp_path, monkeypatch
+):
+    from multiprocessing import forkserver
+
+    corpus, expected = synthetic
+    monkeypatch.setenv("PIPELINE_CLUSTER_BATCH", "1")
+    killed: list[int] = []
+
+    def kill_a_forked_worker() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            server = getattr(forkserver._forkserver, "_forkserver_pid", None)
+            workers = _children(server) if server else []
+            if len(workers) == 2:  # both workers are up, forked from the server: let them start, then kill one
+                time.sleep(2)
+                os.kill(workers[0], signal.SIGKILL)
+                killed.append(len(list((tmp_path / "cache" / "parse").rglob("*.spacy"))))
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_a_forked_worker, daemon=True)
+    killer.start()
+    run_with_stats(corpus, tmp_path / "out", cache_dir=tmp_path / "cache", scheduler="local:2", **QUICK)
+    killer.join()
+    assert killed, "the LocalCluster's workers were not forked from the parser server"
+    assert killed[0] < SYNTH_ARTICLES  # articles parsed when the worker was killed: the run was going
+    assert outputs(tmp_path / "out") == expected
+
+
 def test_a_worker_with_other_rules_fails_the_run_naming_it(tmp_path):
     from distributed import Client, LocalCluster
 

@@ -122,13 +122,13 @@ def targets(result: dict) -> list[tuple[bool, str]]:
 def report(result: dict) -> str:
     lines = [
         f"{result['articles']} articles, {result['chars']} chars, cold runs (empty caches, start-up included):",
-        f"{'engine':<26} {'seconds':>8} {'chars/s':>8} {'of local':>9} {'overhead ms/article':>20} {'worker MB':>10} "
+        f"{'engine':<30} {'seconds':>8} {'chars/s':>8} {'of local':>9} {'overhead ms/article':>20} {'worker MB':>10} "
         f"{'client MB':>10} {'load':>5}",
     ]
     for name, r in result["runs"].items():
         over = f"{r['overhead_ms_per_article']:+.1f}" if "overhead_ms_per_article" in r else ""
         lines.append(
-            f"{name:<26} {r['seconds']:>8.1f} {r['chars_per_s']:>8.0f} {r['of_local']:>9.0%} {over:>20} "
+            f"{name:<30} {r['seconds']:>8.1f} {r['chars_per_s']:>8.0f} {r['of_local']:>9.0%} {over:>20} "
             f"{r['worker_mb']:>10.0f} {r['client_mb']:>10.0f} {r['load']:>5.1f}"
         )
     c = result["client_side"]

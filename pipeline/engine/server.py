@@ -74,21 +74,22 @@ def context() -> multiprocessing.context.BaseContext:
     return _Context()
 
 
-def start(load_model: bool) -> None:
-    """Start the server unless it runs already; with ``load_model`` it loads GiNZA before forking."""
+def start(load_model: bool, also: tuple[str, ...] = ()) -> None:
+    """Start the server unless it runs already; with ``load_model`` it loads GiNZA before forking, and it
+    imports the modules ``also`` names (a Dask worker's) first."""
     if not running():
         for var in BLAS_THREAD_VARS:  # before the server starts: it and every worker inherit them
             os.environ.setdefault(var, "1")
         secret()  # the cache's signing key, before the workers exist: a run-only key reaches them too
-        context().set_forkserver_preload([MODEL if load_model else IMPORTS])
+        context().set_forkserver_preload([*also, MODEL if load_model else IMPORTS])
     forkserver.ensure_running()  # also starts again a server that died
 
 
-def start_for(cache_root: Path) -> None:
+def start_for(cache_root: Path, also: tuple[str, ...] = ()) -> None:
     """Start the server now, while the run has not read a file yet: with the model when the parse
     cache is empty (everything will be parsed), else with spaCy only (a rule edit reloads cached
     parses). A run that turns out to need no worker stops it unused (``stop``)."""
-    start(load_model=ParseCache.under(cache_root).empty())
+    start(load_model=ParseCache.under(cache_root).empty(), also=also)
 
 
 def running() -> bool:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import dask
 from distributed import Client, Future, LocalCluster, as_completed
 
 from ...cache import DiskCache
@@ -27,6 +28,7 @@ from ...prepare.reading import InputFile
 from ...prepare.stage import prepare
 from ...records import Article
 from .. import pool as local_pool
+from .. import server
 from ..workers import Job, Outcome
 from . import ClusterError, timeout
 from .plugin import PipelinePlugin, prepare_batch, problems, run_batch, sees
@@ -43,6 +45,16 @@ BATCH_ENV = "PIPELINE_CLUSTER_BATCH"
 INPUTS_ENV = "PIPELINE_CLUSTER_INPUTS"
 PREPARE_BATCH = 8  # files per prepare task (reading and cleaning one takes ~10 ms)
 PREPARE_AHEAD = 4  # prepare tasks in flight per worker: enough to keep them busy, few results waiting
+# A LocalCluster's workers: forked from the parser server (which has imported these and loaded GiNZA once, as for
+# the local engine) instead of spawned, each importing spaCy and loading the model itself; and without the Dask
+# worker's statistical profiler (it samples the task thread's stack every 10 ms) or its 20 ms event-loop tick,
+# which took about 1.5 s of a core per worker on 200 articles (README, "Running on a cluster").
+LOCAL_PRELOAD = ("distributed", "datasketch", "pipeline.prepare.stage")
+LOCAL_CONFIG = {
+    "distributed.worker.multiprocessing-method": "forkserver",
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+}
 _IDLE = object()  # the feeder's queue had nothing new
 
 
@@ -73,6 +85,8 @@ class ClusterPool(local_pool.Fed):
         self.inputs = ""  # shared | data, once ``prepared`` has decided
 
     def __enter__(self) -> ClusterPool:
+        if str(self.scheduler).startswith("local:"):  # the server gets ready while the cluster starts
+            server.start_for(self.cache_root, also=LOCAL_PRELOAD)
         if isinstance(self.scheduler, str) and not self.scheduler.startswith("local:"):
             self._client = connect(self.scheduler)  # now: an unreachable scheduler is said before any reading
         elif isinstance(self.scheduler, Client):
@@ -164,7 +178,8 @@ class ClusterPool(local_pool.Fed):
     def _start(self) -> Client:
         if self._client is None:  # local:N, started here so that the runner reads meanwhile
             n = int(str(self.scheduler).removeprefix("local:") or 1)
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
+            with dask.config.set(LOCAL_CONFIG):  # read as the workers start (a restarted one is spawned)
+                self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
             self._client = Client(self._cluster)
         if self.announce and "dashboard" in self._client.scheduler_info().get("services", {}):
             print(f"dashboard: {self._client.dashboard_link}", file=sys.stderr)
