@@ -9,7 +9,7 @@ from ... import rulebook
 from .events import _event_spans
 from .parties import _dictionary_parties
 from .rulefile import config
-from .syntax import _is_headline, _is_sentence_final, _text
+from .syntax import _is_headline, _is_sentence_final, _text, joins_phrases
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -142,7 +142,9 @@ def _headline_phrase_matches(doc: Doc) -> dict[str, list[dict]]:
     for rule in headline_phrase_rules():
         lemmas = set(rule.get("lemmas") or ())
         for tok in doc[1:-1]:
-            if tok.lemma_ not in lemmas or not (tok.whitespace_ or doc[tok.i + 1].text.isspace()):
+            if tok.lemma_ not in lemmas or not (
+                tok.whitespace_ or doc[tok.i + 1].text.isspace() or joins_phrases(doc[tok.i + 1])
+            ):
                 continue
             arg = doc[tok.i - 1]
             if arg.pos_ == "ADP" and tok.i >= 2:

@@ -54,7 +54,12 @@ def _span(c: Cand, frames: Frames) -> tuple[int, int] | None:
     return _last_phrase(_text(c.node.doc), _subtree_span(c, c.node, frames))
 
 
-HEADLINE_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fffA-Za-z0-9])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff「])")
+# a space between Japanese words, or a wire headline's ＝ after a kanji or kana (…で合意＝柔軟性維持を確認; not the
+# ＝ inside a katakana name, ノルトライン＝ヴェストファーレン)
+HEADLINE_GAP = re.compile(
+    r"(?<=[\u3040-\u30ff\u3400-\u9fffA-Za-z0-9])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff「])"
+    r"|(?<=[\u3040-\u309f\u3400-\u9fff])[=＝](?=[\u3040-\u30ff\u3400-\u9fff「])"
+)
 
 
 def _last_phrase(text: str, span: tuple[int, int]) -> tuple[int, int]:

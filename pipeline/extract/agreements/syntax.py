@@ -32,8 +32,12 @@ def _is_sentence_final(tok: Token) -> bool:
     headline = _is_headline(tok.doc)
     if headline and tok.whitespace_:
         return True  # 日米首脳、同盟強化を確認 ワシントンで会談: a space ends a headline's phrase
-    if headline and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text in ("、", ","):
-        return True  # …資本業務提携を締結、子会社化へ: so does a comma after the predicate
+    if (
+        headline
+        and tok.i + 1 < len(tok.doc)
+        and (tok.doc[tok.i + 1].text in ("、", ",") or joins_phrases(tok.doc[tok.i + 1]))
+    ):
+        return True  # …資本業務提携を締結、子会社化へ / …増産で合意＝柔軟性維持を確認: so does a comma or a ＝
     rest = []
     for t in tok.doc[tok.i + 1 :]:
         if t.text.isspace() and "\u3000" in t.text or t.is_sent_start:
@@ -44,6 +48,11 @@ def _is_sentence_final(tok: Token) -> bool:
             break  # …で合意へ 外相会談
     # …で合意か: a headline's hedge (the body's question is excluded elsewhere)
     return all(t.text in ("へ", "に", "だ") or headline and t.text == "か" for t in rest) and len(rest) <= 1
+
+
+def joins_phrases(tok: Token) -> bool:
+    """A wire headline's ＝ joining two phrases (…増産で合意＝柔軟性維持を確認)."""
+    return tok.text in ("=", "＝")
 
 
 # A bracketed date or source at the end of a title line: (2026年1月11日), 【5月3日】, (共同)

@@ -27,6 +27,12 @@ RECURRING_RE = re.compile(
 )
 
 
+# A month that times its clause's act (7月に署名した, 7月、…, 7月から): the clause's tense may move its year. One
+# that times a thing (7月の生産量, 6月比, 7月も…増産で合意した) does not: 7月の生産量を…引き上げることで合意した,
+# written in May, is this July's, though the agreeing is past.
+TIMES_CLAUSE = re.compile(r"(?:上旬|中旬|下旬|初旬|末|初め|中)?(?:に|、|，|,|[ \t\u3000]|から|まで)")
+
+
 @dataclass
 class Context:
     """What a resolver may look at: the article date and the dates already resolved before it."""
@@ -53,14 +59,17 @@ class Context:
     def has_published(self) -> bool:
         return self.published[0] is not None
 
-    def previous(self, need: str, skip_rule: str = "") -> DateMention | None:
+    def previous(self, need: str, skip_rule: str = "", past: bool = False) -> DateMention | None:
         """Closest preceding non-time mention that has the part a back-reference needs.
 
         同年/同年度 need a known year, 同月 a month, 同日 a day (an unresolved
-        antecedent such as XXXX-XX-25 is copied as it is). Mentions of ``skip_rule`` are passed over.
+        antecedent such as XXXX-XX-25 is copied as it is). Mentions of ``skip_rule`` are passed over, and with
+        ``past`` those after the article's date (同日開かれた会合 is not the day of the next meeting just named).
         """
         for dm in reversed(self.found):
             if dm.kind == "time" or dm.rule == skip_rule or dm.start in self.not_anchors:
+                continue
+            if past and self._after_published(dm.value):
                 continue
             y, m, d = parse_iso(dm.value)
             if (
@@ -70,6 +79,13 @@ class Context:
             ):
                 return dm
         return None
+
+    def _after_published(self, value: str) -> bool:
+        y, m, d = parse_iso(value)
+        py, pm, pd = self.published
+        if None in (y, m, d, py, pm, pd):
+            return False
+        return (y, m, d) > (py, pm, pd)
 
     def chained(self, c: Candidate) -> DateMention | None:
         """The mention just before c when only a connector (と, から, 、 …) stands between them."""
@@ -149,7 +165,9 @@ def res_bare_date(c: Candidate, ctx: Context) -> Resolved:
             return _iso(py, c.month, c.day), "context"
     if ctx.has_published:
         assert c.month is not None  # every bare-date pattern has a month group
-        y = _by_tense(_year_for_month(c.month, ctx.published), c.month, ctx.published, ctx.tense_after(c.end))
+        times = c.day is not None or TIMES_CLAUSE.match(ctx.text, c.end) is not None
+        tense = ctx.tense_after(c.end) if times else ""
+        y = _by_tense(_year_for_month(c.month, ctx.published), c.month, ctx.published, tense)
         if _valid(y, c.month, c.day):
             return _iso(y, c.month, c.day), "published"
     # no date of its own: the year of the full date the text last wrote (週間まとめ(2026年4月6日〜12日) … 4月8日)
@@ -272,7 +290,8 @@ def res_backref(c: Candidate, ctx: Context) -> Resolved:
     k = _offset(c)
     # 前日/翌日 count from the day the story is about, not from another 前日/翌日 (…前日には…。翌日、…).
     need = c.rule.rule.get("anchor_need", unit)
-    prev = ctx.previous(need, skip_rule=c.rule.id if k != 0 and c.rule.rule.get("steps_from_event") else "")
+    past = unit == "day" and k == 0 and ctx.has_published and ctx.tense_after(c.end) == "past"
+    prev = ctx.previous(need, skip_rule=c.rule.id if k != 0 and c.rule.rule.get("steps_from_event") else "", past=past)
     if prev is None:
         if c.month is not None or c.day is not None:
             return _iso(None, c.month, c.day), "unresolved"
