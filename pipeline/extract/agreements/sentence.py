@@ -311,7 +311,9 @@ def _joint_enough(c: Cand, info: SentInfo, ctx: Context) -> bool:
         return True
     if c.speaker and len(c.parties) == 1:  # 山田大臣から、…を歓迎した: one side speaking, even at a meeting
         return False
-    if level == "together" and c.explicit:  # …側は会談で、…を歓迎した: one side's welcome, at a meeting or not
+    if level in ("together", "strict") and c.explicit and len(c.parties) <= 1:
+        # …側は会談で、…を歓迎した: one side's welcome; 党は議員総会を開き、…を決定した: one party's decision —
+        # at a meeting or not
         return False
     covered = c.ids
     events_here = [e for e in info.events if e[4].i not in covered]

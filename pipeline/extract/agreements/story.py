@@ -6,7 +6,7 @@ import re
 
 from ...records import DateMention, ParsedArticle
 from .candidates import Cand
-from .decisions import _tense
+from .decisions import _after_publication, _tense
 from .rulefile import config
 from .syntax import _pluperfect
 
@@ -138,11 +138,15 @@ def _date_headlines(kept: list[Cand], parsed: ParsedArticle) -> None:
     """A headline states the story's agreement: undated, or dated only by its publication, it takes the
     date of the nearest lead statement that tells it again — of its class (…署名へ → the body's 来週17日に署名
     する見通し) or about the same thing in other words (…の共同開発で正式合意 → …を共同開発する協定に署名した);
-    a concluded one with neither is the news of the article's day."""
+    a concluded one with neither is the news of the article's day. One dated after its publication by a time
+    that belongs to what was agreed (…7月も増産で合意, planned only for that date) takes its lead's date when
+    the lead tells it as done."""
+    fallback = config().s["nonpast_status_rule"]
     for c in kept:
-        if not _is_headline(c, parsed) or c.date not in ("", parsed.published or ""):
+        ahead = c.status_rule == fallback and _after_publication(c.date, parsed.published)
+        if not _is_headline(c, parsed) or c.date not in ("", parsed.published or "") and not ahead:
             continue
-        lead = _next_told_again(kept, c, HEADLINE_REACH)
+        lead = _next_told_again(kept, c, HEADLINE_REACH, done=ahead)
         if lead is not None:
             c.date, c.date_from = lead.date, "context"
         elif not c.date and c.status == "concluded" and parsed.published:
