@@ -38,10 +38,12 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     reports = _report_dates(c, info, offset)
     published = ctx.article.parsed.published or ""
     tense = _tense(c.host or c.anchor)
+    others = _others_clause(c)
     own_dates = [
         d.value
         for d, t in sorted(info.dates, key=lambda dt: (dt[1].head.i not in heads, _in_other_clause(dt[1], heads)))
         if t.i in own
+        and t.i not in others
         and (d.start, d.end) not in reports
         and not (tense == "past" and _to_come(d, info, offset))
         and not _narrowed(d, info)
@@ -179,7 +181,8 @@ def _same_time(a: str, b: str) -> bool:
 def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int, past: bool) -> str:
     """A date opening the sentence that no other agreement's clause or content claims (``offset``: where the
     sentence starts in the article; ``past``: the statement is told as done)."""
-    taken = set().union(*[o.ids | {t.i for t in o.pred.subtree} for o in cands if o is not c])
+    # …協約に調印し、交渉は妥結した: a statement coordinated into this one is the same act, its date this one's too
+    taken = set().union(*[o.ids | {t.i for t in o.pred.subtree} for o in cands if o is not c and not _leads_into(o, c)])
     # 昨年12月の会談に続き、…: that meeting's date; but a date set off by its own comma (2015年、…に基づき) is the
     # sentence's, wherever the parser hung it
     doc = info.doc
@@ -194,7 +197,29 @@ def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int, past
     if past:
         blocked |= {t.i for d, t in info.dates if _to_come(d, info, offset)}
     blocked |= {t.i for d, t in info.dates if _since(d, info, offset)}
+    blocked |= _others_clause(c)
     return next((v for v in _topic_dates(info) if all(t.i not in blocked for d, t in info.dates if d.value == v)), "")
+
+
+def _leads_into(o: Cand, c: Cand) -> bool:
+    """o's clause is coordinated into c's (…に調印し、交渉は妥結した)."""
+    return o.anchor.head.i == c.anchor.i and o.anchor.dep_ in ("advcl", "conj")
+
+
+def _others_clause(c: Cand) -> set[int]:
+    """Tokens of a clause coordinated before the statement's whose own subject is none of its parties (高裁は6月に
+    和解を勧告し、双方は…で合意していた: the court's June, not the parties')."""
+    if not c.parties:
+        return set()
+    out: set[int] = set()
+    for v in c.anchor.children:
+        if v.dep_ not in ("advcl", "conj") or v.i > c.anchor.i:
+            continue
+        for subj in (t for t in v.children if t.dep_ == "nsubj"):
+            phrase = subj.doc[subj.left_edge.i : subj.i + 1].text
+            if not any(p in phrase or phrase in p for p in c.parties):
+                out |= {t.i for t in v.subtree}
+    return out
 
 
 def _disclosed_date(c: Cand, info: SentInfo) -> str:
