@@ -207,19 +207,32 @@ def _leads_into(o: Cand, c: Cand) -> bool:
 
 
 def _others_clause(c: Cand) -> set[int]:
-    """Tokens of a clause coordinated before the statement's whose own subject is none of its parties (高裁は6月に
-    和解を勧告し、双方は…で合意していた: the court's June, not the parties')."""
+    """Tokens of a clause coordinated before the statement's, when each names its own subject and the first is
+    none of the parties the second names (高裁は6月に和解を勧告し、双方は…で合意していた: the court's June, not the
+    parties'; but 先月下旬に両クラブの担当者が会い、…で折り合いがついた tells one story)."""
     if not c.parties:
         return set()
     out: set[int] = set()
     for v in c.anchor.children:
         if v.dep_ not in ("advcl", "conj") or v.i > c.anchor.i:
             continue
-        for subj in (t for t in v.children if t.dep_ == "nsubj"):
-            phrase = subj.doc[subj.left_edge.i : subj.i + 1].text
-            if not any(p in phrase or phrase in p for p in c.parties):
-                out |= {t.i for t in v.subtree}
+        first = [_phrase(t) for t in v.children if t.dep_ == "nsubj"]
+        second = [_phrase(t) for t in c.anchor.doc[v.i + 1 : c.anchor.i] if _marked_subject(t)]
+        if first and any(_is_party(p, c) for p in second) and not any(_is_party(p, c) for p in first):
+            out |= {t.i for t in v.subtree}
     return out
+
+
+def _phrase(tok: Token) -> str:
+    return tok.doc[tok.left_edge.i : tok.i + 1].text
+
+
+def _marked_subject(tok: Token) -> bool:
+    return tok.dep_ in ("nsubj", "obl") and any(ch.dep_ == "case" and ch.text in ("は", "が") for ch in tok.children)
+
+
+def _is_party(phrase: str, c: Cand) -> bool:
+    return any(p in phrase or phrase in p for p in c.parties)
 
 
 def _disclosed_date(c: Cand, info: SentInfo) -> str:

@@ -151,7 +151,9 @@ def _opening(dt: Token) -> bool:
     """A date that opens the statement: before any verb (a compound particle's, 報道によると、, is none) and
     set off by a comma (…は5日、 / 2015年、)."""
     doc = dt.doc
-    if any(t.pos_ == "VERB" and t.dep_ != "fixed" for t in doc[: dt.i]):
+    # a relative clause describing the subject (…ストを行っていた労組と会社側は8日深夜、) holds no verb of the statement
+    describing = {x.i for t in doc[: dt.i] if t.dep_ == "acl" and t.head.i < dt.i for x in t.subtree}
+    if any(t.pos_ == "VERB" and t.dep_ != "fixed" and t.i not in describing for t in doc[: dt.i]):
         return False
     if _opens_relative_clause(dt):  # 2015年に両政府が合意した指針: the date of a clause modifying a noun
         return False
