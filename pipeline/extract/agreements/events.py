@@ -152,7 +152,13 @@ def _opening(dt: Token) -> bool:
     set off by a comma (…は5日、 / 2015年、)."""
     doc = dt.doc
     # a relative clause describing the subject (…ストを行っていた労組と会社側は8日深夜、) holds no verb of the statement
-    describing = {x.i for t in doc[: dt.i] if t.dep_ == "acl" and t.head.i < dt.i for x in t.subtree}
+    # (not a clause nominalised by こと: …で合意したことが1日、分かった tells when it became known)
+    describing = {
+        x.i
+        for t in doc[: dt.i]
+        if t.dep_ == "acl" and t.head.i < dt.i and t.head.lemma_ not in ("こと", "の", "旨", "もの")
+        for x in t.subtree
+    }
     if any(t.pos_ == "VERB" and t.dep_ != "fixed" and t.i not in describing for t in doc[: dt.i]):
         return False
     if _opens_relative_clause(dt):  # 2015年に両政府が合意した指針: the date of a clause modifying a noun

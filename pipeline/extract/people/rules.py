@@ -32,6 +32,7 @@ from .sentence import (
     make_hit,
     other_entity,
     script_of,
+    signature_office,
     tag_has,
 )
 
@@ -46,6 +47,8 @@ def title_suffix(s: Sent, rule: rulebook.Rule) -> list[Hit]:
     for m in rule_regex(rule).finditer(s.text):
         office = lexicon().offices[m.group("office")]
         if not office.glued or m.end() not in s.ends:
+            continue
+        if signature_office(s, m.start("office")):
             continue
         glued = _glued_office(s, rule.id, m, office)
         if glued is not None:
@@ -245,12 +248,20 @@ def ginza_person(s: Sent, rule: rulebook.Rule) -> list[Hit]:
             continue
         title, prefix, office = rest
         if office is None:
-            if not glued_blocker(s, name_end):
+            if not glued_blocker(s, name_end) and not _kanji_fragment(s, start, name_end):
                 hits.append(make_hit(s, rule.id, start, name_end, start, name_end))
             continue
         country = office_country(office, prefix, s, start, script_of(s.text[start:name_end]))
         hits.append(make_hit(s, rule.id, start, end, start, name_end, title=title, kind=office.kind, country=country))
     return hits
+
+
+def _kanji_fragment(s: Sent, start: int, end: int) -> bool:
+    """One kanji glued to the kanji after it (鶴|見沢市): a piece of a word, no name written alone."""
+    return end - start == 1 and bool(KANJI.fullmatch(s.text[start:end])) and bool(KANJI.match(s.text, end))
+
+
+KANJI = re.compile(r"[\u3400-\u9fff々]")
 
 
 def _names_ok(s: Sent, start: int, end: int) -> bool:

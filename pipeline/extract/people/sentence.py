@@ -179,11 +179,24 @@ def _token_parts(s: Sent, start: int, end: int) -> tuple[str, ...]:
 
 
 def glued_blocker(s: Sent, end: int) -> bool:
-    """The name is glued to a government/programme word (グリーン政権) or a programme title (…フェロー)."""
-    if macro_re("(?:{NOT_AFTER_NAME})").match(s.text, end):
+    """The name is glued to a government/programme word (グリーン政権) or a programme title (…フェロー), or it is
+    the town of a signature (鶴見沢市長　大沢健太郎)."""
+    if macro_re("(?:{NOT_AFTER_NAME})").match(s.text, end) or signature_office(s, end):
         return True
     m = macro_re("(?:{OFFICE})").match(s.text, end)
     return m is not None and not lexicon().offices[m.group(0)].glued
+
+
+# The head of a town or prefecture signing a letter: the office, a gap and a name ending the line.
+SIGNATURE = re.compile(
+    r"(?:市長|町長|村長|区長|知事)[ \t\u3000]+[\u3400-\u9fff々]{1,4}[ \t\u3000]?[\u3400-\u9fff々ぁ-ゖ]{1,4}"
+    r"[ \t\u3000]*(?:\n|$)"
+)
+
+
+def signature_office(s: Sent, at: int) -> bool:
+    """A signature line's office at ``at`` (鶴見沢市長　大沢健太郎): the words before it are the town, not a name."""
+    return SIGNATURE.match(s.text, at) is not None
 
 
 def _kana_parts(text: str) -> list[str]:
