@@ -262,7 +262,8 @@ def party_cands(sent: Sent) -> list[Cand]:
         if found is None:
             continue
         start, name = found
-        s, e = doc[start].idx, tok.idx + len(tok.text)
+        lead = len(name) - len(name.lstrip("・･"))  # 与党|・民政党: the list's dot is no part of the name
+        s, e, name = doc[start].idx + lead, tok.idx + len(tok.text), name[lead:]
         out.append(sent.cand(s, e, _org_for(name, "other"), PARTY, "name", rule.get("priority", 5)))
     return out
 
