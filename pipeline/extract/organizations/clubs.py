@@ -1,5 +1,6 @@
-"""org.sports_club: a club named by its home town and a katakana name (浦和レッズ, アルビレオ長岡), in a
-sentence about sport — the taggers read such names as common words or people, and no company word ends them."""
+"""org.sports_club: a club named by its home town and a katakana name (浦和レッズ, アルビレオ長岡), or after
+the league division it plays in (ベルギー1部KVスヘルデン), in a sentence about sport — the taggers read such
+names as common words or people, and no company word ends them."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ def club_cands(sent: Sent) -> list[Cand]:
     stops = tuple(rule.get("stop_words", []))
     out = []
     for m in rule.regex.finditer(sent.text):
-        s, e = m.span("name")
-        name = m.group("name")
+        group = "name" if m.group("name") else "club"  # by its town, or after its league's division (1部)
+        s, e = m.span(group)
+        name = m.group(group)
         if name.endswith(stops) or name.startswith(stops) or not sent.edges_ok(s, e, strict=True):
             continue
-        if not _named_home(sent, s, e):
+        if group == "name" and not _named_home(sent, s, e):
             continue
         out.append(sent.cand(s, e, _org_for(name, "other"), CLUB, "name", rule.get("priority", 7)))
     return out
