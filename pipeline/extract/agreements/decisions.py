@@ -172,7 +172,21 @@ def _tense(tok: Token) -> str:
         end.dep_ == "acl" and end.head.dep_ == "ROOT" and end.head.lemma_ == "こと" and _is_sentence_final(end.head)
     ):  # a list item …取り組むこと
         return "nominal"
+    if end.i != tok.i and _next_step_to_come(tok, end):
+        return "past"  # …の設置で合意し、来月初会合を開く: the agreeing is done, the next step is to come
     return "nonpast"
+
+
+# A time still to come, in a clause coordinated after the statement's (…し、来月…を開く)
+NEXT_STEP = re.compile(r"来(?:年|月|週|春|夏|秋|冬|年度)|明日|あす|今後|近く|近日中")
+
+
+def _next_step_to_come(tok: Token, end: Token) -> bool:
+    """The clause after the statement's, not the statement's own, names a time to come."""
+    own = {t.i for t in tok.subtree}
+    later = "".join(t.text for t in tok.doc[tok.i + 1 : end.i + 1] if t.i not in own)
+    mine = "".join(t.text for t in tok.subtree)
+    return bool(NEXT_STEP.search(later)) and not NEXT_STEP.search(mine)
 
 
 def _governors(tok: Token) -> Iterator[Token]:
