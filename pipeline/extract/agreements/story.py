@@ -195,5 +195,7 @@ def _date_leads(kept: list[Cand], parsed: ParsedArticle) -> None:
     for c in kept:
         if c.date or c.status != "concluded" or c.index >= LEAD_SENTENCES or _is_headline(c, parsed):
             continue
+        if _tense(c.host or c.anchor) == "state":
+            continue  # …協定を締結しており、今回の支援もその一環だ: a standing state, the background of the news
         again = _next_told_again(kept, c, LEAD_REACH, done=True)
         c.date, c.date_from = (again.date, "context") if again is not None else (parsed.published, "published")
