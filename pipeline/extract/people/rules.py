@@ -29,6 +29,7 @@ from .sentence import (
     is_place,
     is_unidic_person,
     is_unknown,
+    kanji_fragment,
     make_hit,
     other_entity,
     script_of,
@@ -248,20 +249,12 @@ def ginza_person(s: Sent, rule: rulebook.Rule) -> list[Hit]:
             continue
         title, prefix, office = rest
         if office is None:
-            if not glued_blocker(s, name_end) and not _kanji_fragment(s, start, name_end):
+            if not glued_blocker(s, name_end) and not kanji_fragment(s, start, name_end):
                 hits.append(make_hit(s, rule.id, start, name_end, start, name_end))
             continue
         country = office_country(office, prefix, s, start, script_of(s.text[start:name_end]))
         hits.append(make_hit(s, rule.id, start, end, start, name_end, title=title, kind=office.kind, country=country))
     return hits
-
-
-def _kanji_fragment(s: Sent, start: int, end: int) -> bool:
-    """One kanji glued to the kanji after it (鶴|見沢市): a piece of a word, no name written alone."""
-    return end - start == 1 and bool(KANJI.fullmatch(s.text[start:end])) and bool(KANJI.match(s.text, end))
-
-
-KANJI = re.compile(r"[\u3400-\u9fff々]")
 
 
 def _names_ok(s: Sent, start: int, end: int) -> bool:

@@ -199,5 +199,13 @@ def signature_office(s: Sent, at: int) -> bool:
     return SIGNATURE.match(s.text, at) is not None
 
 
+def kanji_fragment(s: Sent, start: int, end: int) -> bool:
+    """One kanji glued to the kanji after it (鶴|見沢市): a piece of a word, no name written alone."""
+    return end - start == 1 and bool(KANJI.fullmatch(s.text[start:end])) and bool(KANJI.match(s.text, end))
+
+
+KANJI = re.compile(r"[\u3400-\u9fff々]")
+
+
 def _kana_parts(text: str) -> list[str]:
     return [p for p in SEP_RE.split(text) if p]
