@@ -257,12 +257,14 @@ def _topic_comma(doc: Doc, k: int) -> bool:
 
 
 def _is_frame(tok: Token, frames: Frames) -> bool:
-    """Subject, conjunction, meeting, date, another predicate, a background clause (…を踏まえ) or the
-    meeting itself (2+2を開き、…)."""
+    """Subject, conjunction, meeting, date, another predicate, a background clause (…を踏まえ), another
+    statement added before (…を確認したほか、) or the meeting itself (2+2を開き、…)."""
     if tok.dep_ in ("nsubj", "dislocated", "cc", "advmod", "punct", "mark", "aux"):
         return True
     if tok.i in frames.parties or tok.i in frames.other:
         return True
+    if tok.lemma_ in config().s["addition_words"] and tok.dep_ == "obl":
+        return True  # …を確認したほか、: another statement
     return tok.lemma_ in config().s["background_verbs"] or tok.lemma_ in config().s["meeting_verbs"]
 
 
