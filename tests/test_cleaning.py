@@ -608,6 +608,19 @@ def test_a_wire_credit_opening_a_line_is_its_own_sentence():
     ]
 
 
+def test_a_label_in_other_brackets_opening_a_line_is_its_own_sentence():
+    """Sites mark scoops and flashes with ＜独自＞, ［速報］ or 《速報》 as well as 【速報】; a bracket followed by a
+    space is a heading's own ([日米防衛相会談] 2023年…), left as it is."""
+    text = "＜独自＞日英が協定に署名へ\n［速報］日米が合意\n[日米防衛相会談] 2023年1月12日、確認"
+    assert sentences(text) == [
+        "＜独自＞",
+        "日英が協定に署名へ",
+        "［速報］",
+        "日米が合意",
+        "[日米防衛相会談] 2023年1月12日、確認",
+    ]
+
+
 def test_an_inline_list_item_is_a_sentence_of_its_own():
     """Newspapers list a meeting's results inline (成果は次の通り。▽…で合意▽…を確認): each ▽ opens a sentence;
     a ▽ opening a line, or inside a quote, opens nothing new."""

@@ -36,8 +36,8 @@ def _quoted_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-# A bracket opening a line before its text: a wire credit or label (【ワシントン=共同】, 【速報】).
-_LEADING_LABEL = re.compile(r"^【[^】]{1,24}】(?=\S)")
+# A bracket opening a line before its text: a wire credit or label (【ワシントン=共同】, 【速報】, ＜独自＞, ［速報］).
+_LEADING_LABEL = re.compile(r"^(?:【[^】]{1,24}】|[\[［][^\]］]{1,24}[\]］]|[<＜〈《][^>＞〉》]{1,24}[>＞〉》])(?=\S)")
 
 
 _INLINE_ITEM = re.compile(r"(?<=\S)▽")

@@ -46,8 +46,8 @@ def _is_sentence_final(tok: Token) -> bool:
             rest.append(t)
         if headline and t.whitespace_:
             break  # …で合意へ 外相会談
-    # …で合意か: a headline's hedge (the body's question is excluded elsewhere)
-    return all(t.text in ("へ", "に", "だ") or headline and t.text == "か" for t in rest) and len(rest) <= 1
+    # …で合意か: a headline's hedge (the body's question is excluded elsewhere); …で一致も　…では平行線: agreed, but
+    return all(t.text in ("へ", "に", "だ") or headline and t.text in ("か", "も") for t in rest) and len(rest) <= 1
 
 
 def joins_phrases(tok: Token) -> bool:
