@@ -122,7 +122,8 @@ def run_rules(sents: list[Sent], only: str | None = None) -> tuple[list[Hit], li
         for s in sents
         for h in fn(s, rules[rid])
     ]
-    raw = _not_fictional(sents, raw)
+    raw = _not_introduced_as(sents, raw, "FICTION")
+    raw = _not_introduced_as(sents, raw, "CLUB_INTRO")
     kept = resolve(raw)
     pairs = name_pairing(sents, kept, rules["person.name_pairing"]) if "person.name_pairing" in rules else []
     for latin, partner in pairs:
@@ -135,19 +136,28 @@ def run_rules(sents: list[Sent], only: str | None = None) -> tuple[list[Hit], li
     return raw + new + titled + repeats, kept + repeats, pairs
 
 
-def _not_fictional(sents: list[Sent], hits: list[Hit]) -> list[Hit]:
-    """Without the characters of fiction (主人公の野比のび太, マスコットの…): a name introduced by `{FICTION}`
-    is no person, nor are its other mentions (のび太), shorter or longer."""
+def _not_introduced_as(sents: list[Sent], hits: list[Hit], macro: str) -> list[Hit]:
+    """Without the names introduced by the macro as something else — characters of fiction (`{FICTION}`:
+    主人公の野比のび太), clubs (`{CLUB_INTRO}`: ベルギー1部KVスヘルデン) — nor their other mentions (のび太,
+    スヘルデンは…), shorter or longer."""
     by_index = {s.index: s for s in sents}
-    fiction = macro_re("(?:{FICTION})$")
+    intro = macro_re(f"(?:{{{macro}}})$")
     names = {
         name_key(h.name)
         for h in hits
-        if (s := by_index.get(h.sent)) is not None and fiction.search(s.text[: h.start - s.offset])
+        if (s := by_index.get(h.sent)) is not None and intro.search(s.text[: h.start - s.offset])
     }
+    # …and those introduced where no rule took them for a name (KVスヘルデン), found again alone later
+    text = "\n".join(s.text for s in sents)
+    names |= {name_key(h.name) for h in hits if _introduced(text, h.name, intro)}
     if not names:
         return hits
     return [h for h in hits if not any(name_key(h.name) in n or n in name_key(h.name) for n in names)]
+
+
+def _introduced(text: str, name: str, intro: re.Pattern) -> bool:
+    """The name stands somewhere right after the introduction (which is short: 40 characters are looked at)."""
+    return any(intro.search(text, max(0, m.start() - 40), m.start()) for m in re.finditer(re.escape(name), text))
 
 
 def name_links(hits: list[Hit]) -> dict[str, set[str]]:
