@@ -49,7 +49,7 @@ PREPARE_AHEAD = 4  # prepare tasks in flight per worker: enough to keep them bus
 # the local engine) instead of spawned, each importing spaCy and loading the model itself; and without the Dask
 # worker's statistical profiler (it samples the task thread's stack every 10 ms) or its 20 ms event-loop tick,
 # which took about 1.5 s of a core per worker on 200 articles (README, "Running on a cluster").
-LOCAL_PRELOAD = ("distributed", "datasketch", "pipeline.prepare.stage")
+LOCAL_PRELOAD = ("distributed", "datasketch", prepare.__module__)
 LOCAL_CONFIG = {
     "distributed.worker.multiprocessing-method": "forkserver",
     "distributed.worker.profile.enabled": False,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ...records import DateMention
 from .candidates import Cand
 from .context import Context
-from .decisions import _after_publication, _tense
+from .decisions import TO_COME, _after_publication, _tense
 from .events import SentInfo, _topic_dates
 from .rulefile import config
 from .syntax import _after_subject, _background
@@ -59,7 +59,7 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
     for value, source in (
         (own_dates[0] if own_dates else "", "sentence"),
         (met[0] if met else "", "event"),
-        (_sentence_date(c, info, cands, offset, tense == "past"), "sentence"),
+        (_sentence_date(c, info, cands, offset, tense == "past", others), "sentence"),
         (_disclosed_date(c, info), "sentence"),
         # 首脳会談は20日に予定されており、…署名する見通しだ: what is still to come, at the dated meeting named
         ("" if reported_past or event is None else _meeting_value(info, event[3]), "event"),
@@ -93,9 +93,6 @@ def _fill_event_date(c: Cand, info: SentInfo, ctx: Context, own: set[int], cands
         c.event = ""  # dated in its own sentence to another time (昨年11月に…を設置しており): not the meeting told of
 
 
-# Days still to come whatever the article's date: a statement told as done is not dated by them, even in an
-# article with no dateline to compare with (来年1月に…を開催することも確認した: what is to be held).
-TO_COME = re.compile(r"来(?:年|月|週|春|夏|秋|冬|年度)|明日|明後日|あす|あした|あさって")
 # …本年中に / 本年度内に / 3月末までに: a deadline, the time of what was agreed, not of the agreeing
 DEADLINE = re.compile(r"(?:中(?!旬)|内|末?まで)")
 
@@ -178,9 +175,9 @@ def _same_time(a: str, b: str) -> bool:
     return not a or not b or a.startswith(b) or b.startswith(a)
 
 
-def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int, past: bool) -> str:
+def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int, past: bool, others: set[int]) -> str:
     """A date opening the sentence that no other agreement's clause or content claims (``offset``: where the
-    sentence starts in the article; ``past``: the statement is told as done)."""
+    sentence starts in the article; ``past``: the statement is told as done; ``others``: ``_others_clause``)."""
     # …協約に調印し、交渉は妥結した: a statement coordinated into this one is the same act, its date this one's too
     taken = set().union(*[o.ids | {t.i for t in o.pred.subtree} for o in cands if o is not c and not _leads_into(o, c)])
     # 昨年12月の会談に続き、…: that meeting's date; but a date set off by its own comma (2015年、…に基づき) is the
@@ -197,7 +194,7 @@ def _sentence_date(c: Cand, info: SentInfo, cands: list[Cand], offset: int, past
     if past:
         blocked |= {t.i for d, t in info.dates if _to_come(d, info, offset)}
     blocked |= {t.i for d, t in info.dates if _since(d, info, offset)}
-    blocked |= _others_clause(c)
+    blocked |= others
     return next((v for v in _topic_dates(info) if all(t.i not in blocked for d, t in info.dates if d.value == v)), "")
 
 

@@ -177,8 +177,11 @@ def _tense(tok: Token) -> str:
     return "nonpast"
 
 
-# A time still to come, in a clause coordinated after the statement's (…し、来月…を開く)
-NEXT_STEP = re.compile(r"来(?:年|月|週|春|夏|秋|冬|年度)|明日|あす|今後|近く|近日中")
+# Days still to come whatever the article's date: a statement told as done is not dated by them, even in an
+# article with no dateline to compare with (来年1月に…を開催することも確認した: what is to be held).
+TO_COME = re.compile(r"来(?:年|月|週|春|夏|秋|冬|年度)|明日|明後日|あす|あした|あさって")
+# …and, in a clause coordinated after the statement's, a next step ahead (…し、来月…を開く, …し、今後…)
+NEXT_STEP = re.compile(TO_COME.pattern + r"|今後|近く|近日中")
 
 
 def _next_step_to_come(tok: Token, end: Token) -> bool:

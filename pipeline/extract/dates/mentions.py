@@ -150,7 +150,8 @@ def _extract(
     sentences = sorted(sentences or [], key=lambda s: s.start)
     starts = [s.start for s in sentences]
     past, future = setting_regex("past_clause"), setting_regex("future_clause")
-    ctx = Context(text, parse_iso(published), past_clause=past, future_clause=future)
+    times = setting_regex("times_clause")
+    ctx = Context(text, parse_iso(published), past_clause=past, future_clause=future, times_clause=times)
     other_clock = setting_regex("other_clock")  # a bracket opening on another time zone's clock, before a date
     for c in select(candidates(text, only)):
         resolved = RESOLVERS[c.rule.resolve](c, ctx)

@@ -27,12 +27,6 @@ RECURRING_RE = re.compile(
 )
 
 
-# A month that times its clause's act (7月に署名した, 7月、…, 7月から): the clause's tense may move its year. One
-# that times a thing (7月の生産量, 6月比, 7月も…増産で合意した) does not: 7月の生産量を…引き上げることで合意した,
-# written in May, is this July's, though the agreeing is past.
-TIMES_CLAUSE = re.compile(r"(?:上旬|中旬|下旬|初旬|末|初め|中)?(?:に|、|，|,|[ \t\u3000]|から|まで)")
-
-
 @dataclass
 class Context:
     """What a resolver may look at: the article date and the dates already resolved before it."""
@@ -45,6 +39,7 @@ class Context:
     not_anchors: set[int] = field(default_factory=set)
     past_clause: re.Pattern | None = None  # dates.yaml: a clause that cannot lie after the article's date
     future_clause: re.Pattern | None = None  # … and one that cannot lie before it
+    times_clause: re.Pattern | None = None  # … and what follows a month that times its clause's act (7月に)
 
     def tense_after(self, end: int) -> str:
         """past | future | '' for the clause after a mention ending at ``end``: the nearer verb decides
@@ -54,6 +49,10 @@ class Context:
         if past is not None and (future is None or past.end() <= future.end()):
             return "past"
         return "future" if future is not None else ""
+
+    def times_act(self, end: int) -> bool:
+        """A month ending at ``end`` times its clause's act (7月に署名した), not a thing (7月の生産量)."""
+        return self.times_clause is not None and self.times_clause.match(self.text, end) is not None
 
     @property
     def has_published(self) -> bool:
@@ -165,7 +164,7 @@ def res_bare_date(c: Candidate, ctx: Context) -> Resolved:
             return _iso(py, c.month, c.day), "context"
     if ctx.has_published:
         assert c.month is not None  # every bare-date pattern has a month group
-        times = c.day is not None or TIMES_CLAUSE.match(ctx.text, c.end) is not None
+        times = c.day is not None or ctx.times_act(c.end)
         tense = ctx.tense_after(c.end) if times else ""
         y = _by_tense(_year_for_month(c.month, ctx.published), c.month, ctx.published, tense)
         if _valid(y, c.month, c.day):

@@ -187,24 +187,15 @@ def glued_blocker(s: Sent, end: int) -> bool:
     return m is not None and not lexicon().offices[m.group(0)].glued
 
 
-# The head of a town or prefecture signing a letter: the office, a gap and a name ending the line.
-SIGNATURE = re.compile(
-    r"(?:市長|町長|村長|区長|知事)[ \t\u3000]+[\u3400-\u9fff々]{1,4}[ \t\u3000]?[\u3400-\u9fff々ぁ-ゖ]{1,4}"
-    r"[ \t\u3000]*(?:\n|$)"
-)
-
-
 def signature_office(s: Sent, at: int) -> bool:
-    """A signature line's office at ``at`` (鶴見沢市長　大沢健太郎): the words before it are the town, not a name."""
-    return SIGNATURE.match(s.text, at) is not None
+    """A signature line's office at ``at`` (`{SIGNATURE}`: 鶴見沢市長　大沢健太郎): the words before it are the town,
+    not a name."""
+    return macro_re("(?:{SIGNATURE})").match(s.text, at) is not None
 
 
 def kanji_fragment(s: Sent, start: int, end: int) -> bool:
     """One kanji glued to the kanji after it (鶴|見沢市): a piece of a word, no name written alone."""
-    return end - start == 1 and bool(KANJI.fullmatch(s.text[start:end])) and bool(KANJI.match(s.text, end))
-
-
-KANJI = re.compile(r"[\u3400-\u9fff々]")
+    return end - start == 1 and bool(KANJI_RE.fullmatch(s.text[start:end])) and bool(KANJI_RE.match(s.text, end))
 
 
 def _kana_parts(text: str) -> list[str]:
